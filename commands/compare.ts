@@ -1,0 +1,59 @@
+import { BaseCommand } from '../src/cli/base-command.js';
+import { resultExitCode } from '../src/cli/exit-codes.js';
+import { bandwidthFlag, formatFlag, platformFlag, registryFlags, sizeFlag, unitsFlag } from '../src/cli/flags.js';
+import { UsageError } from '../src/errors.js';
+import { hostPlatform } from '../src/oci/platform.js';
+import { parseReference } from '../src/reference/reference.js';
+import { renderCompare } from '../src/render/compare.js';
+import { stderrProgress } from '../src/render/progress.js';
+import { compareImages, type CompareResult, isErrorEntry } from '../src/sizing/compare.js';
+import { formatBytes } from '../src/render/units.js';
+
+export default class Compare extends BaseCommand {
+  static override summary = 'Compare the compressed sizes of images, straight from their registries (the default command).';
+  static override description = 'Reads only manifests (a few KB per image): no Docker, no pull. `regsize IMAGE...` is the same as `regsize compare IMAGE...`.';
+  static override examples = [
+    '<%= config.bin %> python:3.11-slim python:3.11-alpine',
+    '<%= config.bin %> nginx:alpine --platform linux/arm64 --bandwidth 5Mbps',
+    '<%= config.bin %> ghcr.io/org/app:1.2 --platform all --json',
+    '<%= config.bin %> myapp:latest --max-size 200MB',
+  ];
+  static override strict = false;
+  static override args = {};
+  static override flags = {
+    platform: platformFlag(),
+    bandwidth: bandwidthFlag(),
+    units: unitsFlag(),
+    format: formatFlag,
+    'max-size': sizeFlag({ description: 'exit 3 when any image is larger than this (a CI gate), e.g. 200MB' }),
+    ...registryFlags,
+  };
+
+  async run(): Promise<CompareResult> {
+    const { argv, flags } = await this.parse(Compare);
+    const inputs = argv as string[];
+    if (inputs.length === 0) throw new UsageError('no images given: regsize IMAGE [IMAGE...], e.g. regsize python:3.11-slim python:3.11-alpine');
+    // Every reference is checked before any network call.
+    const refs = inputs.map(parseReference);
+    const { client, logger } = this.session(flags);
+    const progress = stderrProgress('sizing', !this.jsonEnabled() && refs.length > 2);
+    const result = await compareImages(client, refs, {
+      platform: flags.platform ?? hostPlatform(),
+      concurrency: flags.concurrency,
+      logger,
+      onProgress: (d, t) => progress.update(d, t),
+    });
+    progress.done();
+
+    const max = flags['max-size'];
+    const over = max === undefined ? [] : result.images.filter((e) => !isErrorEntry(e) && e.compressedSize > max);
+    if (!this.jsonEnabled()) {
+      this.log(renderCompare(result, { units: flags.units, bandwidths: flags.bandwidth.list, style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+    }
+    if (max !== undefined) {
+      for (const e of over) if (!isErrorEntry(e)) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, flags.units)}, over --max-size ${formatBytes(max, flags.units)}`);
+    }
+    process.exitCode = resultExitCode(result.images.some(isErrorEntry), over.length > 0);
+    return result;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The base of every command: --json support, one-line error messages, and the documented
+ * exit codes in both human and --json mode (oclif's default catch would turn every error
+ * into exit 1 and print a stack).
+ */
+import { Command, Errors } from '@oclif/core';
+import { isRegsizeError, type ErrorCode } from '../errors.js';
+import { createCache } from '../cache/factory.js';
+import { createSession, type Session, type SessionOptions } from '../session.js';
+import { stderrLogger } from '../transport/logger.js';
+import { parseDurationMs } from '../render/units.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
+
+export interface RegistryFlagValues {
+  'plain-http': boolean;
+  timeout: number;
+  'cache-dir'?: string | undefined;
+  'no-cache': boolean;
+  'tag-ttl': string;
+  verbose: boolean;
+  debug: boolean;
+}
+
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true;
+
+  /** Builds the registry session from the shared registry flags. */
+  protected session(flags: RegistryFlagValues, extra: Partial<SessionOptions> = {}): Session {
+    const logger = stderrLogger(flags.verbose);
+    const cache = flags['no-cache'] ? undefined : createCache({ dir: flags['cache-dir'], tagTtlMs: parseDurationMs(flags['tag-ttl'], '--tag-ttl'), logger });
+    return createSession({ timeoutMs: flags.timeout * 1000, plainHttp: flags['plain-http'], verbose: flags.verbose, logger, ...(cache ? { cache } : {}), ...extra });
+  }
+
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
+    if (err instanceof Errors.ExitError) throw err;
+    let code: ErrorCode;
+    let exit: number;
+    if (isRegsizeError(err)) {
+      code = err.code;
+      exit = exitCodeFor(err.code);
+    } else if (err instanceof Errors.CLIError) {
+      // oclif's own parse errors (unknown flags, bad flag values, missing arguments) are CLIErrors.
+      code = 'INVALID_INPUT';
+      exit = ExitCode.USAGE;
+    } else {
+      code = 'INTERNAL';
+      exit = ExitCode.FAILED;
+    }
+    // One line: oclif puts the cause of a flag parse error on an indented second line.
+    const message = err.message.trim().replace(/\s*\n\s*See more help with --help$/, ' (see --help)').replace(/\s*\n\s*/g, ': ').replace(/^Error: /, '');
+    if (this.jsonEnabled()) this.logJson({ error: { code, message } });
+    process.stderr.write(`regsize: ${message}\n`);
+    if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
+    else if (code === 'INTERNAL') process.stderr.write('regsize: this is a bug; run again with --debug and report the trace\n');
+    process.exitCode = exit;
+  }
+}

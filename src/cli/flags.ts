@@ -1,0 +1,51 @@
+/**
+ * Flags shared by every command that talks to registries, defined once. Values are parsed
+ * and validated here (sizes, bandwidths, platforms), so commands receive typed values.
+ */
+import { Flags } from '@oclif/core';
+import { parsePlatform, type Platform } from '../oci/platform.js';
+import { type Bandwidth, parseBandwidthList, parseSize, type Units } from '../render/units.js';
+
+export const platformFlag = Flags.custom<Platform | 'all'>({
+  description: 'platform to size from a multi-platform image: os/arch[/variant], or "all" for one row per platform [default: linux/<this machine\'s architecture>, as docker pull]',
+  helpValue: 'linux/arm64',
+  parse: async (input) => (input === 'all' ? 'all' : parsePlatform(input)),
+});
+
+/** A list in one flag value; wrapped so oclif does not take the array for a `multiple` flag. */
+export interface BandwidthList {
+  list: Bandwidth[];
+}
+
+export const bandwidthFlag = Flags.custom<BandwidthList>({
+  description: 'link speeds for download-time columns, comma-separated (bits/s: 5Mbps, 100Mbit/s; bytes/s: 10MB/s)',
+  default: async () => ({ list: parseBandwidthList('5Mbps,1Gbps') }),
+  defaultHelp: async () => '5Mbps,1Gbps',
+  parse: async (input) => ({ list: parseBandwidthList(input) }),
+});
+
+export const sizeFlag = Flags.custom<number>({
+  helpValue: '200MB',
+  parse: async (input) => parseSize(input),
+});
+
+export const unitsFlag = Flags.custom<Units>({
+  description: 'units for sizes in tables: si (MB, as docker prints) or iec (MiB)',
+  options: ['si', 'iec'],
+  default: 'si',
+  parse: async (input) => input as Units,
+});
+
+/** Connection, auth, cache and logging flags every registry-reading command takes. */
+export const registryFlags = {
+  'plain-http': Flags.boolean({ description: 'use plain HTTP for registries that are not on loopback (loopback always is)', default: false }),
+  timeout: Flags.integer({ description: 'seconds allowed per HTTP request (connect, headers and body)', default: 30, min: 1 }),
+  concurrency: Flags.integer({ description: 'images fetched at once', default: 8, min: 1, max: 64 }),
+  'cache-dir': Flags.string({ description: 'cache folder [default: $XDG_CACHE_HOME/regsize]' }),
+  'no-cache': Flags.boolean({ description: 'neither read nor write the cache', default: false }),
+  'tag-ttl': Flags.string({ description: 'how long a cached tag -> digest answer is trusted (e.g. 5m, 0 to always ask)', default: '5m' }),
+  verbose: Flags.boolean({ description: 'log every HTTP request (method, URL, status, time, bytes) to stderr, secrets redacted', default: false }),
+  debug: Flags.boolean({ description: 'print stack traces of errors', default: false }),
+};
+
+export const formatFlag = Flags.string({ description: 'output format (use --json for JSON)', options: ['table', 'markdown'], default: 'table' });

@@ -1,0 +1,67 @@
+/** The compare table: sizes, layer counts, download times, deltas to the first image, sharing. */
+import { type CompareResult, type ImageEntry, isErrorEntry, sharingSummary } from '../sizing/compare.js';
+import { type Column, renderTable, type TableStyle } from './table.js';
+import { type Bandwidth, formatBytes, formatDuration, formatPercent, formatSignedBytes, transferSeconds, type Units } from './units.js';
+
+export interface RenderOptions {
+  units: Units;
+  bandwidths: Bandwidth[];
+  style: TableStyle;
+}
+
+export function renderCompare(result: CompareResult, o: RenderOptions): string {
+  const images = result.images.filter((e): e is ImageEntry => !isErrorEntry(e));
+  const first = images[0];
+  const withUncompressed = images.some((i) => i.uncompressedSize !== undefined);
+  const columns: Column[] = [
+    { header: 'IMAGE', maxWidth: 48 },
+    { header: 'PLATFORM' },
+    { header: 'SIZE', align: 'right' },
+    ...(withUncompressed ? [{ header: 'UNCOMPRESSED', align: 'right' as const }] : []),
+    { header: 'LAYERS', align: 'right' },
+    ...o.bandwidths.map((b) => ({ header: `@${b.label}`, align: 'right' as const })),
+    { header: 'VS FIRST', align: 'right' },
+  ];
+  const rows: string[][] = [];
+  const errors: string[] = [];
+  for (const e of result.images) {
+    if (isErrorEntry(e)) {
+      if (o.style === 'markdown') rows.push([e.reference, `**error** ${e.error.code}`, '', ...(withUncompressed ? [''] : []), '', ...o.bandwidths.map(() => ''), '']);
+      errors.push(`${e.reference}: error ${e.error.code}: ${e.error.message}`);
+      continue;
+    }
+    const foreign = e.layers.filter((l) => l.foreign).length;
+    const delta = first && e !== first ? `${formatSignedBytes(e.compressedSize - first.compressedSize, o.units)} (${formatPercent(e.compressedSize - first.compressedSize, first.compressedSize, true)})` : '';
+    rows.push([
+      e.reference,
+      e.platform,
+      formatBytes(e.compressedSize, o.units),
+      ...(withUncompressed ? [e.uncompressedSize === null || e.uncompressedSize === undefined ? 'unknown' : formatBytes(e.uncompressedSize, o.units)] : []),
+      foreign ? `${e.layers.length} (${foreign} foreign)` : String(e.layers.length),
+      ...o.bandwidths.map((b) => formatDuration(transferSeconds(e.compressedSize, b))),
+      delta,
+    ]);
+  }
+  let out = rows.length ? renderTable(columns, rows, o.style) : '';
+  if (errors.length) out += (out ? '\n' : '') + errors.join('\n') + '\n';
+  if (images.length > 1) out += '\n' + renderSharing(images, o) + '\n';
+  return out;
+}
+
+function renderSharing(images: ImageEntry[], o: RenderOptions): string {
+  const s = sharingSummary(images);
+  const lines: string[] = [];
+  if (s.shared.length === 0) {
+    lines.push('Shared layers: none; every layer is downloaded separately.');
+  } else {
+    const count = `${s.shared.length} layer${s.shared.length === 1 ? '' : 's'}`;
+    lines.push(`Shared layers: ${count}, ${formatBytes(s.sharedBytes, o.units)}, stored and downloaded once:`);
+    for (const l of s.shared) {
+      lines.push(`  ${l.digest.slice(0, 19)}  ${formatBytes(l.size, o.units).padStart(8)}  in ${l.images.map((i) => images[i]?.reference).join(', ')}`);
+    }
+  }
+  const bw = o.bandwidths[0];
+  const time = bw ? `, ${formatDuration(transferSeconds(s.uniqueBytes, bw))} at ${bw.label}` : '';
+  lines.push(`Pulling all ${images.length} once transfers ${formatBytes(s.uniqueBytes, o.units)}${time} (${formatBytes(s.totalBytes, o.units)} if pulled on separate machines).`);
+  return o.style === 'markdown' ? lines.map((l) => (l.startsWith('  ') ? `- \`${l.trim()}\`` : l)).join('\n') : lines.join('\n');
+}

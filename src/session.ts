@@ -1,0 +1,42 @@
+/**
+ * Builds the registry client for one invocation from user options, defaults in one place,
+ * validated before any network call.
+ */
+import { type ContentCache, noCache } from './cache/types.js';
+import { UsageError } from './errors.js';
+import { RegistryClient } from './transport/client.js';
+import { ChainedCredentials, type CredentialStore, DockerConfigCredentials } from './transport/credentials.js';
+import { defaultHttpSettings, HttpClient } from './transport/http.js';
+import { type Logger, stderrLogger } from './transport/logger.js';
+
+export interface SessionOptions {
+  /** Per-request timeout in milliseconds. @default 30000 */
+  timeoutMs?: number;
+  /** Plain HTTP for every registry (true) or these hosts; loopback always speaks HTTP. @default false */
+  plainHttp?: boolean | string[];
+  /** Log each HTTP request to stderr. @default false */
+  verbose?: boolean;
+  /** @default stderr logger (warnings always, debug lines with verbose) */
+  logger?: Logger;
+  /** @default noCache */
+  cache?: ContentCache;
+  /** Tried before the Docker config (ECR's GetAuthorizationToken, say). @default [] */
+  credentialStores?: CredentialStore[];
+  /** Retries of 429/5xx/resets. @default 3 */
+  retries?: number;
+}
+
+export interface Session {
+  client: RegistryClient;
+  logger: Logger;
+}
+
+export function createSession(options: SessionOptions = {}): Session {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`invalid timeout ${timeoutMs}: give a positive number of seconds, e.g. --timeout 30`);
+  const logger = options.logger ?? stderrLogger(options.verbose ?? false);
+  const http = new HttpClient(defaultHttpSettings(logger, { timeoutMs, ...(options.retries !== undefined ? { retries: options.retries } : {}) }));
+  const credentials = new ChainedCredentials([...(options.credentialStores ?? []), new DockerConfigCredentials()]);
+  const client = new RegistryClient({ http, credentials, scheme: { plainHttp: options.plainHttp ?? false }, cache: options.cache ?? noCache });
+  return { client, logger };
+}

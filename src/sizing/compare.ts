@@ -1,0 +1,138 @@
+/**
+ * `regsize compare`: size several images side by side. Each image is resolved concurrently
+ * (bounded); one failure becomes that image's error entry and never hides the others.
+ * The result is the stable JSON contract printed by --json.
+ */
+import { type ErrorCode, toRegsizeError } from '../errors.js';
+import { compressedSize } from '../oci/manifest.js';
+import { isForeignLayer } from '../oci/media-types.js';
+import { formatReference, type Reference } from '../reference/reference.js';
+import type { RegistryClient } from '../transport/client.js';
+import type { Logger } from '../transport/logger.js';
+import { mapLimit } from '../util/limit.js';
+import { type PlatformRequest, resolveImage, type ResolvedImage } from './resolve.js';
+
+export interface LayerEntry {
+  digest: string;
+  size: number;
+  mediaType: string;
+  /** Present (true) for non-distributable layers, which registries may not serve. */
+  foreign?: true;
+}
+
+export interface ImageEntry {
+  reference: string;
+  name: string;
+  digest: string;
+  platform: string;
+  manifestDigest: string;
+  compressedSize: number;
+  layers: LayerEntry[];
+  /** With --uncompressed: exact tar bytes, or null when a layer's size cannot be known. */
+  uncompressedSize?: number | null;
+}
+
+export interface ErrorEntry {
+  reference: string;
+  error: { code: ErrorCode; message: string };
+}
+
+export type CompareEntry = ImageEntry | ErrorEntry;
+
+export interface CompareResult {
+  images: CompareEntry[];
+}
+
+export function isErrorEntry(e: CompareEntry): e is ErrorEntry {
+  return 'error' in e;
+}
+
+export function toImageEntry(r: ResolvedImage): ImageEntry {
+  return {
+    reference: r.ref.input,
+    name: formatReference({ registry: r.ref.registry, repository: r.ref.repository, tag: r.ref.tag, digest: r.ref.digest }),
+    digest: r.digest,
+    platform: r.platform,
+    manifestDigest: r.manifestDigest,
+    compressedSize: compressedSize(r.manifest),
+    layers: r.manifest.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType, ...(isForeignLayer(l.mediaType) ? { foreign: true as const } : {}) })),
+  };
+}
+
+export function errorEntry(reference: string, e: unknown): ErrorEntry {
+  const err = toRegsizeError(e);
+  return { reference, error: { code: err.code, message: err.message } };
+}
+
+export interface CompareOptions {
+  platform: PlatformRequest;
+  /** @default 8 */
+  concurrency: number;
+  logger: Logger;
+  /** Called as each image finishes (progress bars). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Resolves every reference; entries keep the order given, one per platform with "all". */
+export async function resolveAll(
+  client: RegistryClient,
+  refs: Reference[],
+  options: CompareOptions,
+): Promise<({ ok: true; images: ResolvedImage[] } | { ok: false; entry: ErrorEntry })[]> {
+  client.expect(refs);
+  let done = 0;
+  return mapLimit(refs, options.concurrency, async (ref) => {
+    try {
+      const images = await resolveImage(client, ref, options.platform, options.logger);
+      return { ok: true as const, images };
+    } catch (e) {
+      return { ok: false as const, entry: errorEntry(ref.input, e) };
+    } finally {
+      options.onProgress?.(++done, refs.length);
+    }
+  });
+}
+
+export async function compareImages(client: RegistryClient, refs: Reference[], options: CompareOptions): Promise<CompareResult> {
+  const resolved = await resolveAll(client, refs, options);
+  return { images: resolved.flatMap((r): CompareEntry[] => (r.ok ? r.images.map(toImageEntry) : [r.entry])) };
+}
+
+export interface SharedLayer {
+  digest: string;
+  size: number;
+  /** Indexes (into the image entries) of the images that contain the layer. */
+  images: number[];
+}
+
+export interface SharingSummary {
+  shared: SharedLayer[];
+  /** Bytes of layers that appear in more than one image, counted once. */
+  sharedBytes: number;
+  /** Sum of every image's compressed size, as if each were pulled alone. */
+  totalBytes: number;
+  /** What pulling all of them once transfers: each distinct layer once. */
+  uniqueBytes: number;
+}
+
+/** Layers shared between the compared images, by digest (a registry stores and sends them once). */
+export function sharingSummary(images: ImageEntry[]): SharingSummary {
+  const byDigest = new Map<string, SharedLayer>();
+  let totalBytes = 0;
+  images.forEach((img, i) => {
+    totalBytes += img.compressedSize;
+    for (const l of img.layers) {
+      const entry = byDigest.get(l.digest) ?? { digest: l.digest, size: l.size, images: [] };
+      if (!entry.images.includes(i)) entry.images.push(i);
+      byDigest.set(l.digest, entry);
+    }
+  });
+  const all = [...byDigest.values()];
+  const shared = all.filter((l) => l.images.length > 1);
+  return {
+    shared,
+    sharedBytes: shared.reduce((s, l) => s + l.size, 0),
+    totalBytes,
+    uniqueBytes: all.reduce((s, l) => s + l.size, 0),
+  };
+}

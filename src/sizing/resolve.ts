@@ -1,0 +1,100 @@
+/**
+ * From a reference to the image manifest(s) that would be pulled: fetch what the tag or digest
+ * names; if it is an index, choose the platform as docker does (or every platform with "all").
+ * A single image manifest names its platform only in its config, which is fetched for it.
+ */
+import { RegsizeError } from '../errors.js';
+import { type Descriptor, type FetchedManifest, type ImageManifest, type IndexManifest } from '../oci/manifest.js';
+import { isImageManifestMediaType, isIndexMediaType } from '../oci/media-types.js';
+import { allPlatforms, choosePlatform, formatPlatform, normalizePlatform, type Platform } from '../oci/platform.js';
+import { manifestIdentifier, type Reference } from '../reference/reference.js';
+import type { RegistryClient, RepoRef } from '../transport/client.js';
+import type { Logger } from '../transport/logger.js';
+
+export type PlatformRequest = Platform | 'all';
+
+/** One platform's image manifest, with where it came from. */
+export interface ResolvedImage {
+  ref: Reference;
+  repo: RepoRef;
+  /** What the tag resolved to (an index or the image manifest itself). */
+  digest: string;
+  /** The top-level manifest when it is an index (for annotations, e.g. the base image). */
+  index?: IndexManifest;
+  platform: string;
+  manifestDigest: string;
+  manifest: ImageManifest;
+}
+
+interface ImageConfigPlatform {
+  os?: unknown;
+  architecture?: unknown;
+  variant?: unknown;
+}
+
+/** The platform an image's config names (`os`, `architecture`, `variant`). */
+async function configPlatform(client: RegistryClient, repo: RepoRef, m: ImageManifest, what: string): Promise<Platform> {
+  const bytes = await client.blobGet(repo, m.config.digest);
+  let cfg: ImageConfigPlatform;
+  try {
+    cfg = JSON.parse(Buffer.from(bytes).toString('utf8')) as ImageConfigPlatform;
+  } catch {
+    throw new RegsizeError('MANIFEST_INVALID', `${what}: the image config is not valid JSON`);
+  }
+  if (typeof cfg.os !== 'string' || typeof cfg.architecture !== 'string') {
+    throw new RegsizeError('MANIFEST_INVALID', `${what}: the image config names no os/architecture`);
+  }
+  return { os: cfg.os, architecture: cfg.architecture, ...(typeof cfg.variant === 'string' && cfg.variant ? { variant: cfg.variant } : {}) };
+}
+
+function samePlatform(a: Platform, b: Platform): boolean {
+  return formatPlatform(normalizePlatform(a)) === formatPlatform(normalizePlatform(b));
+}
+
+export async function resolveImage(client: RegistryClient, ref: Reference, want: PlatformRequest, logger: Logger): Promise<ResolvedImage[]> {
+  const repo: RepoRef = { registry: ref.registry, repository: ref.repository };
+  const what = ref.input;
+  const top = await client.manifestGet(repo, manifestIdentifier(ref));
+  if (ref.digest && top.digest !== ref.digest) {
+    throw new RegsizeError('DIGEST_MISMATCH', `${what}: the registry returned ${top.digest} for ${ref.digest}`);
+  }
+  // A pinned name:tag@digest is fetched by digest (immutable); Docker ignores the tag then too.
+  if (top.manifest.kind === 'image') {
+    const platform = await configPlatform(client, repo, top.manifest, what);
+    if (want !== 'all' && !samePlatform(platform, want)) {
+      throw new RegsizeError('PLATFORM_NOT_FOUND', `${what}: the image is ${formatPlatform(platform)} only, not ${formatPlatform(normalizePlatform(want))} (use --platform ${formatPlatform(platform)})`);
+    }
+    return [{ ref, repo, digest: top.digest, platform: formatPlatform(platform), manifestDigest: top.digest, manifest: top.manifest }];
+  }
+  const index = top.manifest;
+  const chosen: Descriptor[] = want === 'all' ? allPlatforms(index) : [pick(index, want, what, logger)];
+  if (chosen.length === 0) throw new RegsizeError('PLATFORM_NOT_FOUND', `${what}: the index lists no platform images`);
+  return Promise.all(
+    chosen.map(async (d) => {
+      const child = await childImage(client, repo, d, what, new Set([top.digest]));
+      return { ref, repo, digest: top.digest, index, platform: formatPlatform(d.platform as Platform), manifestDigest: child.digest, manifest: child.manifest as ImageManifest };
+    }),
+  );
+}
+
+function pick(index: IndexManifest, want: Platform, what: string, logger: Logger): Descriptor {
+  const choice = choosePlatform(index, want, what);
+  if (choice.note) logger.warn(choice.note);
+  return choice.descriptor;
+}
+
+/** Follows an index entry to its image manifest; nested indexes are followed, loops refused. */
+async function childImage(client: RegistryClient, repo: RepoRef, d: Descriptor, what: string, visited: Set<string>): Promise<FetchedManifest> {
+  if (visited.has(d.digest)) throw new RegsizeError('MANIFEST_INVALID', `${what}: the index refers to itself (${d.digest}); the descriptor graph loops`);
+  if (!isImageManifestMediaType(d.mediaType) && !isIndexMediaType(d.mediaType)) {
+    throw new RegsizeError('UNSUPPORTED_MANIFEST', `${what}: index entry ${d.digest} has media type ${d.mediaType}, not an image manifest`);
+  }
+  const child = await client.manifestGet(repo, d.digest);
+  if (child.bytes.length !== d.size) {
+    throw new RegsizeError('DIGEST_MISMATCH', `${what}: manifest ${d.digest} is ${child.bytes.length} bytes, the index says ${d.size}`);
+  }
+  if (child.manifest.kind === 'image') return child;
+  visited.add(d.digest);
+  const nested = choosePlatform(child.manifest, d.platform ?? normalizePlatform({ os: 'linux', architecture: 'amd64' }), what).descriptor;
+  return childImage(client, repo, nested, what, visited);
+}

@@ -1,0 +1,224 @@
+/**
+ * The one HTTP path every registry request takes: Node's global fetch over one shared undici
+ * dispatcher (keep-alive connections, HTTP(S)_PROXY/NO_PROXY honoured through
+ * EnvHttpProxyAgent). Global fetch, not undici's own, so that nock in the tests intercepts
+ * exactly this code path.
+ *
+ * It owns the concerns every request shares:
+ *   - a per-request timeout covering connect, headers and the whole body;
+ *   - bounded bodies (manifests, tokens, error bodies are capped, never buffered whole);
+ *   - redirects followed by hand (at most 5), dropping Authorization whenever the host changes,
+ *     so a registry token never reaches a CDN or object store;
+ *   - retries of 429/502/503/504 and connection resets with capped exponential backoff and
+ *     jitter, honouring Retry-After up to a cap;
+ *   - one `--verbose` line per request with secrets redacted.
+ */
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { RegsizeError, toRegsizeError, type ErrorCode } from '../errors.js';
+import type { Logger } from './logger.js';
+import { redactUrl } from './redact.js';
+
+export interface HttpSettings {
+  /** @default 30000 */
+  timeoutMs: number;
+  /** Retries after the first attempt. @default 3 */
+  retries: number;
+  /** Longest Retry-After we wait for; a longer one fails at once, saying when it lifts. @default 60000 */
+  maxRetryAfterMs: number;
+  /** Base of the exponential backoff. @default 250 */
+  backoffBaseMs: number;
+  logger: Logger;
+  dispatcher: Dispatcher;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'HEAD' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Largest body accepted; past it the body is cut off and `tooLarge` thrown. */
+  maxBytes: number;
+  /** Error code for a body over maxBytes. @default MANIFEST_TOO_LARGE */
+  tooLargeCode?: ErrorCode;
+  /** Describes the object in the too-large message (e.g. "manifest python:3.11"). */
+  what?: string;
+  /** With a Range header: when the server answers 200 (ignored the range), do not read the body. */
+  abortIfNotPartial?: boolean;
+  /** @default true */
+  followRedirects?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+  /** The URL that answered, after redirects. */
+  url: string;
+  /** True when abortIfNotPartial cut off a 200 answer to a Range request. */
+  rangeIgnored?: boolean;
+}
+
+const MAX_REDIRECTS = 5;
+/** Error bodies are only read to find the OCI `errors` array. */
+export const MAX_ERROR_BODY = 64 * 1024;
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+
+let sharedDispatcher: Dispatcher | undefined;
+
+/** One dispatcher for the process: connections and TLS sessions are reused across images. */
+export function defaultDispatcher(): Dispatcher {
+  sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 32, allowH2: false });
+  return sharedDispatcher;
+}
+
+export function defaultHttpSettings(logger: Logger, overrides: Partial<HttpSettings> = {}): HttpSettings {
+  return { timeoutMs: 30_000, retries: 3, maxRetryAfterMs: 60_000, backoffBaseMs: 250, logger, dispatcher: defaultDispatcher(), ...overrides };
+}
+
+/** Retry-After is seconds or an HTTP date; returns milliseconds, or undefined. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+function formatBytes(n: number): string {
+  return n < 1000 ? `${n} B` : `${(n / 1000).toFixed(1)} kB`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class HttpClient {
+  /** Requests sent, attempts and redirects included (read by the benchmark and tests). */
+  requestCount = 0;
+
+  constructor(readonly settings: HttpSettings) {}
+
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    for (let attempt = 0; ; attempt++) {
+      let res: HttpResponse;
+      try {
+        res = await this.followRedirects(req);
+      } catch (e) {
+        const err = toRegsizeError(e);
+        if (!err.retryable || attempt >= this.settings.retries) throw err;
+        const wait = this.backoff(attempt);
+        this.settings.logger.debug(`retrying ${req.method} ${redactUrl(req.url)} in ${wait}ms (${err.code}: ${err.message})`);
+        await sleep(wait);
+        continue;
+      }
+      if (!RETRY_STATUSES.has(res.status) || attempt >= this.settings.retries) return res;
+      const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+      if (retryAfter !== undefined && retryAfter > this.settings.maxRetryAfterMs) return res; // caller reports when it lifts
+      const wait = retryAfter ?? this.backoff(attempt);
+      this.settings.logger.debug(`retrying ${req.method} ${redactUrl(req.url)} in ${wait}ms (HTTP ${res.status})`);
+      await sleep(wait);
+    }
+  }
+
+  /** Capped exponential backoff with full jitter. */
+  private backoff(attempt: number): number {
+    const cap = Math.min(8000, this.settings.backoffBaseMs * 2 ** attempt);
+    return Math.round(cap / 2 + Math.random() * (cap / 2));
+  }
+
+  private async followRedirects(req: HttpRequest): Promise<HttpResponse> {
+    let url = req.url;
+    let headers = { ...(req.headers ?? {}) };
+    for (let hop = 0; ; hop++) {
+      const res = await this.once({ ...req, url, headers });
+      const location = res.headers.get('location');
+      if (req.followRedirects === false || ![301, 302, 303, 307, 308].includes(res.status) || !location) return res;
+      if (hop >= MAX_REDIRECTS) throw new RegsizeError('NETWORK', `too many redirects (more than ${MAX_REDIRECTS}) starting at ${redactUrl(req.url)}`);
+      const next = new URL(location, url);
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new RegsizeError('NETWORK', `refusing redirect to ${next.protocol} URL`);
+      if (next.host !== new URL(url).host) {
+        // A different host (a CDN, S3) must never see the registry's credentials.
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
+      }
+      url = next.toString();
+    }
+  }
+
+  private async once(req: HttpRequest & { headers: Record<string, string> }): Promise<HttpResponse> {
+    const started = Date.now();
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), this.settings.timeoutMs);
+    this.requestCount++;
+    try {
+      const res = await fetch(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        redirect: 'manual',
+        signal: controller.signal,
+        // @ts-expect-error: Node's fetch takes an undici dispatcher (not in the DOM RequestInit type)
+        dispatcher: this.settings.dispatcher,
+      });
+      let body: Uint8Array = new Uint8Array(0);
+      let rangeIgnored = false;
+      if (req.method === 'HEAD' || res.status === 204 || res.status === 304) {
+        await res.body?.cancel();
+      } else if (req.abortIfNotPartial && res.status === 200) {
+        // The server ignored Range: reading on would download the whole layer.
+        rangeIgnored = true;
+        await res.body?.cancel();
+      } else if (res.status >= 300 && res.status < 400) {
+        await res.body?.cancel();
+      } else {
+        const limit = res.ok ? req.maxBytes : MAX_ERROR_BODY;
+        const { bytes, truncated } = await readCapped(res, limit);
+        if (truncated && res.ok) {
+          throw new RegsizeError(
+            req.tooLargeCode ?? 'MANIFEST_TOO_LARGE',
+            `${req.what ?? redactUrl(req.url)} is larger than ${limit} bytes; refusing to read it (a registry sent far more than any manifest needs)`,
+          );
+        }
+        body = bytes;
+      }
+      this.log(req, res, started, body.length);
+      return { status: res.status, headers: res.headers, body, url: req.url, ...(rangeIgnored ? { rangeIgnored } : {}) };
+    } catch (e) {
+      if (e instanceof RegsizeError) throw e;
+      const err = controller.signal.aborted
+        ? new RegsizeError('TIMEOUT', `${req.method} ${redactUrl(req.url)} timed out after ${this.settings.timeoutMs / 1000}s; raise --timeout or check the network`, { retryable: true })
+        : toRegsizeError(e);
+      this.settings.logger.debug(`${req.method} ${redactUrl(req.url)} failed after ${Date.now() - started}ms: ${err.message}`);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private log(req: HttpRequest, res: Response, started: number, bytes: number): void {
+    const limit = res.headers.get('ratelimit-remaining');
+    this.settings.logger.debug(
+      `${req.method} ${redactUrl(req.url)} ${res.status} ${Date.now() - started}ms ${formatBytes(bytes)}${limit ? ` ratelimit-remaining=${limit}` : ''}`,
+    );
+  }
+}
+
+/** Reads at most `limit` bytes; a larger body is cancelled, never buffered whole. */
+async function readCapped(res: Response, limit: number): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel();
+    return { bytes: new Uint8Array(0), truncated: true };
+  }
+  if (!res.body) return { bytes: new Uint8Array(0), truncated: false };
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel();
+      return { bytes: new Uint8Array(0), truncated: true };
+    }
+    chunks.push(value);
+  }
+  return { bytes: Buffer.concat(chunks), truncated: false };
+}
