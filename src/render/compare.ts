@@ -27,7 +27,7 @@ export function renderCompare(result: CompareResult, o: RenderOptions): string {
   for (const e of result.images) {
     if (isErrorEntry(e)) {
       if (o.style === 'markdown') rows.push([e.reference, `**error** ${e.error.code}`, '', ...(withUncompressed ? [''] : []), '', ...o.bandwidths.map(() => ''), '']);
-      errors.push(`${e.reference}: error ${e.error.code}: ${e.error.message}`);
+      errors.push(`error: ${e.error.message} [${e.error.code}]`);
       continue;
     }
     const foreign = e.layers.filter((l) => l.foreign).length;

@@ -14,7 +14,7 @@
 import { RegsizeError } from '../errors.js';
 import { type Challenge, parseChallenges } from './challenge.js';
 import { type CredentialStore, type Credentials, secretsOf } from './credentials.js';
-import type { HttpClient } from './http.js';
+import type { HttpClient, HttpResponse } from './http.js';
 import { redactUrl } from './redact.js';
 import { mayCarryCredentials } from './scheme.js';
 
@@ -27,13 +27,19 @@ const EXPIRY_MARGIN_MS = 5_000;
 
 type RegistryAuth = { kind: 'none' } | { kind: 'basic'; header: string } | { kind: 'bearer'; realm: string; service?: string };
 
+/** What the ping learned: the base URL that answered, and how to authenticate there. */
+export interface PingResult {
+  base: string;
+  auth: RegistryAuth;
+}
+
 interface CachedToken {
   header: Promise<string>;
   expiresAt: number;
 }
 
 export class Authenticator {
-  private readonly pings = new Map<string, Promise<RegistryAuth>>();
+  private readonly pings = new Map<string, Promise<PingResult>>();
   private readonly tokens = new Map<string, CachedToken>();
   private readonly expected = new Map<string, Set<string>>();
   /** Secrets seen (tokens, passwords) so error texts can be scrubbed of them. */
@@ -51,17 +57,32 @@ export class Authenticator {
     set.add(repository);
   }
 
+  /**
+   * Step 1, once per registry: the base URL that answers and its challenge. `bases` lists the
+   * URLs to try in order: https then http for loopback registries (Docker tries TLS first for
+   * insecure registries and falls back to plain HTTP), a single one otherwise.
+   */
+  ping(registry: string, bases: string[]): Promise<PingResult> {
+    let p = this.pings.get(registry);
+    if (!p) {
+      p = this.doPing(registry, bases);
+      this.pings.set(registry, p);
+      p.catch(() => this.pings.delete(registry)); // a failed ping may be retried by a later image
+    }
+    return p;
+  }
+
   /** The Authorization header for a request to `registry` about `repository`, if one is needed. */
-  async header(registry: string, baseUrl: string, repository: string): Promise<string | undefined> {
-    const auth = await this.ping(registry, baseUrl);
+  async header(registry: string, bases: string[], repository: string): Promise<string | undefined> {
+    const { auth } = await this.ping(registry, bases);
     if (auth.kind === 'none') return undefined;
     if (auth.kind === 'basic') return auth.header;
     return this.bearer(registry, auth, [repository], false);
   }
 
   /** After a 401 with a token: get one for exactly this repository (step 4). */
-  async retryHeader(registry: string, baseUrl: string, repository: string, challengeHeader: string | null): Promise<string | undefined> {
-    const auth = await this.ping(registry, baseUrl);
+  async retryHeader(registry: string, bases: string[], repository: string, challengeHeader: string | null): Promise<string | undefined> {
+    const { auth } = await this.ping(registry, bases);
     if (auth.kind !== 'bearer') return undefined;
     const fresh = parseChallenges(challengeHeader).find((c) => c.scheme === 'bearer');
     const realm = fresh?.params.realm ? { kind: 'bearer' as const, realm: fresh.params.realm, ...(fresh.params.service ? { service: fresh.params.service } : {}) } : auth;
@@ -73,18 +94,21 @@ export class Authenticator {
     return `${registry}|${repository}`;
   }
 
-  private ping(registry: string, baseUrl: string): Promise<RegistryAuth> {
-    let p = this.pings.get(registry);
-    if (!p) {
-      p = this.doPing(registry, baseUrl);
-      this.pings.set(registry, p);
-      p.catch(() => this.pings.delete(registry)); // a failed ping may be retried by a later image
+  private async doPing(registry: string, bases: string[]): Promise<PingResult> {
+    let lastError: unknown;
+    for (const base of bases) {
+      try {
+        const res = await this.http.send({ method: 'GET', url: `${base}/v2/`, maxBytes: 64 * 1024 }, { retries: bases.length > 1 && base !== bases.at(-1) ? 0 : undefined });
+        return { base, auth: await this.challenge(registry, base, res) };
+      } catch (e) {
+        lastError = e;
+        if (!(e instanceof RegsizeError) || (e.code !== 'NETWORK' && e.code !== 'TIMEOUT')) throw e;
+      }
     }
-    return p;
+    throw lastError;
   }
 
-  private async doPing(registry: string, baseUrl: string): Promise<RegistryAuth> {
-    const res = await this.http.send({ method: 'GET', url: `${baseUrl}/v2/`, maxBytes: 64 * 1024 });
+  private async challenge(registry: string, baseUrl: string, res: HttpResponse): Promise<RegistryAuth> {
     if (res.status !== 401) return { kind: 'none' };
     const challenges = parseChallenges(res.headers.get('www-authenticate'));
     const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.realm);

@@ -20,7 +20,7 @@ import { Authenticator } from './auth.js';
 import { type CredentialStore } from './credentials.js';
 import { registryError } from './errors.js';
 import { HttpClient, type HttpRequest, type HttpResponse } from './http.js';
-import { schemeFor, type SchemePolicy } from './scheme.js';
+import { schemesFor, type SchemePolicy } from './scheme.js';
 
 export interface RepoRef {
   registry: string;
@@ -81,9 +81,15 @@ export class RegistryClient {
     for (const r of repos) this.auth.expect(r.registry, r.repository);
   }
 
-  baseUrl(registry: string): string {
+  /** The base URLs to try for a registry, in order (see schemesFor). */
+  private candidates(registry: string): string[] {
     const host = apiHost(registry);
-    return `${schemeFor(host, this.scheme)}://${host}`;
+    return schemesFor(host, this.scheme).map((s) => `${s}://${host}`);
+  }
+
+  /** The registry's base URL (`https://registry-1.docker.io`), found by the ping. */
+  async baseUrl(registry: string): Promise<string> {
+    return (await this.auth.ping(registry, this.candidates(registry))).base;
   }
 
   /** Docker Hub's pull allowance as last reported (`ratelimit-remaining: 76;w=21600`). */
@@ -93,14 +99,15 @@ export class RegistryClient {
 
   /** Sends an authorised request about `repo`, retrying once with a narrower token after a 401. */
   private async send(repo: RepoRef, req: Omit<HttpRequest, 'url'> & { path: string }): Promise<HttpResponse> {
-    const base = this.baseUrl(repo.registry);
+    const bases = this.candidates(repo.registry);
+    const base = await this.baseUrl(repo.registry);
     const url = req.path.startsWith('http') ? req.path : `${base}${req.path}`;
     // Credentials go only to the registry's own origin (a Link header may point elsewhere).
-    const authorization = new URL(url).origin === base ? await this.auth.header(repo.registry, base, repo.repository) : undefined;
+    const authorization = new URL(url).origin === base ? await this.auth.header(repo.registry, bases, repo.repository) : undefined;
     const withAuth = (h: string | undefined) => ({ ...req, url, headers: { ...(req.headers ?? {}), ...(h ? { authorization: h } : {}) } });
     let res = await this.http.send(withAuth(authorization));
     if (res.status === 401 && authorization?.startsWith('Bearer ')) {
-      const narrower = await this.auth.retryHeader(repo.registry, base, repo.repository, res.headers.get('www-authenticate'));
+      const narrower = await this.auth.retryHeader(repo.registry, bases, repo.repository, res.headers.get('www-authenticate'));
       res = await this.http.send(withAuth(narrower));
     }
     this.noteRateLimit(repo.registry, res);
@@ -255,6 +262,7 @@ export class RegistryClient {
     const tags: string[] = [];
     let path: string | undefined = `/v2/${repo.repository}/tags/list?n=${pageSize}`;
     const seen = new Set<string>();
+    const base = await this.baseUrl(repo.registry);
     while (path) {
       if (seen.has(path)) throw new RegsizeError('REGISTRY_ERROR', `${repo.registry}/${repo.repository}: the tag list pagination loops`);
       seen.add(path);
@@ -268,7 +276,7 @@ export class RegistryClient {
       }
       const page = Array.isArray(doc.tags) ? doc.tags.filter((t): t is string => typeof t === 'string') : [];
       tags.push(...page);
-      path = nextLink(res.headers.get('link'), this.baseUrl(repo.registry));
+      path = nextLink(res.headers.get('link'), base);
     }
     return tags;
   }

@@ -95,20 +95,22 @@ export class HttpClient {
 
   constructor(readonly settings: HttpSettings) {}
 
-  async send(req: HttpRequest): Promise<HttpResponse> {
+  /** `overrides.retries` lowers the retry count for one call (probing a scheme that may not answer). */
+  async send(req: HttpRequest, overrides: { retries?: number | undefined } = {}): Promise<HttpResponse> {
+    const retries = overrides.retries ?? this.settings.retries;
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse;
       try {
         res = await this.followRedirects(req);
       } catch (e) {
         const err = toRegsizeError(e);
-        if (!err.retryable || attempt >= this.settings.retries) throw err;
+        if (!err.retryable || attempt >= retries) throw err;
         const wait = this.backoff(attempt);
         this.settings.logger.debug(`retrying ${req.method} ${redactUrl(req.url)} in ${wait}ms (${err.code}: ${err.message})`);
         await sleep(wait);
         continue;
       }
-      if (!RETRY_STATUSES.has(res.status) || attempt >= this.settings.retries) return res;
+      if (!RETRY_STATUSES.has(res.status) || attempt >= retries) return res;
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       if (retryAfter !== undefined && retryAfter > this.settings.maxRetryAfterMs) return res; // caller reports when it lifts
       const wait = retryAfter ?? this.backoff(attempt);

@@ -1,6 +1,6 @@
 /**
- * http or https. Docker's convention: loopback registries (localhost, 127.0.0.0/8, ::1) speak
- * plain HTTP; any other host only with --plain-http. TLS is verified otherwise.
+ * http or https. Docker's convention: loopback registries (localhost, 127.0.0.0/8, ::1) may
+ * speak plain HTTP; any other host only with --plain-http. TLS is verified otherwise.
  */
 export function isLoopbackHost(hostPort: string): boolean {
   const host = hostPort.startsWith('[') ? hostPort.slice(1, hostPort.indexOf(']')) : hostPort.replace(/:\d+$/, '');
@@ -12,11 +12,15 @@ export interface SchemePolicy {
   plainHttp: boolean | string[];
 }
 
-export function schemeFor(registryHost: string, policy: SchemePolicy): 'http' | 'https' {
-  if (isLoopbackHost(registryHost)) return 'http';
-  if (policy.plainHttp === true) return 'http';
-  if (Array.isArray(policy.plainHttp) && policy.plainHttp.some((h) => h === registryHost || h === registryHost.replace(/:\d+$/, ''))) return 'http';
-  return 'https';
+/**
+ * The schemes to try, in order. Loopback registries are "insecure registries" in Docker's
+ * sense: HTTPS first, plain HTTP when TLS does not answer. --plain-http means HTTP only.
+ */
+export function schemesFor(registryHost: string, policy: SchemePolicy): ('http' | 'https')[] {
+  if (policy.plainHttp === true) return ['http'];
+  if (Array.isArray(policy.plainHttp) && policy.plainHttp.some((h) => h === registryHost || h === registryHost.replace(/:\d+$/, ''))) return ['http'];
+  if (isLoopbackHost(registryHost)) return ['https', 'http'];
+  return ['https'];
 }
 
 /** Credentials may travel over plain HTTP only to this machine. */
