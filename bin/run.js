@@ -1,8 +1,17 @@
 #!/usr/bin/env node
 // Entry point. Routes `regsize IMAGE...` to the compare command before oclif parses anything.
-import { execute } from '@oclif/core';
-import { commandWords, routeArgs } from '../dist/src/cli/route.js';
+import { readFileSync } from 'node:fs';
 
-const root = new URL('..', import.meta.url).pathname;
-const args = routeArgs(process.argv.slice(2), commandWords(root));
-await execute({ args, dir: import.meta.url });
+const args = process.argv.slice(2);
+const root = new URL('..', import.meta.url);
+
+// `regsize --version` answers without loading oclif (about 125 ms of imports): scripts and
+// shell prompts call it often. Same text as oclif's own version output.
+if (args.length === 1 && (args[0] === '--version' || args[0] === 'version')) {
+  const { name, version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+  process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
+} else {
+  const { execute } = await import('@oclif/core');
+  const { commandWords, routeArgs } = await import('../dist/src/cli/route.js');
+  await execute({ args: routeArgs(args, commandWords(root.pathname)), dir: import.meta.url });
+}
