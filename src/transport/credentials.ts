@@ -131,6 +131,8 @@ export function runCredentialHelper(helper: string, serverUrl: string): Promise<
         reject(new RegsizeError('CREDENTIALS', `credential helper ${program} printed something that is not JSON`));
       }
     });
+    // A helper may exit without reading its input; the exit code tells what happened, not EPIPE.
+    child.stdin.on('error', () => {});
     child.stdin.end(serverUrl);
   });
 }
