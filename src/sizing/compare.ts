@@ -11,6 +11,7 @@ import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
 import { mapLimit } from '../util/limit.js';
 import { type PlatformRequest, resolveImage, type ResolvedImage } from './resolve.js';
+import type { UncompressedSizer } from './uncompressed.js';
 
 export interface LayerEntry {
   digest: string;
@@ -71,6 +72,8 @@ export interface CompareOptions {
   logger: Logger;
   /** Called as each image finishes (progress bars). */
   onProgress?: (done: number, total: number) => void;
+  /** With --uncompressed: each entry gains uncompressedSize (null when a layer's is unknown). */
+  uncompressed?: UncompressedSizer;
 }
 
 /** Resolves every reference; entries keep the order given, one per platform with "all". */
@@ -95,6 +98,12 @@ export async function resolveAll(
 
 export async function compareImages(client: RegistryClient, refs: Reference[], options: CompareOptions): Promise<CompareResult> {
   const resolved = await resolveAll(client, refs, options);
+  const sizer = options.uncompressed;
+  if (sizer) {
+    const withSize = async (r: ResolvedImage): Promise<ImageEntry> => ({ ...toImageEntry(r), uncompressedSize: (await sizer.image(r.repo, r.manifest.layers)).total });
+    const entries = await Promise.all(resolved.map((r) => (r.ok ? Promise.all(r.images.map(withSize)) : [r.entry])));
+    return { images: entries.flat() };
+  }
   return { images: resolved.flatMap((r): CompareEntry[] => (r.ok ? r.images.map(toImageEntry) : [r.entry])) };
 }
 

@@ -46,6 +46,18 @@ export interface HttpRequest {
   abortIfNotPartial?: boolean;
   /** @default true */
   followRedirects?: boolean;
+  /**
+   * Stream a 2xx body into a fresh sink instead of buffering it (maxBytes does not apply): for
+   * whole layers, which may be gigabytes. The timeout then restarts with every chunk, so it
+   * bounds a stall rather than the whole download. The factory is called once per response,
+   * so a retried request starts over with a new sink.
+   */
+  bodySink?: () => BodySink;
+}
+
+/** Receives a streamed body; each write is awaited, so a slow consumer slows the download. */
+export interface BodySink {
+  write(chunk: Uint8Array): void | Promise<void>;
 }
 
 export interface HttpResponse {
@@ -56,6 +68,8 @@ export interface HttpResponse {
   url: string;
   /** True when abortIfNotPartial cut off a 200 answer to a Range request. */
   rangeIgnored?: boolean;
+  /** Bytes handed to bodySink (the body itself is then empty). */
+  streamedBytes?: number;
 }
 
 const MAX_REDIRECTS = 5;
@@ -135,8 +149,9 @@ export class HttpClient {
       if (hop >= MAX_REDIRECTS) throw new RegsizeError('NETWORK', `too many redirects (more than ${MAX_REDIRECTS}) starting at ${redactUrl(req.url)}`);
       const next = new URL(location, url);
       if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new RegsizeError('NETWORK', `refusing redirect to ${next.protocol} URL`);
-      if (next.host !== new URL(url).host) {
-        // A different host (a CDN, S3) must never see the registry's credentials.
+      if (next.origin !== new URL(url).origin) {
+        // A different host (a CDN, S3) must never see the registry's credentials; nor may they
+        // follow a downgrade from https to plain http on the same host (compare origins).
         headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
       }
       url = next.toString();
@@ -160,6 +175,7 @@ export class HttpClient {
       });
       let body: Uint8Array = new Uint8Array(0);
       let rangeIgnored = false;
+      let streamedBytes: number | undefined;
       if (req.method === 'HEAD' || res.status === 204 || res.status === 304) {
         await res.body?.cancel();
       } else if (req.abortIfNotPartial && res.status === 200) {
@@ -168,6 +184,8 @@ export class HttpClient {
         await res.body?.cancel();
       } else if (res.status >= 300 && res.status < 400) {
         await res.body?.cancel();
+      } else if (req.bodySink && res.ok) {
+        streamedBytes = await pipeBody(res, req.bodySink(), () => timer.refresh());
       } else {
         const limit = res.ok ? req.maxBytes : MAX_ERROR_BODY;
         const { bytes, truncated } = await readCapped(res, limit);
@@ -179,13 +197,15 @@ export class HttpClient {
         }
         body = bytes;
       }
-      this.log(req, res, started, body.length);
-      return { status: res.status, headers: res.headers, body, url: req.url, ...(rangeIgnored ? { rangeIgnored } : {}) };
+      this.log(req, res, started, streamedBytes ?? body.length);
+      return { status: res.status, headers: res.headers, body, url: req.url, ...(rangeIgnored ? { rangeIgnored } : {}), ...(streamedBytes !== undefined ? { streamedBytes } : {}) };
     } catch (e) {
       if (e instanceof RegsizeError) throw e;
       const err = controller.signal.aborted
-        ? new RegsizeError('TIMEOUT', `${req.method} ${redactUrl(req.url)} timed out after ${this.settings.timeoutMs / 1000}s; raise --timeout or check the network`, { retryable: true })
-        : toRegsizeError(e);
+        ? // Not retried (only 429/502/503/504 and resets are): --timeout bounds what the user
+          // waits for a request, so a server that stalls costs one timeout, not four.
+          new RegsizeError('TIMEOUT', `${req.method} ${redactUrl(req.url)} timed out after ${this.settings.timeoutMs / 1000}s; raise --timeout or check the network`)
+        : requestError(req, e);
       this.settings.logger.debug(`${req.method} ${redactUrl(req.url)} failed after ${Date.now() - started}ms: ${err.message}`);
       throw err;
     } finally {
@@ -198,6 +218,32 @@ export class HttpClient {
     this.settings.logger.debug(
       `${req.method} ${redactUrl(req.url)} ${res.status} ${Date.now() - started}ms ${formatBytes(bytes)}${limit ? ` ratelimit-remaining=${limit}` : ''}`,
     );
+  }
+}
+
+/** A network failure names the request it broke, so a run over many images says which one failed. */
+function requestError(req: HttpRequest, e: unknown): RegsizeError {
+  const err = toRegsizeError(e);
+  if (err.code !== 'NETWORK' && err.code !== 'TIMEOUT') return err;
+  return new RegsizeError(err.code, `${req.method} ${redactUrl(req.url)} failed: ${err.message}${err.code === 'NETWORK' ? '; check the network and the registry address' : ''}`, { cause: e, retryable: err.retryable });
+}
+
+/** Hands every chunk of the body to `sink`, holding none; a failing sink cancels the body. */
+async function pipeBody(res: Response, sink: BodySink, onChunk: () => void): Promise<number> {
+  if (!res.body) return 0;
+  const reader = res.body.getReader();
+  let total = 0;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) return total;
+      onChunk();
+      total += value.length;
+      await sink.write(value);
+    }
+  } catch (e) {
+    await reader.cancel().catch(() => {});
+    throw e;
   }
 }
 

@@ -1,0 +1,335 @@
+/**
+ * The exact uncompressed (tar) size of a layer, which is what `docker images` reports and no
+ * registry API does, learned from a few bytes of the blob instead of the whole layer:
+ *
+ *   tar   the blob is the tar: its size is the descriptor's size; nothing is read.
+ *   gzip  the last 4 bytes of a gzip member are ISIZE, the input length modulo 2^32
+ *         (RFC 1952 §2.3.1): one Range request for them.
+ *   eStargz  ends in an empty gzip member (ISIZE 0), so its
+ *         `io.containers.estargz.uncompressed-size` annotation is used instead.
+ *   zstd  the frame header may carry Frame_Content_Size (RFC 8878 §3.1.1.1): one Range
+ *         request for the first 18 bytes (the longest frame header).
+ *
+ * Anything a small range cannot tell for sure (a server that ignores Range, a zstd frame
+ * without its content size, a gzip layer that could pass 4 GiB) is reported as unknown, with
+ * the reason, never as a guess; with `exact` such layers are streamed once, decompressed and
+ * counted, without being held in memory.
+ */
+import { createGunzip } from 'node:zlib';
+import { Decompress } from 'fzstd';
+import { RegsizeError, toRegsizeError } from '../errors.js';
+import type { Descriptor } from '../oci/manifest.js';
+import { layerCompression } from '../oci/media-types.js';
+import type { RegistryClient, RepoRef } from '../transport/client.js';
+import type { BodySink } from '../transport/http.js';
+import { mapLimit } from '../util/limit.js';
+
+export type UncompressedMethod = 'tar' | 'gzip-isize' | 'estargz-annotation' | 'zstd-frame-header' | 'streamed';
+
+export interface UncompressedLayer {
+  /** Exact bytes of the layer's tar, or null when it cannot be known for sure. */
+  size: number | null;
+  /** How the size was found. */
+  method?: UncompressedMethod;
+  /** Why the size is null (or uncertain), in words for the user. */
+  note?: string;
+  /** Bytes of the blob read from the registry to learn it. */
+  bytesRead: number;
+}
+
+/** What the descriptor and a few bytes say; `streamable` when --exact could settle it. */
+export type Reading = { size: number; method: UncompressedMethod } | { size: null; note: string; streamable: boolean };
+
+export const ESTARGZ_UNCOMPRESSED_SIZE = 'io.containers.estargz.uncompressed-size';
+const ZSTD_CHUNKED_PREFIX = 'io.github.containers.zstd-chunked.';
+const TWO_32 = 2 ** 32;
+/**
+ * Beyond this ratio a gzip ISIZE is not taken as proof the layer stays under 4 GiB. Tar layers
+ * of real files compress 2-5x; gzip's hard limit is 1032x, which only long runs of zeros reach
+ * (sparse files such as a big-UID /var/log/lastlog), and --exact counts those.
+ */
+export const MAX_PLAUSIBLE_GZIP_RATIO = 20;
+/** Magic (4) + descriptor (1) + window (1) + dictionary id (4) + content size (8). */
+export const ZSTD_MAX_FRAME_HEADER = 18;
+const GZIP_MIN_MEMBER = 20;
+const TAR_BLOCK = 512;
+
+const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
+
+// ---------------------------------------------------------------- tar
+
+export function fromTar(d: Descriptor): Reading {
+  return { size: d.size, method: 'tar' };
+}
+
+// ---------------------------------------------------------------- gzip and eStargz
+
+/** The eStargz annotation, when present and a positive integer (a 0 would be a lie for any layer). */
+export function fromEstargzAnnotation(d: Descriptor): Reading | undefined {
+  const v = d.annotations?.[ESTARGZ_UNCOMPRESSED_SIZE];
+  if (v === undefined || !/^\d+$/.test(v)) return undefined;
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n > 0 ? { size: n, method: 'estargz-annotation' } : undefined;
+}
+
+/** ISIZE: the last 4 bytes of a gzip blob, little-endian. */
+export function readIsize(trailer: Uint8Array): number {
+  if (trailer.length !== 4) throw new RegsizeError('REGISTRY_ERROR', `expected the 4-byte gzip trailer, got ${trailer.length} bytes`);
+  return Buffer.from(trailer).readUInt32LE(0);
+}
+
+/** What an ISIZE proves about a gzip layer of `compressedSize` bytes. */
+export function interpretIsize(isize: number, compressedSize: number): Reading {
+  const again = ' (--exact counts it)';
+  if (compressedSize < GZIP_MIN_MEMBER) return { size: null, note: `the blob is ${compressedSize} bytes, too short to be gzip`, streamable: false };
+  if (isize === 0) {
+    return { size: null, note: `the gzip trailer reads 0: an eStargz layer without its ${ESTARGZ_UNCOMPRESSED_SIZE} annotation, or a multiple of 4 GiB${again}`, streamable: true };
+  }
+  if (isize % TAR_BLOCK !== 0) {
+    return { size: null, note: `the gzip trailer reads ${isize}, not a whole number of 512-byte tar blocks: the blob is not a single-member tar.gz${again}`, streamable: true };
+  }
+  // Deflate never grows data by more than a few bytes per 16 KiB block: a blob bigger than its
+  // ISIZE allows has wrapped past 2^32.
+  if (compressedSize > isize + isize / 1000 + 1024) {
+    return { size: null, note: `uncertain: the layer is over 4 GiB and gzip records the size modulo 4 GiB (reads ${mib(isize)})${again}`, streamable: true };
+  }
+  if (isize + TWO_32 <= compressedSize * MAX_PLAUSIBLE_GZIP_RATIO) {
+    return { size: null, note: `uncertain: the layer could be over 4 GiB and gzip records the size modulo 4 GiB (reads ${mib(isize)})${again}`, streamable: true };
+  }
+  return { size: isize, method: 'gzip-isize' };
+}
+
+// ---------------------------------------------------------------- zstd
+
+export type ZstdHeader =
+  | { kind: 'frame'; contentSize: bigint | undefined; headerSize: number }
+  | { kind: 'skippable' }
+  | { kind: 'invalid'; why: string };
+
+/** Parses a Zstandard frame header (RFC 8878 §3.1.1) from the first bytes of a blob. */
+export function parseZstdFrameHeader(b: Uint8Array): ZstdHeader {
+  if (b.length < 5) return { kind: 'invalid', why: `only ${b.length} bytes` };
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const magic = buf.readUInt32LE(0);
+  if ((magic & 0xfffffff0) === 0x184d2a50) return { kind: 'skippable' };
+  if (magic !== 0xfd2fb528) return { kind: 'invalid', why: 'no zstd magic number' };
+  const fhd = buf[4] as number;
+  if (fhd & 0x08) return { kind: 'invalid', why: 'the reserved bit of the frame header is set' };
+  const fcsFlag = fhd >> 6;
+  const singleSegment = (fhd >> 5) & 1;
+  const didSize = [0, 1, 2, 4][fhd & 3] as number;
+  const fcsSize = fcsFlag === 0 ? singleSegment : ([0, 2, 4, 8][fcsFlag] as number);
+  const at = 5 + (singleSegment ? 0 : 1) + didSize;
+  const headerSize = at + fcsSize;
+  if (fcsSize === 0) return { kind: 'frame', contentSize: undefined, headerSize };
+  if (buf.length < headerSize) return { kind: 'invalid', why: `the frame header needs ${headerSize} bytes, got ${buf.length}` };
+  const contentSize =
+    fcsSize === 1 ? BigInt(buf.readUInt8(at)) : fcsSize === 2 ? BigInt(buf.readUInt16LE(at) + 256) : fcsSize === 4 ? BigInt(buf.readUInt32LE(at)) : buf.readBigUInt64LE(at);
+  return { kind: 'frame', contentSize, headerSize };
+}
+
+/** ZSTD_COMPRESSBOUND: the largest a single frame of `n` input bytes can be. */
+export function zstdCompressBound(n: number): number {
+  return n + Math.floor(n / 256) + (n < 128 * 1024 ? Math.floor((128 * 1024 - n) / 2048) : 0);
+}
+
+/** What a zstd layer's first frame header proves about the whole layer. */
+export function interpretZstdHeader(h: ZstdHeader, d: Descriptor): Reading {
+  const again = ' (--exact counts it)';
+  if (Object.keys(d.annotations ?? {}).some((k) => k.startsWith(ZSTD_CHUNKED_PREFIX))) {
+    return { size: null, note: `a zstd:chunked layer is many frames; the first frame's size is not the layer's${again}`, streamable: true };
+  }
+  if (h.kind === 'skippable') return { size: null, note: `the blob starts with a skippable zstd frame${again}`, streamable: true };
+  if (h.kind === 'invalid') return { size: null, note: `not a zstd frame (${h.why})`, streamable: false };
+  if (h.contentSize === undefined) return { size: null, note: `the zstd frame does not record its content size (streamed compression)${again}`, streamable: true };
+  if (h.contentSize > BigInt(Number.MAX_SAFE_INTEGER)) return { size: null, note: `the zstd frame claims ${h.contentSize} bytes, more than any layer`, streamable: false };
+  const n = Number(h.contentSize);
+  // The header speaks for its own frame only: a blob longer than one frame of n bytes can be,
+  // or a frame that is not whole tar blocks, means there are more frames after it.
+  if (d.size > zstdCompressBound(n) + ZSTD_MAX_FRAME_HEADER + 4 || n % TAR_BLOCK !== 0 || n === 0) {
+    return { size: null, note: `the blob holds several zstd frames; the first records only ${n} bytes${again}`, streamable: true };
+  }
+  return { size: n, method: 'zstd-frame-header' };
+}
+
+// ---------------------------------------------------------------- counting a whole stream (--exact)
+
+/** A sink that decompresses what it is given and counts the output, holding none of it. */
+export interface CountingSink extends BodySink {
+  /** Flushes the decompressor; the tar size. */
+  end(): Promise<number>;
+}
+
+function corrupt(digest: string, kind: string, e: unknown): RegsizeError {
+  return new RegsizeError('REGISTRY_ERROR', `layer ${digest} is not valid ${kind} data: ${(e as Error)?.message ?? String(e)}`);
+}
+
+export function gunzipCounter(digest: string): CountingSink {
+  const gz = createGunzip();
+  let out = 0;
+  let failure: unknown;
+  gz.on('data', (c: Buffer) => (out += c.length));
+  gz.on('error', (e) => (failure = e));
+  const settled = (event: string) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        gz.off(event, done);
+        gz.off('error', done);
+        gz.off('close', done);
+        resolve();
+      };
+      gz.once(event, done);
+      gz.once('error', done);
+      gz.once('close', done);
+    });
+  return {
+    async write(chunk) {
+      if (failure) throw corrupt(digest, 'gzip', failure);
+      if (!gz.write(chunk)) await settled('drain');
+      if (failure) throw corrupt(digest, 'gzip', failure);
+    },
+    async end() {
+      if (failure) throw corrupt(digest, 'gzip', failure);
+      const ended = settled('end');
+      gz.end();
+      await ended;
+      if (failure) throw corrupt(digest, 'gzip', failure);
+      return out;
+    },
+  };
+}
+
+export function zstdCounter(digest: string): CountingSink {
+  let out = 0;
+  const z = new Decompress((chunk) => (out += chunk.length));
+  const push = (chunk: Uint8Array, final: boolean) => {
+    try {
+      z.push(chunk, final);
+    } catch (e) {
+      throw corrupt(digest, 'zstd', e);
+    }
+  };
+  return {
+    write: (chunk) => push(chunk, false),
+    async end() {
+      push(new Uint8Array(0), true);
+      return out;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- one layer, one image
+
+export interface UncompressedOptions {
+  /** Stream and count the layers a small range cannot settle (--exact). @default false */
+  exact?: boolean;
+  /** Layers read at once. @default 8 */
+  concurrency?: number;
+  /** Compressed bytes streamed so far and to stream in all, for a progress bar (--exact). */
+  onStreamProgress?: (done: number, total: number) => void;
+}
+
+/** Reads uncompressed sizes for a whole run; a layer shared by several images is read once. */
+export class UncompressedSizer {
+  private readonly memo = new Map<string, Promise<UncompressedLayer>>();
+  private streamDone = 0;
+  private streamTotal = 0;
+
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly options: UncompressedOptions = {},
+  ) {}
+
+  /** Per-layer results in the manifest's order, and the image total (null if any is unknown). */
+  async image(repo: RepoRef, layers: Descriptor[]): Promise<{ total: number | null; layers: UncompressedLayer[] }> {
+    const results = await mapLimit(layers, this.options.concurrency ?? 8, (d) => this.layer(repo, d));
+    return { total: totalUncompressed(results), layers: results };
+  }
+
+  layer(repo: RepoRef, d: Descriptor): Promise<UncompressedLayer> {
+    let p = this.memo.get(d.digest);
+    if (!p) {
+      p = this.read(repo, d);
+      this.memo.set(d.digest, p);
+    }
+    return p;
+  }
+
+  private async read(repo: RepoRef, d: Descriptor): Promise<UncompressedLayer> {
+    const compression = layerCompression(d.mediaType);
+    if (compression === 'unknown') return { size: null, note: `not a layer media type (${d.mediaType})`, bytesRead: 0 };
+    if (compression === 'none') return { ...fromTar(d), bytesRead: 0 };
+    let reading: Reading;
+    let bytesRead = 0;
+    try {
+      if (compression === 'gzip') {
+        const annotated = fromEstargzAnnotation(d);
+        if (annotated) return { ...annotated, bytesRead: 0 };
+        if (d.size < GZIP_MIN_MEMBER) return { size: null, note: `the blob is ${d.size} bytes, too short to be gzip`, bytesRead: 0 };
+        const r = await this.client.blobRange(repo, d.digest, { start: d.size - 4, end: d.size - 1 });
+        bytesRead = r.bytes.length;
+        reading = r.rangeIgnored ? rangeIgnored() : interpretIsize(readIsize(r.bytes), d.size);
+      } else {
+        if (d.size < 5) return { size: null, note: `the blob is ${d.size} bytes, too short to be zstd`, bytesRead: 0 };
+        const r = await this.client.blobRange(repo, d.digest, { start: 0, end: Math.min(d.size, ZSTD_MAX_FRAME_HEADER) - 1 });
+        bytesRead = r.bytes.length;
+        reading = r.rangeIgnored ? rangeIgnored() : interpretZstdHeader(parseZstdFrameHeader(r.bytes), d);
+      }
+    } catch (e) {
+      const err = toRegsizeError(e);
+      if (err.code === 'INTERNAL') throw e;
+      return { size: null, note: `could not read the layer: ${err.message}`, bytesRead };
+    }
+    if (reading.size !== null) return { size: reading.size, method: reading.method, bytesRead };
+    if (!this.options.exact || !reading.streamable) return { size: null, note: reading.note, bytesRead };
+    return this.stream(repo, d, compression, bytesRead);
+  }
+
+  /** --exact: the whole blob, decompressed on the fly and counted. */
+  private async stream(repo: RepoRef, d: Descriptor, compression: 'gzip' | 'zstd', alreadyRead: number): Promise<UncompressedLayer> {
+    let counter: CountingSink | undefined;
+    let streamed = 0;
+    this.streamTotal += d.size;
+    const report = () => this.options.onStreamProgress?.(this.streamDone, this.streamTotal);
+    report();
+    try {
+      const { bytes } = await this.client.blobStream(repo, d.digest, () => {
+        // A retried request starts again from zero.
+        this.streamDone -= streamed;
+        streamed = 0;
+        const c = compression === 'gzip' ? gunzipCounter(d.digest) : zstdCounter(d.digest);
+        counter = c;
+        return {
+          write: (chunk) => {
+            streamed += chunk.length;
+            this.streamDone += chunk.length;
+            report();
+            return c.write(chunk);
+          },
+        };
+      });
+      const size = counter ? await counter.end() : 0;
+      return { size, method: 'streamed', bytesRead: alreadyRead + bytes };
+    } catch (e) {
+      const err = toRegsizeError(e);
+      if (err.code === 'INTERNAL') throw e;
+      return { size: null, note: `could not count the layer: ${err.message}`, bytesRead: alreadyRead + streamed };
+    } finally {
+      this.streamDone += d.size - streamed;
+      report();
+    }
+  }
+}
+
+function rangeIgnored(): Reading {
+  return { size: null, note: 'the registry ignored the Range request (answered 200), so the body was not read (--exact downloads and counts it)', streamable: true };
+}
+
+export function totalUncompressed(layers: Pick<UncompressedLayer, 'size'>[]): number | null {
+  let total = 0;
+  for (const l of layers) {
+    if (l.size === null) return null;
+    total += l.size;
+  }
+  return total;
+}

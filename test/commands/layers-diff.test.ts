@@ -1,0 +1,207 @@
+/**
+ * `regsize layers`, `regsize diff` and `--uncompressed` end to end: the real CLI (node
+ * bin/run.js) against a real registry, with images built here; expected figures come from the
+ * bytes built, and the bytes read per layer from regsize's own --verbose request lines.
+ */
+import assert from 'node:assert/strict';
+import { runCli } from '../helpers/cli.js';
+import { type Image, type Layer, makeImage, makeLayer, makeRandomLayer, MT, pushImage } from '../helpers/images.js';
+import { pushBlob, pushManifest, sha256 } from '../helpers/push.js';
+import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
+import { zstdLayerWithContentSize } from '../sizing/layer-fixtures.js';
+
+interface LayerJson {
+  digest: string;
+  size: number;
+  mediaType: string;
+  createdBy: string | null;
+  uncompressedSize?: number | null;
+  uncompressedNote?: string;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Checks the run failed with exit `code` and exactly one stderr line (no stack), and returns it. */
+function oneLineFailure(r: { code: number | null; stderr: string }, code: number): string {
+  assert.equal(r.code, code, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line expected:\n${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  return lines[0] as string;
+}
+
+/** Body bytes per blob digest, from the `--verbose` request lines (`GET url 206 3ms 4 B`). */
+function bytesPerBlob(stderr: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of stderr.split('\n')) {
+    const hit = /GET \S+\/blobs\/(sha256:[a-f0-9]{64}) (\d{3}) \d+ms (\d+(?:\.\d+)?) (B|kB)/.exec(line);
+    if (!hit) continue;
+    const bytes = Number(hit[3]) * (hit[4] === 'kB' ? 1000 : 1);
+    m.set(hit[1] as string, (m.get(hit[1] as string) ?? 0) + bytes);
+  }
+  return m;
+}
+
+describe('regsize layers / diff / --uncompressed (CLI, real registry)', function () {
+  this.timeout(120_000);
+  let reg: LocalRegistry;
+  let base: Image;
+  let app: Image;
+  let appLayers: Layer[];
+  let streamedZstd: Layer;
+  const at = (s: string) => `${reg.host}/${s}`;
+
+  before(async () => {
+    reg = await startRegistry();
+    const os = makeRandomLayer({ size: 250_000, seed: 'cli-base-os', createdBy: '/bin/sh -c #(nop) ADD file:4c2a9e0b5f in / ' });
+    const certs = makeLayer({ files: [{ name: 'etc/' }, { name: 'etc/ssl/cert.pem', content: 'CERT\n'.repeat(9000) }], compression: 'gzip', createdBy: '/bin/sh -c apk add --no-cache ca-certificates' });
+    base = makeImage({ layers: [os, certs] });
+    await pushImage(reg, 'lib/base', '1', base);
+    appLayers = [
+      os,
+      certs,
+      zstdLayerWithContentSize([{ name: 'app/' }, { name: 'app/server.js', content: 'serve();\n'.repeat(7000) }], 'COPY . /app # buildkit'),
+      makeLayer({ files: [{ name: 'app/dist/' }, { name: 'app/dist/bundle.js', content: 'b\n'.repeat(3000) }], compression: 'none', createdBy: 'RUN /bin/sh -c npm run build # buildkit' }),
+      makeRandomLayer({ size: 180_000, seed: 'cli-deps', path: 'app/node_modules/deps.bin', createdBy: `RUN /bin/sh -c npm ci --omit=dev && ${'rm -rf /root/.npm/_cacache && '.repeat(4)}true # buildkit` }),
+    ];
+    app = makeImage({
+      layers: appLayers,
+      annotations: { 'org.opencontainers.image.base.name': at('lib/base:1'), 'org.opencontainers.image.base.digest': base.manifestDigest },
+    });
+    await pushImage(reg, 'team/app', '2.0', app);
+    await pushImage(reg, 'team/app', 'plain', makeImage({ layers: appLayers }));
+    streamedZstd = makeLayer({ files: [{ name: 'bin/' }, { name: 'bin/tool', content: 'tool\n'.repeat(8000) }], compression: 'zstd', createdBy: 'RUN make tool' });
+    await pushImage(reg, 'team/tool', '1', makeImage({ layers: [os, streamedZstd] }));
+    await pushImage(reg, 'broken/history', '1', makeImage({ layers: [os, certs], history: [{ created_by: 'ADD a /' }] }));
+    const junk = Buffer.from('{"os": "linux", "architecture": "amd64", "rootfs": ');
+    await pushBlob(reg, 'broken/junk', junk);
+    await pushBlob(reg, 'broken/junk', os.blob);
+    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MT.OCI_MANIFEST, config: { mediaType: MT.OCI_CONFIG, digest: sha256(junk), size: junk.length }, layers: [{ mediaType: os.mediaType, digest: os.digest, size: os.size }] }));
+    await pushManifest(reg, 'broken/junk', '1', manifest, MT.OCI_MANIFEST);
+  });
+  after(async () => reg?.stop());
+
+  it('layers --json --uncompressed: the JSON shape, tar sizes as built, and a few bytes read per layer', async () => {
+    const r = await runCli(['layers', at('team/app:2.0'), '--json', '--uncompressed', '--verbose', '--platform', 'linux/amd64']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { reference: string; name: string; platform: string; manifestDigest: string; compressedSize: number; uncompressedSize: number; layers: LayerJson[]; warnings: string[] };
+    assert.deepEqual(Object.keys(doc), ['reference', 'name', 'platform', 'manifestDigest', 'compressedSize', 'uncompressedSize', 'layers', 'warnings']);
+    assert.equal(doc.reference, at('team/app:2.0'));
+    assert.equal(doc.manifestDigest, app.manifestDigest);
+    assert.equal(doc.compressedSize, sum(app.layers.map((l) => l.size)));
+    assert.equal(doc.uncompressedSize, sum(appLayers.map((l) => l.uncompressedSize)));
+    assert.deepEqual(
+      doc.layers,
+      appLayers.map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType, createdBy: l.createdBy, uncompressedSize: l.uncompressedSize })),
+    );
+    const read = bytesPerBlob(r.stderr);
+    for (const l of appLayers) {
+      const bytes = read.get(l.digest) ?? 0;
+      assert.ok(bytes <= 18, `${l.compression} layer read ${bytes} bytes`);
+      if (l.compression !== 'none') assert.ok(bytes > 0, `${l.compression} layer: its range read shows in --verbose`);
+    }
+  });
+
+  it('layers prints a table with share, running total and shortened steps; markdown for PR comments', async () => {
+    const r = await runCli(['layers', at('team/app:2.0'), '--platform', 'linux/amd64']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[0] as string, new RegExp(`^${at('team/app:2.0').replace(/[.]/g, '\\.')} \\(linux/amd64\\): 5 layers, `));
+    assert.match(lines[2] as string, /^#\s+DIGEST\s+SIZE\s+SHARE\s+TOTAL\s+TYPE\s+STEP$/);
+    const rows = lines.slice(3);
+    assert.equal(rows.length, appLayers.length);
+    assert.match(rows[0] as string, new RegExp(`^1  ${appLayers[0]!.digest.slice(7, 19)} .* gzip  ADD file:4c2a9e0b5f in /$`));
+    assert.match(rows[1] as string, /gzip {2}RUN apk add --no-cache ca-certificates$/);
+    assert.match(rows[2] as string, /zstd {2}COPY \. \/app$/);
+    assert.match(rows[3] as string, /tar {3}RUN npm run build$/);
+    assert.match(rows[4] as string, /gzip {2}RUN npm ci --omit=dev && rm -rf .*…$/, 'a long step is cut in the table');
+    const whole = /: 5 layers, (.+) compressed$/.exec(lines[0] as string)?.[1] as string;
+    assert.ok((rows[4] as string).includes(`  ${whole}  `), 'the running total of the last row is the whole image');
+
+    const md = await runCli(['layers', at('team/app:2.0'), '--platform', 'linux/amd64', '--format', 'markdown', '--uncompressed']);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /^\*\*.*: 5 layers, .* compressed, .* uncompressed\*\*$/m);
+    assert.match(md.stdout, /^\| # \| DIGEST \| SIZE \| SHARE \| TOTAL \| UNCOMPRESSED \| TYPE \| STEP \|$/m);
+    assert.equal(md.stdout.match(/^\| \d+ \|/gm)?.length, appLayers.length);
+    const longStep = `| RUN npm ci --omit=dev && ${'rm -rf /root/.npm/_cacache && '.repeat(4)}true |`;
+    assert.ok(md.stdout.includes(longStep), 'markdown shows the step as a Dockerfile line, uncut at this length');
+    assert.doesNotMatch(md.stdout, /# buildkit|\/bin\/sh -c/);
+  });
+
+  it('diff BASE IMAGE --json: exactly the added layers and bytes', async () => {
+    const r = await runCli(['diff', at('lib/base:1'), at('team/app:2.0'), '--json', '--uncompressed', '--platform', 'linux/amd64']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(doc), ['base', 'image', 'baseFrom', 'sharedLayers', 'addedLayers', 'removedLayers', 'addedSize', 'addedUncompressedSize', 'warnings']);
+    const added = appLayers.slice(2);
+    assert.deepEqual(doc.addedLayers, added.map((l) => ({ digest: l.digest, size: l.size, createdBy: l.createdBy, uncompressedSize: l.uncompressedSize })));
+    assert.equal(doc.addedSize, sum(added.map((l) => l.size)));
+    assert.equal(doc.addedUncompressedSize, sum(added.map((l) => l.uncompressedSize)));
+    assert.deepEqual(doc.sharedLayers.map((l: { digest: string }) => l.digest), base.layers.map((l) => l.digest));
+    assert.deepEqual(doc.removedLayers, []);
+    assert.equal(doc.base.manifestDigest, base.manifestDigest);
+    assert.equal(doc.base.compressedSize, sum(base.layers.map((l) => l.size)));
+    assert.equal(doc.base.uncompressedSize, sum(base.layers.map((l) => l.uncompressedSize)));
+    assert.equal(doc.image.uncompressedSize, sum(appLayers.map((l) => l.uncompressedSize)));
+  });
+
+  it('diff IMAGE finds the base in the annotations and answers step by step, as a table and as markdown', async () => {
+    const r = await runCli(['diff', at('team/app:2.0'), '--platform', 'linux/amd64']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^BASE\\s+${at('lib/base:1').replace(/[.]/g, '\\.')}@${base.manifestDigest}`, 'm'));
+    assert.match(r.stdout, /^Shared with BASE: 2 layers, /m);
+    assert.match(r.stdout, /^IMAGE adds 3 layers: \+/m);
+    for (const step of ['COPY . /app', 'RUN npm run build', 'RUN npm ci --omit=dev']) assert.ok(r.stdout.includes(step), step);
+    assert.match(r.stdout, /annotations/);
+    const md = await runCli(['diff', at('lib/base:1'), at('team/app:2.0'), '--platform', 'linux/amd64', '--format', 'markdown']);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /^\*\*IMAGE adds 3 layers: /m);
+    assert.equal(md.stdout.match(/^\| [345] \| /gm)?.length, 3, 'one markdown row per added layer, numbered by position in IMAGE');
+  });
+
+  it('compare --uncompressed adds uncompressedSize; without the flag there is none', async () => {
+    const r = await runCli([at('team/app:2.0'), at('lib/base:1'), '--json', '--uncompressed', '--platform', 'linux/amd64']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(doc.images.map((e: { uncompressedSize: number }) => e.uncompressedSize), [sum(appLayers.map((l) => l.uncompressedSize)), sum(base.layers.map((l) => l.uncompressedSize))]);
+    const plain = await runCli([at('team/app:2.0'), '--json', '--platform', 'linux/amd64']);
+    assert.ok(!('uncompressedSize' in JSON.parse(plain.stdout).images[0]));
+  });
+
+  it('an unknown uncompressed size is said, with why, on stderr; --exact counts it', async () => {
+    const r = await runCli(['layers', at('team/tool:1'), '--uncompressed', '--platform', 'linux/amd64']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /unknown uncompressed/);
+    assert.match(r.stdout, /^2 .* unknown {2}zstd {2}RUN make tool$/m);
+    assert.match(r.stderr, /^regsize: warning: .*team\/tool:1: layer 2 \(\w{12}\): uncompressed size unknown: the zstd frame does not record its content size/m);
+    // --exact implies --uncompressed.
+    const exact = await runCli(['layers', at('team/tool:1'), '--exact', '--json', '--platform', 'linux/amd64']);
+    assert.equal(exact.code, 0, exact.stderr);
+    assert.equal(JSON.parse(exact.stdout).layers[1].uncompressedSize, streamedZstd.uncompressedSize);
+    assert.equal(exact.stderr, '', 'no progress bar or warning when stderr is not a terminal');
+  });
+
+  it('history that does not line up: rows marked, a warning, exit 0', async () => {
+    const r = await runCli(['layers', at('broken/history:1'), '--platform', 'linux/amd64']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.match(/\(step unknown\)$/gm)?.length, 2);
+    assert.match(r.stderr, /warning: .*history names 1 layer step for 2 layers; build steps are not shown rather than guessed/);
+  });
+
+  it('bad input: one line, the documented exit code, no stack', async () => {
+    assert.match(oneLineFailure(await runCli(['layers']), 2), /^regsize: Missing 1 required arg/);
+    assert.match(oneLineFailure(await runCli(['layers', 'Not A Ref']), 2), /invalid reference/);
+    assert.match(oneLineFailure(await runCli(['layers', at('team/app:2.0'), '--platform', 'all']), 2), /one platform/);
+    assert.match(oneLineFailure(await runCli(['diff', at('team/app:2.0'), '--platform', 'all']), 2), /one platform/);
+    assert.match(oneLineFailure(await runCli(['diff', at('team/app:plain'), '--platform', 'linux/amd64']), 2), /does not name its base image .*regsize diff BASE /);
+    assert.match(oneLineFailure(await runCli(['layers', at('team/app:nope')]), 1), /manifest unknown/);
+    // A layer digest where a manifest is expected (distribution 2.8 answers 500, others 404).
+    assert.match(oneLineFailure(await runCli(['layers', at(`team/app@${appLayers[0]!.digest}`)]), 1), /if sha256:\w{64} is a layer or config digest, give the image's tag or manifest digest instead$/);
+    assert.match(oneLineFailure(await runCli(['layers', at('broken/junk:1'), '--platform', 'linux/amd64']), 1), /image config is not valid JSON/);
+    assert.match(oneLineFailure(await runCli(['diff', at('lib/base:1'), at('broken/junk:1'), '--platform', 'linux/amd64']), 1), /image config is not valid JSON/);
+    const json = await runCli(['layers', at('team/app:nope'), '--json']);
+    assert.equal(json.code, 1);
+    assert.equal(JSON.parse(json.stdout).error.code, 'MANIFEST_UNKNOWN');
+  });
+});
