@@ -6,10 +6,12 @@
  *   manifestHead  HEAD /v2/<name>/manifests/<ref>   digest of a tag without a "pull" (Docker Hub counts GETs only)
  *   blobGet       GET  /v2/<name>/blobs/<digest>    small blobs (configs), verified, cached
  *   blobRange     GET  /v2/<name>/blobs/<digest>    with Range; never reads a body the server sends whole
+ *   blobStream    GET  /v2/<name>/blobs/<digest>    a whole blob streamed through a sink, verified, never buffered
  *   tagList       GET  /v2/<name>/tags/list         all pages (n, last, Link)
  *
  * In one process the same digest is never fetched twice: concurrent requests share one promise.
  */
+import { createHash } from 'node:crypto';
 import { RegsizeError } from '../errors.js';
 import { type CachedManifest, type ContentCache, noCache } from '../cache/types.js';
 import { decodeManifest, type FetchedManifest } from '../oci/manifest.js';
@@ -19,7 +21,7 @@ import { apiHost, DOCKER_HUB } from '../reference/reference.js';
 import { Authenticator } from './auth.js';
 import { type CredentialStore } from './credentials.js';
 import { registryError } from './errors.js';
-import { HttpClient, type HttpRequest, type HttpResponse } from './http.js';
+import { type BodySink, HttpClient, type HttpRequest, type HttpResponse } from './http.js';
 import { schemesFor, type SchemePolicy } from './scheme.js';
 
 export interface RepoRef {
@@ -31,6 +33,13 @@ export interface ManifestHeadResult {
   digest: string;
   mediaType: string;
   size: number;
+}
+
+/** A tag's digest and where it came from; a HEAD also tells the manifest's media type. */
+export interface TagDigest {
+  digest: string;
+  mediaType?: string;
+  source: 'cache' | 'head';
 }
 
 export interface RateLimit {
@@ -49,6 +58,8 @@ export interface RangeResult {
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Image configs are a few KB; 16 MiB leaves room for very long histories. */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+/** Tag list pages followed at most (a million tags at n=1000): a registry can page forever with distinct links. */
+export const MAX_TAG_PAGES = 1000;
 
 const DIGEST_RE = /^[a-z0-9]+:[a-f0-9]+$/;
 
@@ -148,6 +159,41 @@ export class RegistryClient {
     return { digest, mediaType: (res.headers.get('content-type') ?? '').split(';')[0] ?? '', size: Number(res.headers.get('content-length') ?? 0) };
   }
 
+  /** The cache key of a tag -> digest answer (names only: no credentials ever reach the cache). */
+  private tagKey(repo: RepoRef, tag: string): string {
+    return `${repo.registry}/${repo.repository}:${tag}`;
+  }
+
+  /**
+   * A tag's digest as cheaply as it can be known: a fresh cached answer costs nothing, else
+   * one HEAD, whose answer is cached. Docker Hub counts manifest GETs against its pull limit,
+   * not HEADs: https://docs.docker.com/docker-hub/usage/pulls/
+   */
+  async tagDigest(repo: RepoRef, tag: string): Promise<TagDigest> {
+    const key = this.tagKey(repo, tag);
+    const cached = await this.cache.getTag(key);
+    if (cached?.fresh) return { digest: cached.digest, source: 'cache' };
+    const head = await this.manifestHead(repo, tag);
+    await this.cache.putTag(key, head.digest);
+    return { digest: head.digest, mediaType: head.mediaType, source: 'head' };
+  }
+
+  /**
+   * Whether a manifest can be had without a GET (fetched in this process, or in the cache and
+   * intact). A cache hit is kept, so the manifestGet that follows does not read it again.
+   */
+  async manifestCached(repo: RepoRef, digest: string): Promise<boolean> {
+    if (this.manifests.has(digest)) return true;
+    const hit = await this.cache.getManifest(digest);
+    if (!hit) return false;
+    if (!this.manifests.has(digest)) {
+      const p = Promise.resolve().then(() => this.decode(hit, digest, this.describe(repo, digest)));
+      this.manifests.set(digest, p);
+      p.catch(() => this.manifests.delete(digest));
+    }
+    return true;
+  }
+
   /**
    * A manifest by tag or digest. By digest: from this process, then the cache, then the
    * registry. By tag: a fresh cached tag answer costs nothing; a stale one costs a HEAD; a
@@ -155,7 +201,7 @@ export class RegistryClient {
    */
   async manifestGet(repo: RepoRef, reference: string): Promise<FetchedManifest & { mediaType: string }> {
     if (DIGEST_RE.test(reference)) return this.manifestByDigest(repo, reference);
-    const tagKey = `${repo.registry}/${repo.repository}:${reference}`;
+    const tagKey = this.tagKey(repo, reference);
     const cachedTag = await this.cache.getTag(tagKey);
     if (cachedTag?.fresh) return this.manifestByDigest(repo, cachedTag.digest);
     if (cachedTag) {
@@ -257,6 +303,41 @@ export class RegistryClient {
     this.fail(res, repo, this.describe(repo, digest), 'blob');
   }
 
+  /**
+   * A whole blob streamed into `sink` and never held in memory (a layer counted byte by byte
+   * when no range can tell its size). The bytes are hashed on the way and checked against the
+   * digest before this returns, so a result computed from altered bytes is refused. Redirects to
+   * a CDN drop Authorization as for every request; the timeout bounds each stall, not the whole
+   * download. `sink` is called again for a fresh sink if the request is retried.
+   */
+  async blobStream(repo: RepoRef, digest: string, sink: () => BodySink): Promise<{ bytes: number }> {
+    const algorithm = digest.split(':')[0] ?? '';
+    if (algorithm !== 'sha256' && algorithm !== 'sha512') throw new RegsizeError('DIGEST_MISMATCH', `cannot verify digest algorithm "${algorithm}" of blob ${digest}`);
+    let hash = createHash(algorithm);
+    const res = await this.send(repo, {
+      method: 'GET',
+      path: `/v2/${repo.repository}/blobs/${digest}`,
+      maxBytes: Number.MAX_SAFE_INTEGER,
+      what: `blob ${digest}`,
+      bodySink: () => {
+        hash = createHash(algorithm);
+        const inner = sink();
+        return {
+          write: (chunk) => {
+            hash.update(chunk);
+            return inner.write(chunk);
+          },
+        };
+      },
+    });
+    if (res.status !== 200) this.fail(res, repo, this.describe(repo, digest), 'blob');
+    const actual = `${algorithm}:${hash.digest('hex')}`;
+    if (actual !== digest) {
+      throw new RegsizeError('DIGEST_MISMATCH', `blob ${this.describe(repo, digest)}: content digest ${actual} does not match; the registry or a proxy altered it, do not trust this image`);
+    }
+    return { bytes: res.streamedBytes ?? 0 };
+  }
+
   /** Every tag of a repository, following the `Link: <...>; rel="next"` pagination. */
   async tagList(repo: RepoRef, pageSize = 1000): Promise<string[]> {
     const tags: string[] = [];
@@ -265,6 +346,7 @@ export class RegistryClient {
     const base = await this.baseUrl(repo.registry);
     while (path) {
       if (seen.has(path)) throw new RegsizeError('REGISTRY_ERROR', `${repo.registry}/${repo.repository}: the tag list pagination loops`);
+      if (seen.size >= MAX_TAG_PAGES) throw new RegsizeError('REGISTRY_ERROR', `${repo.registry}/${repo.repository}: the tag list runs past ${MAX_TAG_PAGES} pages (${tags.length} tags so far); the registry's pagination does not end`);
       seen.add(path);
       const res = await this.send(repo, { method: 'GET', path, maxBytes: 16 * 1024 * 1024, tooLargeCode: 'REGISTRY_ERROR', what: 'tag list page' });
       if (res.status !== 200) this.fail(res, repo, `${repo.registry}/${repo.repository}`, 'tags');

@@ -1,0 +1,82 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../src/cli/base-command.js';
+import { resultExitCode } from '../src/cli/exit-codes.js';
+import { bandwidthFlag, formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
+import { formatPlatform, hostPlatform } from '../src/oci/platform.js';
+import { parseRepository } from '../src/reference/reference.js';
+import { stderrProgress } from '../src/render/progress.js';
+import { renderTags } from '../src/render/tags.js';
+import { isMissingPlatform, isTagError, type TagSort, type TagsResult } from '../src/tags/result.js';
+import { sizeTags } from '../src/tags/size.js';
+
+export default class Tags extends BaseCommand {
+  static override summary = 'Size every tag of a repository: one row per tag, tags of the same image together, smallest first.';
+  static override description =
+    'Lists the tags (all pages), learns each digest with a HEAD (Docker Hub does not count HEADs as pulls) and fetches each distinct image once; with the cache, a repeat run fetches no manifest. Signature and attestation tags (sha256-<hex>.sig, .att, .sbom) are hidden unless --all-tags. Before spending Docker Hub pulls it checks that enough remain (override with --force).';
+  static override examples = [
+    "<%= config.bin %> <%= command.id %> python --filter '3.12-*'",
+    "<%= config.bin %> <%= command.id %> node --regex '^22\\.[0-9]+\\.[0-9]+-alpine$' --sort version",
+    '<%= config.bin %> <%= command.id %> ghcr.io/org/app --limit 20 --platform linux/arm64 --json',
+  ];
+  static override args = {
+    repository: Args.string({ description: 'repository without tag, e.g. python, bitnami/redis, ghcr.io/org/app', required: true }),
+  };
+  static override flags = {
+    filter: Flags.string({ description: "only tags matching this glob, e.g. '3.12-*' (repeat for more)", multiple: true, helpValue: 'GLOB' }),
+    regex: Flags.string({ description: 'only tags matching this JavaScript regular expression (with --filter, both must match)', helpValue: 'RE' }),
+    limit: Flags.integer({ description: 'size at most N tags: the N highest in version order', min: 1, helpValue: 'N' }),
+    sort: Flags.string({ description: 'row order; tags of the same image stay together', options: ['size', 'name', 'version'], default: 'size' }),
+    'all-tags': Flags.boolean({ description: 'include signature and attestation tags (sha256-<hex>.sig, .att, .sbom)', default: false }),
+    force: Flags.boolean({ description: "go on even when the registry's remaining pull allowance is smaller than the manifest GETs needed", default: false }),
+    platform: platformFlag(),
+    bandwidth: bandwidthFlag({ description: 'link speed for the download-time column (the first of a comma-separated list is used)' }),
+    units: unitsFlag(),
+    format: formatFlag,
+    ...registryFlags,
+  };
+
+  async run(): Promise<TagsResult> {
+    const { args, flags } = await this.parse(Tags);
+    // Checked before any network call.
+    const repo = parseRepository(args.repository);
+    const { client, logger } = this.session(flags);
+    const human = !this.jsonEnabled();
+    const bars = { tags: stderrProgress('tags', human), sizing: stderrProgress('sizing', human) };
+    const platform = flags.platform ?? hostPlatform();
+
+    const { result, selection, digests } = await sizeTags(client, repo, {
+      filter: flags.filter,
+      regex: flags.regex,
+      limit: flags.limit,
+      allTags: flags['all-tags'],
+      platform,
+      sort: flags.sort as TagSort,
+      concurrency: flags.concurrency,
+      force: flags.force,
+      logger,
+      onProgress: (phase, done, total) => {
+        if (phase === 'sizing') bars.tags.done();
+        if (total > 2) bars[phase].update(done, total);
+      },
+    });
+    bars.tags.done();
+    bars.sizing.done();
+
+    if (human) {
+      const note = (line: string) => process.stderr.write(`regsize: ${line}\n`);
+      if (selection.tags.length === 0) {
+        const hidden = selection.hidden ? ` (${selection.hidden} signature/attestation tags hidden; --all-tags shows them)` : '';
+        note(flags.filter || flags.regex ? `no tags of ${repo.input} match the filters${hidden}` : `${repo.input} has no tags to size${hidden}`);
+      } else {
+        if (selection.hidden) note(`${selection.hidden} signature/attestation tag${selection.hidden === 1 ? '' : 's'} hidden (--all-tags shows them)`);
+        if (selection.matched > selection.tags.length) note(`${selection.matched} tags match; sized the ${selection.tags.length} highest in version order (--limit ${flags.limit})`);
+        const missing = result.tags.filter(isMissingPlatform).length;
+        if (missing) note(`${missing} tag${missing === 1 ? ' has' : 's have'} no ${platform === 'all' ? '' : `${formatPlatform(platform)} `}image (see --platform)`);
+        this.log(renderTags(result, { units: flags.units, bandwidth: flags.bandwidth.list[0], style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+        logger.debug(`${selection.tags.length} tags, ${digests} distinct digests`);
+      }
+    }
+    process.exitCode = resultExitCode(result.tags.some((e) => isTagError(e) && !isMissingPlatform(e)), false);
+    return result;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The pull-allowance guard. Docker Hub counts manifest GETs (one per platform image of a
+ * multi-platform pull), not HEADs, and reports the allowance left on every answer
+ * (`ratelimit-remaining: 76;w=21600`): https://docs.docker.com/docker-hub/usage/pulls/
+ * Before fetching anything, `regsize tags` works out how many manifest GETs the run needs
+ * (manifests already in the cache cost none) and stops when more are needed than remain,
+ * rather than spending the allowance and then failing half way with 429s.
+ */
+import { RegsizeError } from '../errors.js';
+import type { Descriptor } from '../oci/manifest.js';
+import { isIndexMediaType } from '../oci/media-types.js';
+import { allPlatforms, choosePlatform } from '../oci/platform.js';
+import type { PlatformRequest } from '../sizing/resolve.js';
+import type { RateLimit, RegistryClient, RepoRef } from '../transport/client.js';
+
+export interface GetEstimate {
+  /** Manifest GETs the run will send. */
+  gets: number;
+  /** True when some could not be counted in advance (an index not yet fetched, with --platform all). */
+  atLeast: boolean;
+}
+
+/**
+ * Manifest GETs needed to size `digests` (each with the media type its HEAD reported, when
+ * known). A cached manifest costs nothing; an index not yet fetched costs itself plus the
+ * platform image chosen from it; a cached index costs only its children that are not cached.
+ */
+export async function estimateManifestGets(
+  client: RegistryClient,
+  repo: RepoRef,
+  digests: Map<string, string | undefined>,
+  platform: PlatformRequest,
+): Promise<GetEstimate> {
+  let gets = 0;
+  let atLeast = false;
+  for (const [digest, mediaType] of digests) {
+    if (!(await client.manifestCached(repo, digest))) {
+      gets += 1;
+      if (isIndexMediaType(mediaType)) {
+        gets += 1;
+        if (platform === 'all') atLeast = true;
+      } else if (!mediaType) {
+        atLeast = true; // a tag answered from the cache whose manifest was evicted: kind unknown
+      }
+      continue;
+    }
+    const top = await client.manifestGet(repo, digest).catch(() => undefined);
+    if (top?.manifest.kind !== 'index') continue;
+    let children: Descriptor[];
+    try {
+      children = platform === 'all' ? allPlatforms(top.manifest) : [choosePlatform(top.manifest, platform, digest).descriptor];
+    } catch {
+      continue; // no such platform: sizing fails for this digest without another GET
+    }
+    for (const child of children) if (!(await client.manifestCached(repo, child.digest))) gets += 1;
+  }
+  return { gets, atLeast };
+}
+
+/** Throws RATE_LIMITED when the registry said fewer pulls remain than the run needs. */
+export function checkAllowance(name: string, registry: string, needed: GetEstimate, limit: RateLimit | undefined): void {
+  const remaining = limit?.remaining;
+  if (remaining === undefined || needed.gets <= remaining) return;
+  const of = limit?.limit !== undefined ? ` of ${limit.limit}` : '';
+  throw new RegsizeError(
+    'RATE_LIMITED',
+    `${name}: sizing these tags needs ${needed.atLeast ? 'at least ' : ''}${needed.gets} manifest GETs, but ${registry} allows only ${remaining} more now (ratelimit-remaining ${remaining}${of}); narrow the tags with --filter, --regex or --limit, log in (docker login) for a higher limit, or pass --force to go on anyway`,
+  );
+}

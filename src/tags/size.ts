@@ -1,0 +1,136 @@
+/**
+ * `regsize tags`: size every selected tag of a repository while asking each question once.
+ *   1. list the tags (all pages), select them (filters, signature tags hidden, --limit);
+ *   2. learn each tag's digest: a fresh cached answer, else a HEAD (not a "pull" on Docker Hub);
+ *   3. check the pull allowance against the manifest GETs still needed (unless --force);
+ *   4. resolve each distinct digest once (cached manifests cost nothing), so forty tags
+ *      over eight images cost eight manifest GETs, and a warm run none.
+ * One failing tag becomes that tag's error entry and never hides the others.
+ */
+import { RegsizeError, toRegsizeError } from '../errors.js';
+import { compressedSize } from '../oci/manifest.js';
+import type { Reference } from '../reference/reference.js';
+import { type PlatformRequest, resolveImage, type ResolvedImage } from '../sizing/resolve.js';
+import type { RegistryClient, RepoRef } from '../transport/client.js';
+import type { Logger } from '../transport/logger.js';
+import { mapLimit } from '../util/limit.js';
+import { checkAllowance, estimateManifestGets } from './rate-limit.js';
+import { orderEntries, type TagErrorEntry, type TagsEntry, type TagSort, type TagsResult } from './result.js';
+import { type Selection, selectTags, type SelectOptions, tagMatcher } from './select.js';
+
+export type TagsPhase = 'tags' | 'sizing';
+
+export interface TagsOptions extends SelectOptions {
+  platform: PlatformRequest;
+  sort: TagSort;
+  /** @default 8 */
+  concurrency: number;
+  /** Go on even when the registry's remaining pull allowance is too small. */
+  force: boolean;
+  logger: Logger;
+  /** Progress of digest lookups ('tags') and then of sizing each distinct digest ('sizing'). */
+  onProgress?: (phase: TagsPhase, done: number, total: number) => void;
+}
+
+export interface TagsRun {
+  result: TagsResult;
+  selection: Selection;
+  /** Distinct digests among the selected tags. */
+  digests: number;
+}
+
+/** The repository as the user named it (`python`), with where it lives. */
+export type TagsRepository = RepoRef & { input: string };
+
+type Looked = { tag: string; digest: string; mediaType?: string } | { tag: string; error: TagErrorEntry };
+
+export async function sizeTags(client: RegistryClient, repo: TagsRepository, options: TagsOptions): Promise<TagsRun> {
+  const repoRef: RepoRef = { registry: repo.registry, repository: repo.repository };
+  const name = repo.input.trim();
+  const repository = `${repo.registry}/${repo.repository}`;
+  // A bad --filter or --regex is reported before any request.
+  const matches = tagMatcher(options);
+  client.expect([repoRef]);
+  const selection = selectTags(await client.tagList(repoRef), options, matches);
+
+  let looked = 0;
+  const lookups = await mapLimit(selection.tags, options.concurrency, async (tag): Promise<Looked> => {
+    try {
+      return { tag, ...(await digestOf(client, repoRef, tag)) };
+    } catch (e) {
+      return { tag, error: tagError(name, tag, e) };
+    } finally {
+      options.onProgress?.('tags', ++looked, selection.tags.length);
+    }
+  });
+
+  // digest -> its tags (version order, as selected), and the media type a HEAD reported.
+  const byDigest = new Map<string, { tags: string[]; mediaType: string | undefined }>();
+  for (const l of lookups) {
+    if ('error' in l) continue;
+    const g = byDigest.get(l.digest);
+    if (g) {
+      g.tags.push(l.tag);
+      g.mediaType ??= l.mediaType;
+    } else byDigest.set(l.digest, { tags: [l.tag], mediaType: l.mediaType });
+  }
+
+  if (!options.force && client.rateLimit(repo.registry)?.remaining !== undefined) {
+    const needed = await estimateManifestGets(client, repoRef, new Map([...byDigest].map(([d, g]) => [d, g.mediaType])), options.platform);
+    checkAllowance(name, repo.registry, needed, client.rateLimit(repo.registry));
+  }
+
+  let sized = 0;
+  const groups = [...byDigest];
+  const resolved = new Map<string, ResolvedImage[] | RegsizeError>();
+  await mapLimit(groups, options.concurrency, async ([digest, g]) => {
+    const first = g.tags[0] as string;
+    const ref: Reference = { input: `${name}:${first}`, registry: repo.registry, repository: repo.repository, tag: first, digest };
+    try {
+      resolved.set(digest, await resolveImage(client, ref, options.platform, options.logger));
+    } catch (e) {
+      resolved.set(digest, toRegsizeError(e));
+    } finally {
+      options.onProgress?.('sizing', ++sized, groups.length);
+    }
+  });
+
+  const entries: TagsEntry[] = lookups.flatMap((l): TagsEntry[] => {
+    if ('error' in l) return [l.error];
+    const r = resolved.get(l.digest);
+    if (r instanceof RegsizeError) {
+      // The message names the group's first tag; each tag's entry names the tag itself.
+      const first = (byDigest.get(l.digest)?.tags[0] ?? l.tag) as string;
+      const message = r.message.startsWith(`${name}:${first}:`) ? `${name}:${l.tag}:${r.message.slice(`${name}:${first}:`.length)}` : namingTag(name, l.tag, r.message);
+      return [{ tag: l.tag, digest: l.digest, error: { code: r.code, message } }];
+    }
+    return (r ?? []).map((img) => ({ tag: l.tag, digest: l.digest, platform: img.platform, compressedSize: compressedSize(img.manifest) }));
+  });
+
+  return { result: { repository, tags: orderEntries(entries, options.sort) }, selection, digests: byDigest.size };
+}
+
+/**
+ * A tag's digest through the cache or a HEAD. A registry whose HEAD answer names no digest
+ * (some old ones) costs one GET instead, which also caches the manifest.
+ */
+async function digestOf(client: RegistryClient, repo: RepoRef, tag: string): Promise<{ digest: string; mediaType?: string }> {
+  try {
+    const { digest, mediaType } = await client.tagDigest(repo, tag);
+    return { digest, ...(mediaType ? { mediaType } : {}) };
+  } catch (e) {
+    if (toRegsizeError(e).code !== 'MANIFEST_INVALID') throw e;
+    const fetched = await client.manifestGet(repo, tag);
+    return { digest: fetched.digest, mediaType: fetched.mediaType };
+  }
+}
+
+function tagError(name: string, tag: string, e: unknown): TagErrorEntry {
+  const err = toRegsizeError(e);
+  return { tag, error: { code: err.code, message: namingTag(name, tag, err.message) } };
+}
+
+/** Messages about a blob or a digest do not say which tag led there; say it in front. */
+function namingTag(name: string, tag: string, message: string): string {
+  return message.includes(`:${tag}:`) ? message : `${name}:${tag}: ${message}`;
+}
