@@ -1,6 +1,7 @@
 import { BaseCommand } from '../src/cli/base-command.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
 import { bandwidthFlag, formatFlag, platformFlag, registryFlags, sizeFlag, unitsFlag } from '../src/cli/flags.js';
+import { sizerFromFlags, uncompressedFlags } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseReference } from '../src/reference/reference.js';
@@ -17,6 +18,7 @@ export default class Compare extends BaseCommand {
     '<%= config.bin %> nginx:alpine --platform linux/arm64 --bandwidth 5Mbps',
     '<%= config.bin %> ghcr.io/org/app:1.2 --platform all --json',
     '<%= config.bin %> myapp:latest --max-size 200MB',
+    '<%= config.bin %> 123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:prod python:3.12-slim --profile prod',
   ];
   static override strict = false;
   static override args = {};
@@ -26,6 +28,7 @@ export default class Compare extends BaseCommand {
     units: unitsFlag(),
     format: formatFlag,
     'max-size': sizeFlag({ description: 'exit 3 when any image is larger than this (a CI gate), e.g. 200MB' }),
+    ...uncompressedFlags,
     ...registryFlags,
   };
 
@@ -37,13 +40,19 @@ export default class Compare extends BaseCommand {
     const refs = inputs.map(parseReference);
     const { client, logger } = this.session(flags);
     const progress = stderrProgress('sizing', !this.jsonEnabled() && refs.length > 2);
+    const uncompressed = sizerFromFlags(client, flags, !this.jsonEnabled());
     const result = await compareImages(client, refs, {
       platform: flags.platform ?? hostPlatform(),
       concurrency: flags.concurrency,
       logger,
       onProgress: (d, t) => progress.update(d, t),
+      ...(uncompressed.sizer ? { uncompressed: uncompressed.sizer } : {}),
     });
     progress.done();
+    uncompressed.done();
+    for (const e of result.images) {
+      if (!isErrorEntry(e) && e.uncompressedSize === null) logger.warn(`${e.reference}: uncompressed size unknown for some layers; regsize layers ${e.reference} --uncompressed says which and why`);
+    }
 
     const max = flags['max-size'];
     const over = max === undefined ? [] : result.images.filter((e) => !isErrorEntry(e) && e.compressedSize > max);

@@ -6,6 +6,8 @@
 import { Command, Errors } from '@oclif/core';
 import { isRegsizeError, type ErrorCode } from '../errors.js';
 import { createCache } from '../cache/factory.js';
+import { EcrCredentialStore } from '../ecr/credentials.js';
+import { DockerConfigCredentials } from '../transport/credentials.js';
 import { createSession, type Session, type SessionOptions } from '../session.js';
 import { stderrLogger } from '../transport/logger.js';
 import { parseDurationMs } from '../render/units.js';
@@ -19,6 +21,9 @@ export interface RegistryFlagValues {
   'tag-ttl': string;
   verbose: boolean;
   debug: boolean;
+  /** awsFlags: credentials for ECR references. */
+  profile?: string | undefined;
+  region?: string | undefined;
 }
 
 export abstract class BaseCommand extends Command {
@@ -28,7 +33,18 @@ export abstract class BaseCommand extends Command {
   protected session(flags: RegistryFlagValues, extra: Partial<SessionOptions> = {}): Session {
     const logger = stderrLogger(flags.verbose);
     const cache = flags['no-cache'] ? undefined : createCache({ dir: flags['cache-dir'], tagTtlMs: parseDurationMs(flags['tag-ttl'], '--tag-ttl'), logger });
-    return createSession({ timeoutMs: flags.timeout * 1000, plainHttp: flags['plain-http'], verbose: flags.verbose, logger, ...(cache ? { cache } : {}), ...extra });
+    // ECR hosts get GetAuthorizationToken credentials (the AWS SDK loads only when one is used);
+    // with no AWS credentials at all, a `docker login` to the ECR host still works.
+    const ecr = new EcrCredentialStore({ profile: flags.profile, region: flags.region, logger, timeoutMs: flags.timeout * 1000, fallback: new DockerConfigCredentials() });
+    return createSession({
+      timeoutMs: flags.timeout * 1000,
+      plainHttp: flags['plain-http'],
+      verbose: flags.verbose,
+      logger,
+      ...(cache ? { cache } : {}),
+      ...extra,
+      credentialStores: [ecr, ...(extra.credentialStores ?? [])],
+    });
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {

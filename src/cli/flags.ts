@@ -36,8 +36,18 @@ export const unitsFlag = Flags.custom<Units>({
   parse: async (input) => input as Units,
 });
 
-/** Connection, auth, cache and logging flags every registry-reading command takes. */
+/**
+ * AWS flags of every command that reads registries: the credentials ECR references use
+ * (GetAuthorizationToken through the standard AWS credential chain).
+ */
+export const awsFlags = {
+  profile: Flags.string({ description: 'AWS profile for ECR registries (shared config and SSO profiles) [default: $AWS_PROFILE, then "default"]', helpGroup: 'AWS' }),
+  region: Flags.string({ description: 'AWS region of the ECR API [default: the region in the ECR host; for ecr commands $AWS_REGION, then the profile\'s region]', helpGroup: 'AWS' }),
+};
+
+/** Connection, auth, cache, logging and AWS flags every registry-reading command takes. */
 export const registryFlags = {
+  ...awsFlags,
   'plain-http': Flags.boolean({ description: 'use plain HTTP for registries that are not on loopback (loopback always is)', default: false }),
   timeout: Flags.integer({ description: 'seconds allowed per HTTP request (connect, headers and body)', default: 30, min: 1 }),
   concurrency: Flags.integer({ description: 'images fetched at once', default: 8, min: 1, max: 64 }),
