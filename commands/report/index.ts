@@ -1,0 +1,114 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../../src/cli/base-command.js';
+import { resultExitCode } from '../../src/cli/exit-codes.js';
+import { platformFlag, registryFlags, unitsFlag } from '../../src/cli/flags.js';
+import { UsageError } from '../../src/errors.js';
+import { hostPlatform } from '../../src/oci/platform.js';
+import { parseGrowthPercent } from '../../src/report/budget.js';
+import { loadConfig } from '../../src/report/config.js';
+import { defaultHistoryPath, History } from '../../src/report/history.js';
+import { isReportError, type ReportResult } from '../../src/report/model.js';
+import { runReport } from '../../src/report/run.js';
+import { renderReportCsv } from '../../src/render/report-csv.js';
+import { renderReportHtml } from '../../src/render/report-html.js';
+import { renderReportMarkdown } from '../../src/render/report-markdown.js';
+import { stderrProgress } from '../../src/render/progress.js';
+import { formatBytes, parseBandwidthList, parseDurationMs, type Units } from '../../src/render/units.js';
+
+export default class Report extends BaseCommand {
+  static override summary = 'Size every image a config names, hold each to its budget, and show what changed since earlier runs.';
+  static override description =
+    'Meant for a schedule (cron, a CI schedule, a Kubernetes CronJob): each run is recorded in a SQLite history, and the report shows the change since the last run and since --since ago, marks rebuilt images and sudden growth, and exits 3 when an image is over its budget (1 when an image could not be sized, 2 for a bad config).';
+  static override examples = [
+    '<%= config.bin %> report --config regsize.yaml',
+    '<%= config.bin %> report --config regsize.yaml --format html --output report.html',
+    '<%= config.bin %> report --config regsize.yaml --format json --history ./regsize-history.db --since 7d',
+    '<%= config.bin %> report history python:3.12-slim',
+  ];
+  static override flags = {
+    config: Flags.string({ char: 'c', description: 'the report config (YAML; see examples/regsize.yaml)', required: true, helpValue: 'regsize.yaml' }),
+    format: Flags.string({ description: 'output format', options: ['markdown', 'json', 'csv', 'html'], default: 'markdown' }),
+    output: Flags.string({ char: 'o', description: 'write the report to this file (replaced atomically) instead of stdout', helpValue: 'report.html' }),
+    history: Flags.string({ description: 'history database (SQLite) [default: $XDG_DATA_HOME/regsize/history.db]', helpValue: 'history.db', exclusive: ['no-history'] }),
+    'no-history': Flags.boolean({ description: 'neither read nor record the history (no deltas)', default: false }),
+    since: Flags.string({ description: 'also compare with the run this long ago (e.g. 7d, 30d, 12h)', default: '30d' }),
+    'alert-growth': Flags.string({ description: 'mark images that grew more than this since the last run', default: '10%' }),
+    platform: platformFlag({ description: 'platform to size, overriding the config\'s platform: os/arch[/variant] or "all" [default: the config\'s, else linux/<this machine\'s architecture>]' }),
+    units: unitsFlag(),
+    force: Flags.boolean({ description: "size the tags: sections even when the registry's remaining pull allowance is smaller than the manifest GETs needed", default: false }),
+    ...registryFlags,
+  };
+
+  async run(): Promise<ReportResult> {
+    const { flags } = await this.parse(Report);
+    // Everything the user wrote is checked before the history is opened or a registry is asked.
+    const sinceMs = parseDurationMs(flags.since, '--since');
+    if (sinceMs <= 0) throw new UsageError(`invalid --since "${flags.since}": give a positive duration, e.g. 30d`);
+    const alertGrowthPercent = parseGrowthPercent(flags['alert-growth']);
+    const config = loadConfig(flags.config);
+    const units = flags.units as Units;
+    const historyPath = flags['no-history'] ? undefined : (flags.history ?? defaultHistoryPath());
+    const history = historyPath === undefined ? null : await History.open(historyPath);
+    try {
+      const { client, logger } = this.session(flags);
+      const progress = stderrProgress('sizing', !this.jsonEnabled());
+      const result = await runReport(config, {
+        client,
+        logger,
+        platform: flags.platform ?? config.platform ?? hostPlatform(),
+        concurrency: flags.concurrency,
+        history,
+        since: { window: flags.since.trim(), ms: sinceMs },
+        alertGrowthPercent,
+        bandwidths: config.bandwidths ?? parseBandwidthList('5Mbps'),
+        force: flags.force,
+        timeoutMs: flags.timeout * 1000,
+        onProgress: (d, t) => progress.update(d, t),
+      });
+      progress.done();
+
+      const output = render(result, flags.format, units);
+      if (flags.output) {
+        writeAtomically(flags.output, output);
+        process.stderr.write(`regsize: wrote ${flags.output} (${result.summary.sized} images, ${result.summary.overBudget} over budget${result.summary.failed ? `, ${result.summary.failed} failed` : ''})\n`);
+      } else if (!this.jsonEnabled()) {
+        process.stdout.write(output);
+      }
+      for (const e of result.images) {
+        if (!isReportError(e) && e.budget?.over) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, units)}, over its budget of ${formatBytes(e.budget.maxSize, units)}`);
+      }
+      const failed = result.summary.failed > 0 || result.summary.repositoriesFailed > 0 || result.history?.recorded === false;
+      process.exitCode = resultExitCode(failed, result.summary.overBudget > 0);
+      return result;
+    } finally {
+      history?.close();
+    }
+  }
+}
+
+function render(result: ReportResult, format: string, units: Units): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(result, null, 2)}\n`;
+    case 'csv':
+      return renderReportCsv(result);
+    case 'html':
+      return renderReportHtml(result, units);
+    default:
+      return renderReportMarkdown(result, units);
+  }
+}
+
+/** A web server or a chat bot reading the file never sees half a report. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new UsageError(`cannot write ${file}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`);
+  }
+}

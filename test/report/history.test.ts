@@ -1,0 +1,107 @@
+/**
+ * The report history: runs recorded at known times, read back the way the report and
+ * `report history` read them.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isRegsizeError } from '../../src/errors.js';
+import { parseReference } from '../../src/reference/reference.js';
+import { defaultHistoryPath, History } from '../../src/report/history.js';
+import { imageHistory } from '../../src/report/timeline.js';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2025, 0, 1, 6, 0, 0);
+const IMAGE = 'docker.io/library/python:3.12-slim';
+
+function run(at: number, sizes: Record<string, [number, string]>) {
+  return {
+    at,
+    config: 'regsize.yaml',
+    platform: 'linux/amd64',
+    entries: Object.entries(sizes).map(([platform, [size, digest]]) => ({ image: IMAGE, platform, digest: `sha256:${digest.repeat(64).slice(0, 64)}`, manifestDigest: `sha256:${digest.repeat(64).slice(0, 64)}`, compressedSize: size, maxSize: 50_000_000 })),
+  };
+}
+
+describe('report history database', function () {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'regsize-history-'));
+  });
+
+  it('lives in the XDG data folder by default', function () {
+    assert.equal(defaultHistoryPath({ XDG_DATA_HOME: '/data', HOME: '/home/u' }), '/data/regsize/history.db');
+    assert.equal(defaultHistoryPath({ HOME: '/home/u' }), '/home/u/.local/share/regsize/history.db');
+    // The XDG spec says a relative value is invalid and must be ignored.
+    assert.equal(defaultHistoryPath({ XDG_DATA_HOME: 'rel', HOME: '/home/u' }), '/home/u/.local/share/regsize/history.db');
+  });
+
+  it('creates its folder, and keeps runs across openings', async function () {
+    const file = join(dir, 'deep', 'er', 'history.db');
+    const h = await History.open(file);
+    h.record(run(T0, { 'linux/amd64': [40_000_000, 'a'] }));
+    h.close();
+    assert.ok(existsSync(file));
+    const again = await History.open(file, { create: false });
+    assert.equal(again.previous(IMAGE, 'linux/amd64', T0 + 1)?.compressedSize, 40_000_000);
+    again.close();
+  });
+
+  it('finds the previous run and the --since baseline by time, per platform', async function () {
+    const h = await History.open(':memory:');
+    h.record(run(T0, { 'linux/amd64': [40_000_000, 'a'], 'linux/arm64/v8': [39_000_000, 'b'] }));
+    h.record(run(T0 + 10 * DAY, { 'linux/amd64': [41_000_000, 'a'] }));
+    h.record(run(T0 + 20 * DAY, { 'linux/amd64': [45_000_000, 'c'] }));
+    const now = T0 + 25 * DAY;
+    assert.equal(h.previous(IMAGE, 'linux/amd64', now)?.compressedSize, 45_000_000);
+    assert.equal(h.previous(IMAGE, 'linux/arm64/v8', now)?.compressedSize, 39_000_000);
+    assert.equal(h.previous(IMAGE, 'linux/amd64', T0), undefined, 'nothing before the first run');
+    // since 14d: cutoff T0+11d, so the run of T0+10d; since 30d reaches before the history: the oldest.
+    assert.equal(h.baseline(IMAGE, 'linux/amd64', now - 14 * DAY, now)?.at, T0 + 10 * DAY);
+    assert.equal(h.baseline(IMAGE, 'linux/amd64', now - 30 * DAY, now)?.at, T0);
+    assert.deepEqual(h.series(IMAGE, 'linux/amd64', T0 + 10 * DAY, now).map((p) => p.compressedSize), [41_000_000, 45_000_000]);
+    assert.equal(h.series(IMAGE).length, 4);
+    assert.equal(h.lastRunBefore(now), T0 + 20 * DAY);
+    assert.deepEqual(h.images().map((i) => [i.platform, i.count]), [['linux/amd64', 3], ['linux/arm64/v8', 1]]);
+    h.close();
+  });
+
+  it('gives `report history` the change between runs and the rebuilds', async function () {
+    const h = await History.open(':memory:');
+    h.record(run(T0, { 'linux/amd64': [40_000_000, 'a'] }));
+    h.record(run(T0 + DAY, { 'linux/amd64': [40_000_000, 'a'] }));
+    h.record(run(T0 + 2 * DAY, { 'linux/amd64': [44_000_000, 'c'] }));
+    const t = imageHistory(h, parseReference('python:3.12-slim'));
+    assert.equal(t.image, IMAGE);
+    assert.deepEqual(t.points.map((p) => [p.compressedSize, p.change?.bytes ?? null, p.rebuilt]), [
+      [40_000_000, null, false],
+      [40_000_000, 0, false],
+      [44_000_000, 4_000_000, true],
+    ]);
+    assert.equal(t.points[2]?.change?.percent, 10);
+    // A window keeps the change of its first row counted from the run before it.
+    assert.deepEqual(imageHistory(h, parseReference('python:3.12-slim'), { fromMs: T0 + 2 * DAY }).points.map((p) => p.change?.bytes), [4_000_000]);
+    assert.throws(
+      () => imageHistory(h, parseReference('python:3.13')),
+      (e: unknown) => isRegsizeError(e) && e.code === 'INVALID_INPUT' && e.message.includes('no recorded sizes of docker.io/library/python:3.13') && e.message.includes(IMAGE),
+    );
+    h.close();
+  });
+
+  it('refuses a file that is not a history, and one from a newer regsize', async function () {
+    const junk = join(dir, 'notes.txt');
+    writeFileSync(junk, 'these are not the bytes of a SQLite database, not even close to it.\n'.repeat(20));
+    await assert.rejects(History.open(junk), (e: unknown) => isRegsizeError(e) && e.code === 'INVALID_INPUT' && e.message.startsWith(`${junk} is not a regsize history database`));
+
+    const newer = join(dir, 'newer.db');
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(newer);
+    db.pragma('user_version = 99');
+    db.close();
+    await assert.rejects(History.open(newer), /written by a newer regsize \(schema 99/);
+
+    await assert.rejects(History.open(join(dir, 'missing.db'), { create: false }), /no history database at .*missing\.db: run regsize report first/);
+    assert.equal(existsSync(join(dir, 'missing.db')), false, 'reading must not create the file');
+  });
+});
