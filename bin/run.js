@@ -3,6 +3,15 @@
 import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
+
+// Ctrl-C exits at once with 130 (128 + SIGINT, as shells report it). Results are printed in one
+// write at the end (--json prints one document), so stdout then holds all of it or nothing:
+// with this handler a write under way finishes before the exit (without one, the default action
+// could kill the process mid-write). A second Ctrl-C kills at once.
+process.once('SIGINT', () => {
+  process.stdout.write('', () => process.exit(130));
+});
+
 const root = new URL('..', import.meta.url);
 
 // `regsize --version` answers without loading oclif (about 125 ms of imports): scripts and

@@ -99,6 +99,9 @@ export function isRegistryError(e: unknown): e is RegistryError {
   return e instanceof RegistryError;
 }
 
+/** Connection resets: the only network failures retried (issue #8). */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
 /** Turns anything thrown into a RegsizeError, so callers can always read `.code`. */
 export function toRegsizeError(e: unknown): RegsizeError {
   if (e instanceof RegsizeError) return e;
@@ -114,7 +117,9 @@ export function toRegsizeError(e: unknown): RegsizeError {
   if (name === 'AbortError') return new RegsizeError('NETWORK', 'request aborted', { cause: e });
   if (/^E[A-Z]+|^UND_ERR/.test(code) || name === 'TypeError') {
     const detail = err?.cause?.message ?? err?.message ?? String(e);
-    return new RegsizeError('NETWORK', `network error: ${detail}${code ? ` (${code})` : ''}`, { cause: e, retryable: true });
+    // Only a connection that broke mid-way is worth another try; a refused connection or an
+    // unknown host will answer the same way in a second, so the user hears of it at once.
+    return new RegsizeError('NETWORK', `network error: ${detail}${code ? ` (${code})` : ''}`, { cause: e, retryable: RESET_CODES.has(code) });
   }
   return new RegsizeError('INTERNAL', err?.message ?? String(e), { cause: e });
 }

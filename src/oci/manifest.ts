@@ -138,6 +138,8 @@ export function decodeManifest(bytes: Uint8Array, contentType: string, what: str
     if (!Array.isArray(doc.layers)) throw bad(what, 'the image manifest has no "layers" list');
     const config = decodeDescriptor(doc.config, `${what} config`);
     const layers = doc.layers.map((l, i) => decodeDescriptor(l, `${what} layers[${i}]`));
+    // Each size is a safe integer, but the sum must be one too, or the total printed is wrong.
+    if (!Number.isSafeInteger(layers.reduce((sum, l) => sum + l.size, 0))) throw bad(what, `the layer sizes add up to more than ${Number.MAX_SAFE_INTEGER} bytes`);
     const m: ImageManifest = { kind: 'image', mediaType, config, layers };
     if (annotations) m.annotations = annotations;
     if (doc.subject !== undefined) m.subject = decodeDescriptor(doc.subject, `${what} subject`);

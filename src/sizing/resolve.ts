@@ -83,9 +83,16 @@ function pick(index: IndexManifest, want: Platform, what: string, logger: Logger
   return choice.descriptor;
 }
 
+/**
+ * Indexes nested deeper than this are refused. Digests make a true loop impossible through a
+ * verifying client, but a registry can still serve an arbitrarily long chain of indexes.
+ */
+const MAX_INDEX_DEPTH = 8;
+
 /** Follows an index entry to its image manifest; nested indexes are followed, loops refused. */
 async function childImage(client: RegistryClient, repo: RepoRef, d: Descriptor, what: string, visited: Set<string>): Promise<FetchedManifest> {
   if (visited.has(d.digest)) throw new RegsizeError('MANIFEST_INVALID', `${what}: the index refers to itself (${d.digest}); the descriptor graph loops`);
+  if (visited.size > MAX_INDEX_DEPTH) throw new RegsizeError('MANIFEST_INVALID', `${what}: indexes nested more than ${MAX_INDEX_DEPTH} deep; the descriptor graph is not a sensible image`);
   if (!isImageManifestMediaType(d.mediaType) && !isIndexMediaType(d.mediaType)) {
     throw new RegsizeError('UNSUPPORTED_MANIFEST', `${what}: index entry ${d.digest} has media type ${d.mediaType}, not an image manifest`);
   }

@@ -112,7 +112,11 @@ export class Authenticator {
     if (res.status !== 401) return { kind: 'none' };
     const challenges = parseChallenges(res.headers.get('www-authenticate'));
     const bearer = challenges.find((c) => c.scheme === 'bearer' && c.params.realm);
-    if (bearer) return { kind: 'bearer', realm: bearer.params.realm as string, ...(bearer.params.service ? { service: bearer.params.service } : {}) };
+    if (bearer) {
+      // A registry token from the Docker config is sent to the registry itself, not to the realm.
+      if (!mayCarryCredentials(baseUrl) && (await this.credentials.get(registry))?.kind === 'registry-token') throw insecure(registry);
+      return { kind: 'bearer', realm: bearer.params.realm as string, ...(bearer.params.service ? { service: bearer.params.service } : {}) };
+    }
     if (challenges.some((c) => c.scheme === 'basic')) {
       const creds = await this.credentials.get(registry);
       if (!creds) throw unauthorized(registry);
