@@ -62,6 +62,10 @@ function renderSharing(images: ImageEntry[], o: RenderOptions): string {
   }
   const bw = o.bandwidths[0];
   const time = bw ? `, ${formatDuration(transferSeconds(s.uniqueBytes, bw))} at ${bw.label}` : '';
-  lines.push(`Pulling all ${images.length} once transfers ${formatBytes(s.uniqueBytes, o.units)}${time} (${formatBytes(s.totalBytes, o.units)} if pulled on separate machines).`);
-  return o.style === 'markdown' ? lines.map((l) => (l.startsWith('  ') ? `- \`${l.trim()}\`` : l)).join('\n') : lines.join('\n');
+  const separately = s.shared.length ? ` (${formatBytes(s.totalBytes, o.units)} if pulled on separate machines)` : '';
+  lines.push(`Pulling all ${images.length} once transfers ${formatBytes(s.uniqueBytes, o.units)}${time}${separately}.`);
+  if (o.style !== 'markdown') return lines.join('\n');
+  // Markdown: the layers as a list, and a blank line so the last sentence is not part of it.
+  const last = lines.pop() as string;
+  return [...lines.map((l) => (l.startsWith('  ') ? `- \`${l.trim()}\`` : l)), '', last].join('\n');
 }
