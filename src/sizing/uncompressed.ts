@@ -16,7 +16,6 @@
  * counted, without being held in memory.
  */
 import { createGunzip } from 'node:zlib';
-import { Decompress } from 'fzstd';
 import { RegsizeError, toRegsizeError } from '../errors.js';
 import type { Descriptor } from '../oci/manifest.js';
 import { layerCompression } from '../oci/media-types.js';
@@ -199,9 +198,17 @@ export function gunzipCounter(digest: string): CountingSink {
   };
 }
 
+/** fzstd is only needed to count zstd layers with --exact: loaded then, not at start-up. */
+let fzstd: typeof import('fzstd') | undefined;
+export async function loadZstd(): Promise<void> {
+  fzstd ??= await import('fzstd');
+}
+
+/** Counts the bytes a zstd stream decompresses to; call loadZstd() first. */
 export function zstdCounter(digest: string): CountingSink {
+  if (!fzstd) throw new Error('zstdCounter: loadZstd() was not awaited');
   let out = 0;
-  const z = new Decompress((chunk) => (out += chunk.length));
+  const z = new fzstd.Decompress((chunk) => (out += chunk.length));
   const push = (chunk: Uint8Array, final: boolean) => {
     try {
       z.push(chunk, final);
@@ -293,6 +300,7 @@ export class UncompressedSizer {
     const report = () => this.options.onStreamProgress?.(this.streamDone, this.streamTotal);
     report();
     try {
+      if (compression === 'zstd') await loadZstd();
       const { bytes } = await this.client.blobStream(repo, d.digest, () => {
         // A retried request starts again from zero.
         this.streamDone -= streamed;

@@ -81,7 +81,7 @@ let sharedDispatcher: Dispatcher | undefined;
 
 /** One dispatcher for the process: connections and TLS sessions are reused across images. */
 export function defaultDispatcher(): Dispatcher {
-  sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 32, allowH2: false });
+  sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 32, allowH2: true });
   return sharedDispatcher;
 }
 

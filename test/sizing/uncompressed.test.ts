@@ -23,6 +23,7 @@ import {
   totalUncompressed,
   UncompressedSizer,
   zstdCounter,
+  loadZstd,
 } from '../../src/sizing/uncompressed.js';
 import { makeTar, MT, seededBytes } from '../helpers/images.js';
 import { sha256 } from '../helpers/push.js';
@@ -129,6 +130,7 @@ describe('uncompressed sizes: parsers', () => {
     };
     assert.equal(await feed(gunzipCounter('g'), gzipSync(tar)), tar.length);
     assert.equal(await feed(gunzipCounter('m'), Buffer.concat([gzipSync(tar), gzipSync(tar)])), 2 * tar.length);
+    await loadZstd();
     assert.equal(await feed(zstdCounter('z'), zstd(tar)), tar.length);
     await assert.rejects(feed(gunzipCounter('sha256:bad'), Buffer.concat([gzipSync(tar).subarray(0, 100), Buffer.alloc(5000, 7)])), /layer sha256:bad is not valid gzip data/);
     await assert.rejects(feed(zstdCounter('sha256:bad'), Buffer.from('not zstd at all, not at all')), /layer sha256:bad is not valid zstd data/);
