@@ -8,7 +8,7 @@
  */
 import { type ErrorCode, RegsizeError, toRegsizeError, UsageError } from '../errors.js';
 import type { Logger } from '../transport/logger.js';
-import { auditFigures, type AuditedImage } from './audit.js';
+import { auditFigures, type RepositoryFigures } from './audit.js';
 import { createEcrClient, ecrError, type EcrClientHandle, validateRegion } from './client.js';
 import { describeImages, EcrApi, listRepositories, readManifests, type RepositoryTarget } from './fetch-inventory.js';
 import { ACCOUNT_ID_RE, ECR_PUBLIC_HOST, parseEcrHost } from './hosts.js';
@@ -17,22 +17,11 @@ import { type LifecycleSuggestion, suggestLifecyclePolicy } from './lifecycle.js
 /** ECR's repository name rule (API reference, CreateRepository). */
 const REPOSITORY_RE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
-export interface RepositoryAudit {
+/** One repository's audit: its figures (see audit.ts) and where it lives. */
+export interface RepositoryAudit extends RepositoryFigures {
   registryId: string | null;
   repositoryName: string;
   region: string;
-  imageCount: number;
-  taggedCount: number;
-  untaggedCount: number;
-  totalSize: number;
-  uniqueSize: number | null;
-  reclaimableUntaggedSize: number | null;
-  staleCount: number;
-  reclaimableStaleSize: number | null;
-  monthlyCost: number | null;
-  largest: AuditedImage[];
-  /** False with --no-layers: figures from DescribeImages alone. */
-  layersRead: boolean;
   staleDays: number;
   /** With --suggest-lifecycle. */
   lifecycle?: LifecycleSuggestion;
