@@ -13,7 +13,7 @@
  *     jitter, honouring Retry-After up to a cap;
  *   - one `--verbose` line per request with secrets redacted.
  */
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 import { RegsizeError, toRegsizeError, type ErrorCode } from '../errors.js';
 import type { Logger } from './logger.js';
 import { redactUrl } from './redact.js';
@@ -79,9 +79,27 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
 let sharedDispatcher: Dispatcher | undefined;
 
+/**
+ * A connection pool whose connections each use their protocol's own limit of requests in
+ * flight. undici 7 sets every Client's `pipelining` to 1 unless told otherwise, and that also
+ * holds an HTTP/2 connection to one request at a time, so a burst of manifest requests opened a
+ * connection each (two round trips apiece on a slow link). Cleared, the limit falls back to the
+ * protocol's default: 1 for HTTP/1.1 (no pipelining), the server's stream limit for HTTP/2.
+ */
+function multiplexingPool(origin: string | URL, options: Pool.Options): Pool {
+  return new Pool(origin, {
+    ...options,
+    factory: (o, clientOptions) => {
+      const client = new Client(o, clientOptions);
+      (client as unknown as { pipelining: number | undefined }).pipelining = undefined;
+      return client;
+    },
+  });
+}
+
 /** One dispatcher for the process: connections and TLS sessions are reused across images. */
 export function defaultDispatcher(): Dispatcher {
-  sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 32, allowH2: true });
+  sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 32, allowH2: true, factory: multiplexingPool });
   return sharedDispatcher;
 }
 

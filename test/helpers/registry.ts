@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,7 +40,13 @@ const STDERR_LIMIT = 16_384;
 const running = new Set<{ child: ChildProcess; dir: string }>();
 let hooksInstalled = false;
 
-export async function startRegistry(opts: { auth?: Credentials } = {}): Promise<LocalRegistry> {
+/** PEM files for a TLS listener (the registry then answers HTTPS, and HTTP/2 by ALPN). */
+export interface TlsFiles {
+  cert: string;
+  key: string;
+}
+
+export async function startRegistry(opts: { auth?: Credentials; tls?: TlsFiles } = {}): Promise<LocalRegistry> {
   installExitHooks();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'regsize-registry-'));
   try {
@@ -48,7 +55,7 @@ export async function startRegistry(opts: { auth?: Credentials } = {}): Promise<
     // registry binds, so a failed start is retried on a fresh port.
     for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
       try {
-        return await startOnce(dir, await freePort(), opts.auth);
+        return await startOnce(dir, await freePort(), opts.auth, opts.tls);
       } catch (err) {
         lastError = err;
         if (!/address already in use/.test(String(err))) break;
@@ -61,11 +68,11 @@ export async function startRegistry(opts: { auth?: Credentials } = {}): Promise<
   }
 }
 
-async function startOnce(dir: string, port: number, auth: Credentials | undefined): Promise<LocalRegistry> {
+async function startOnce(dir: string, port: number, auth: Credentials | undefined, tls: TlsFiles | undefined): Promise<LocalRegistry> {
   const host = `127.0.0.1:${port}`;
-  const url = `http://${host}`;
+  const url = `${tls ? 'https' : 'http'}://${host}`;
   const configPath = path.join(dir, 'config.yml');
-  await writeFile(configPath, await configYaml(dir, host, auth));
+  await writeFile(configPath, await configYaml(dir, host, auth, tls));
 
   // stdout is the access log (disabled anyway); stderr is kept for error messages.
   const child = spawn(REGISTRY_BIN, ['serve', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -121,6 +128,7 @@ async function startOnce(dir: string, port: number, auth: Credentials | undefine
 
 /** True once GET /v2/ gets the answer a working registry gives (401 means auth is on). */
 async function probe(url: string, withAuth: boolean): Promise<boolean> {
+  if (url.startsWith('https:')) return probeTls(url, withAuth);
   try {
     const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) });
     await res.arrayBuffer();
@@ -128,6 +136,18 @@ async function probe(url: string, withAuth: boolean): Promise<boolean> {
   } catch {
     return false; // not listening yet
   }
+}
+
+/** The probe for a TLS registry with a self-signed certificate (not verified: it is ours). */
+function probeTls(url: string, withAuth: boolean): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = https.get(`${url}/v2/`, { rejectUnauthorized: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === (withAuth ? 401 : 200));
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+  });
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
@@ -150,7 +170,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function configYaml(dir: string, host: string, auth: Credentials | undefined): Promise<string> {
+async function configYaml(dir: string, host: string, auth: Credentials | undefined, tls: TlsFiles | undefined): Promise<string> {
   // JSON strings are valid YAML double-quoted scalars, so paths need no other escaping.
   const q = JSON.stringify;
   let yaml = `version: 0.1
@@ -170,6 +190,7 @@ http:
   addr: ${host}
   secret: ${q(randomBytes(16).toString('hex'))}
 `;
+  if (tls) yaml += `  tls:\n    certificate: ${q(tls.cert)}\n    key: ${q(tls.key)}\n`;
   // (A fixed secret avoids the "No HTTP secret provided" warning; purging is off because a
   // throwaway store needs no janitor goroutine.)
   if (auth) {
