@@ -186,8 +186,14 @@ function redisReleases(): { recipe: ImageRecipe; aliases: string[] }[] {
   return releases;
 }
 
+/**
+ * Images that share base layers are pushed one at a time: two uploads of the same blob racing
+ * each other can leave a manifest PUT facing MANIFEST_BLOB_UNKNOWN (seen with distribution 2.8).
+ */
+const PUSH_CONCURRENCY = 1;
+
 export async function populate(reg: RegistryTarget): Promise<BenchImages> {
-  const compare = await mapLimit(COMPARE_SET, 6, async (recipe): Promise<PushedImage> => {
+  const compare = await mapLimit(COMPARE_SET, PUSH_CONCURRENCY, async (recipe): Promise<PushedImage> => {
     const { indexDigest, amd64 } = await pushRecipe(reg, recipe);
     return {
       ref: `${recipe.repo}:${recipe.tag}`,
@@ -201,7 +207,7 @@ export async function populate(reg: RegistryTarget): Promise<BenchImages> {
 
   const releases = redisReleases();
   const tags = (
-    await mapLimit(releases, 6, async ({ recipe, aliases }) => {
+    await mapLimit(releases, PUSH_CONCURRENCY, async ({ recipe, aliases }) => {
       const { indexDigest, amd64 } = await pushRecipe(reg, recipe, (p) => [layer(`redis-data-${recipe.tag}@${platformId(p)}`, 'COPY docker-entrypoint.sh /usr/local/bin/ # buildkit')], aliases);
       const compressedSize = amd64.layers.reduce((s, l) => s + l.size, 0);
       return [recipe.tag, ...aliases].map((tag) => ({ tag, indexDigest, compressedSize }));
