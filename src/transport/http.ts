@@ -13,6 +13,7 @@
  *     jitter, honouring Retry-After up to a cap;
  *   - one `--verbose` line per request with secrets redacted.
  */
+import diagnostics from 'node:diagnostics_channel';
 import { Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 import { RegsizeError, toRegsizeError, type ErrorCode } from '../errors.js';
 import type { Logger } from './logger.js';
@@ -79,19 +80,28 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
 let sharedDispatcher: Dispatcher | undefined;
 
+/** Requests in flight on one HTTP/2 connection (servers allow 100 or more streams). */
+const H2_STREAMS = 64;
+
+/** The protocol the latest connection negotiated, from undici's public diagnostics channel. */
+let negotiated: string | undefined;
+
 /**
- * A connection pool whose connections each use their protocol's own limit of requests in
- * flight. undici 7 sets every Client's `pipelining` to 1 unless told otherwise, and that also
- * holds an HTTP/2 connection to one request at a time, so a burst of manifest requests opened a
- * connection each (two round trips apiece on a slow link). Cleared, the limit falls back to the
- * protocol's default: 1 for HTTP/1.1 (no pipelining), the server's stream limit for HTTP/2.
+ * A connection pool whose HTTP/2 connections carry many requests at once. undici 7 caps every
+ * connection at `pipelining` requests in flight, 1 unless told otherwise, HTTP/2 included, so a
+ * burst of manifest requests opened a connection each: two round trips apiece on a slow link.
+ * HTTP/1.1 connections keep 1 (no pipelining); an HTTP/2 one is raised once it is known to be
+ * one. undici publishes `undici:client:connected` (with the version) right before it emits the
+ * client's 'connect' event, synchronously, so the two can be paired.
  */
 function multiplexingPool(origin: string | URL, options: Pool.Options): Pool {
   return new Pool(origin, {
     ...options,
     factory: (o, clientOptions) => {
       const client = new Client(o, clientOptions);
-      (client as unknown as { pipelining: number | undefined }).pipelining = undefined;
+      client.on('connect', () => {
+        if (negotiated === 'h2') client.pipelining = H2_STREAMS;
+      });
       return client;
     },
   });
@@ -99,6 +109,11 @@ function multiplexingPool(origin: string | URL, options: Pool.Options): Pool {
 
 /** One dispatcher for the process: connections and TLS sessions are reused across images. */
 export function defaultDispatcher(): Dispatcher {
+  if (!sharedDispatcher) {
+    diagnostics.subscribe('undici:client:connected', (message) => {
+      negotiated = (message as { connectParams?: { version?: string } }).connectParams?.version;
+    });
+  }
   sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 32, allowH2: true, factory: multiplexingPool });
   return sharedDispatcher;
 }
