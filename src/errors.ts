@@ -99,8 +99,11 @@ export function isRegistryError(e: unknown): e is RegistryError {
   return e instanceof RegistryError;
 }
 
-/** Connection resets: the only network failures retried (issue #8). */
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/**
+ * A connection that broke mid-way: the only network failures retried (issue #8). A body cut
+ * short (fewer bytes than its Content-Length) is the same fault seen from the reading side.
+ */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH']);
 
 /** Turns anything thrown into a RegsizeError, so callers can always read `.code`. */
 export function toRegsizeError(e: unknown): RegsizeError {
