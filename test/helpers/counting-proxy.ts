@@ -5,7 +5,7 @@
  * registry. An optional delay per request stands in for a slow link.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLoopback } from './loopback.js';
 
 export interface RecordedRequest {
   method: string;
@@ -50,16 +50,10 @@ export async function startCountingProxy(targetUrl: string, opts: { delayMs?: nu
     if (opts.delayMs) setTimeout(forward, opts.delayMs);
     else forward();
   });
-  // regsize tries HTTPS first on loopback; a TLS hello is not HTTP, so the socket is just closed.
-  server.on('clientError', (_e, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { host, url } = await listenLoopback(server);
   return {
-    host: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
+    host,
+    url,
     requests,
     manifests: (method) => requests.filter((r) => r.method === method && MANIFEST_PATH.test(r.path.split('?')[0] as string)),
     reset: () => {

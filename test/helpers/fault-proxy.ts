@@ -5,7 +5,7 @@
  * the proxy records what it injected, so the test can check that every fault was seen through.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLoopback } from './loopback.js';
 
 export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string> }
@@ -79,16 +79,10 @@ export async function startFaultProxy(targetUrl: string, decide: (req: ProxiedRe
     upstream.on('error', (e) => res.writeHead(502).end(String(e)));
     req.pipe(upstream);
   });
-  // regsize tries HTTPS first on loopback; a TLS hello is not HTTP, so the socket is just closed.
-  server.on('clientError', (_e, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { host, url } = await listenLoopback(server);
   return {
-    host: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
+    host,
+    url,
     injected,
     requests,
     stop: () =>

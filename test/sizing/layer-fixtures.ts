@@ -6,9 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Layer, makeLayer, MT, type TarFile } from '../helpers/images.js';
 import { sha256 } from '../helpers/push.js';
+import { listenLoopback } from '../helpers/loopback.js';
 
 /** A zstd layer whose frame header carries Frame_Content_Size (zstd told the input size). */
 export function zstdLayerWithContentSize(files: TarFile[], createdBy?: string): Layer {
@@ -82,15 +82,9 @@ export async function startByteCountingProxy(targetUrl: string, opts: { ignoreRa
     });
     req.pipe(upstream);
   });
-  // regsize tries HTTPS first on loopback; a TLS hello is not HTTP, so the socket is just closed.
-  server.on('clientError', (_e, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { host } = await listenLoopback(server);
   return {
-    host: `127.0.0.1:${port}`,
+    host,
     requests,
     blob: (digest) => requests.filter((r) => r.path.endsWith(`/blobs/${digest}`)),
     settled: async () => {
