@@ -68,7 +68,12 @@ function decodePlatform(v: unknown, what: string): Platform | undefined {
   }
   const p: Platform = { os: v.os, architecture: v.architecture };
   if (typeof v.variant === 'string' && v.variant !== '') p.variant = v.variant;
-  if (typeof v['os.version'] === 'string') p.osVersion = v['os.version'];
+  if (typeof v['os.version'] === 'string' && v['os.version'] !== '') p.osVersion = v['os.version'];
+  const features = v['os.features'];
+  if (features !== undefined && features !== null) {
+    if (!Array.isArray(features) || features.some((f) => typeof f !== 'string')) throw bad(what, 'platform "os.features" must be a list of strings');
+    if (features.length > 0) p.osFeatures = features as string[];
+  }
   return p;
 }
 

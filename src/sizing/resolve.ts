@@ -6,7 +6,8 @@
 import { RegsizeError } from '../errors.js';
 import { type Descriptor, type FetchedManifest, type ImageManifest, type IndexManifest } from '../oci/manifest.js';
 import { isImageManifestMediaType, isIndexMediaType } from '../oci/media-types.js';
-import { allPlatforms, choosePlatform, formatPlatform, normalizePlatform, type Platform } from '../oci/platform.js';
+import { formatPlatform, normalizePlatform, type Platform } from '../oci/platform.js';
+import { allPlatforms, choosePlatform, platformMatches } from '../oci/platform-match.js';
 import { manifestIdentifier, type Reference } from '../reference/reference.js';
 import type { RegistryClient, RepoRef } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
@@ -47,10 +48,6 @@ async function configPlatform(client: RegistryClient, repo: RepoRef, m: ImageMan
   return { os: cfg.os, architecture: cfg.architecture, ...(typeof cfg.variant === 'string' && cfg.variant ? { variant: cfg.variant } : {}) };
 }
 
-function samePlatform(a: Platform, b: Platform): boolean {
-  return formatPlatform(normalizePlatform(a)) === formatPlatform(normalizePlatform(b));
-}
-
 export async function resolveImage(client: RegistryClient, ref: Reference, want: PlatformRequest, logger: Logger): Promise<ResolvedImage[]> {
   const repo: RepoRef = { registry: ref.registry, repository: ref.repository };
   const what = ref.input;
@@ -61,7 +58,7 @@ export async function resolveImage(client: RegistryClient, ref: Reference, want:
   // A pinned name:tag@digest is fetched by digest (immutable); Docker ignores the tag then too.
   if (top.manifest.kind === 'image') {
     const platform = await configPlatform(client, repo, top.manifest, what);
-    if (want !== 'all' && !samePlatform(platform, want)) {
+    if (want !== 'all' && !platformMatches(want, platform)) {
       throw new RegsizeError('PLATFORM_NOT_FOUND', `${what}: the image is ${formatPlatform(platform)} only, not ${formatPlatform(normalizePlatform(want))} (use --platform ${formatPlatform(platform)})`);
     }
     return [{ ref, repo, digest: top.digest, platform: formatPlatform(platform), manifestDigest: top.digest, manifest: top.manifest }];

@@ -9,7 +9,7 @@
 import { RegsizeError } from '../errors.js';
 import type { Descriptor } from '../oci/manifest.js';
 import { isIndexMediaType } from '../oci/media-types.js';
-import { allPlatforms, choosePlatform } from '../oci/platform.js';
+import { allPlatforms, choosePlatform } from '../oci/platform-match.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
 import type { RateLimit, RegistryClient, RepoRef } from '../transport/client.js';
 

@@ -167,7 +167,7 @@ describe('regsize compare: bad input', () => {
   const cases: [string[], RegExp][] = [
     [['Python:3.11'], /invalid reference "Python:3.11": repository name "library\/Python" must be lowercase/],
     [['python@sha256:123'], /malformed digest/],
-    [['python', '--platform', 'linux'], /invalid platform "linux"/],
+    [['python', '--platform', 'linux/arm/v7/x'], /invalid platform "linux\/arm\/v7\/x"/],
     [['python', '--bandwidth', 'fast'], /invalid bandwidth "fast"/],
     [['python', '--max-size', 'huge'], /invalid size "huge"/],
     [['python', '--units', 'bits'], /--units/],

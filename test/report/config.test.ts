@@ -98,7 +98,7 @@ ecr:
   it('names the line of a bad reference, platform, bandwidth or list entry', function () {
     const ref = 'images:\n  - python:3.12-slim\n  - Python:3.12\n';
     assert.match(configError(ref).message, new RegExp(`^regsize\\.yaml:${lineOf(ref, 'Python')}: images\\[1\\]: invalid reference "Python:3\\.12": repository name "library/Python" must be lowercase`));
-    assert.match(configError('platform: linux\nimages: [a]\n').message, /^regsize\.yaml:1: platform: invalid platform "linux"/);
+    assert.match(configError('platform: linux/&arm\nimages: [a]\n').message, /^regsize\.yaml:1: platform: invalid platform "linux\/&arm"/);
     assert.match(configError('images: [a]\nbandwidth: fast\n').message, /^regsize\.yaml:2: bandwidth: invalid bandwidth "fast"/);
     assert.match(configError('images:\n  - a\n  -\n').message, /^regsize\.yaml:3: images\[1\]: empty list entry/);
     assert.match(configError('images:\n  - ref:\n    maxSize: 1GB\n').message, /^regsize\.yaml:2: images\[0\]\.ref: missing/);
