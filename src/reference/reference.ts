@@ -8,6 +8,7 @@
  * Everything is checked here, before any network call, so a typo costs no round trip.
  */
 import { UsageError } from '../errors.js';
+import { DIGEST_HEX_LENGTHS, DIGEST_RE } from '../oci/digest.js';
 
 export interface Reference {
   /** What the user typed. */
@@ -32,11 +33,12 @@ const separator = '(?:[._]|__|[-]+)';
 const pathComponent = `${alphaNumeric}(?:${separator}${alphaNumeric})*`;
 const PATH_RE = new RegExp(`^${pathComponent}(?:/${pathComponent})*$`);
 const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN_RE = new RegExp(`^(?:${domainComponent}(?:\\.${domainComponent})*|\\[[0-9a-fA-F:.]+\\])(?::[0-9]+)?$`);
+const DOMAIN_RE = new RegExp(`^(?:${domainComponent}(?:\\.${domainComponent})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
-const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-const KNOWN_DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha512: 128 };
-const NAME_TOTAL_LENGTH_MAX = 255;
+/** distribution/reference's RepositoryNameTotalLengthMax: since v0.6.0 it bounds the path alone. */
+const REPOSITORY_PATH_MAX = 255;
+/** A bare 64-hex word is an image ID to docker, never a name (anchoredIdentifierRegexp). */
+const IDENTIFIER_RE = /^[a-f0-9]{64}$/;
 
 function invalid(input: string, why: string): UsageError {
   return new UsageError(`invalid reference "${input}": ${why}`, 'INVALID_REFERENCE');
@@ -45,8 +47,8 @@ function invalid(input: string, why: string): UsageError {
 export function validateDigest(digest: string, input = digest): void {
   if (!DIGEST_RE.test(digest)) throw invalid(input, `malformed digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex digits>)`);
   const [algorithm, hex] = digest.split(':') as [string, string];
-  const want = KNOWN_DIGEST_LENGTHS[algorithm];
-  if (want === undefined) throw invalid(input, `unsupported digest algorithm "${algorithm}" (use sha256 or sha512)`);
+  const want = DIGEST_HEX_LENGTHS[algorithm];
+  if (want === undefined) throw invalid(input, `unsupported digest algorithm "${algorithm}" (use ${Object.keys(DIGEST_HEX_LENGTHS).join(', ')})`);
   if (hex.length !== want || !/^[a-f0-9]+$/.test(hex)) {
     throw invalid(input, `malformed digest "${digest}" (${algorithm} needs ${want} lowercase hex digits)`);
   }
@@ -65,9 +67,13 @@ function splitDomain(name: string): { registry: string; path: string } {
 }
 
 export function parseReference(input: string): Reference {
-  const raw = input.trim();
+  // Not trimmed: docker refuses " python" too, and a quoting slip in a script should show.
+  const raw = input;
+  if (raw.trim() === '' && raw !== '') throw invalid(input, 'the name is only spaces');
   if (raw === '') throw invalid(input, 'the name is empty');
+  if (raw.trim() !== raw) throw invalid(input, 'remove the spaces around the name');
   if (/\s/.test(raw)) throw invalid(input, 'references cannot contain spaces');
+  if (IDENTIFIER_RE.test(raw)) throw invalid(input, 'a 64-character hexadecimal string is an image ID, not a name, as docker reads it (prefix the registry, e.g. docker.io/library/<name>, if it really is one)');
   if (raw.includes('://')) throw invalid(input, 'leave out the scheme (write "ghcr.io/org/app", not "https://ghcr.io/org/app")');
 
   let rest = raw;
@@ -95,7 +101,7 @@ export function parseReference(input: string): Reference {
   if (!PATH_RE.test(path)) {
     throw invalid(input, `invalid repository name "${path}" (lowercase letters, digits and separators ".", "_", "__", "-", components joined by "/")`);
   }
-  if (registry.length + 1 + path.length > NAME_TOTAL_LENGTH_MAX) throw invalid(input, `the name is longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
+  if (path.length > REPOSITORY_PATH_MAX) throw invalid(input, `the repository path is longer than ${REPOSITORY_PATH_MAX} characters`);
 
   if (tag === undefined && digest === undefined) tag = 'latest';
   return { input, registry, repository: path, tag, digest };

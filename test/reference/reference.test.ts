@@ -44,7 +44,9 @@ describe('reference: Docker normalisation', () => {
 
   const bad: [string, RegExp][] = [
     ['', /name is empty/],
-    ['   ', /name is empty/],
+    ['   ', /only spaces/],
+    [' python', /remove the spaces/],
+    ['python:3.12 ', /remove the spaces/],
     ['Python:3', /must be lowercase/],
     ['user/App', /must be lowercase/],
     ['python@sha256:abc', /sha256 needs 64/],
