@@ -43,7 +43,10 @@ export function sizerFromFlags(client: RegistryClient, flags: UncompressedFlagVa
   return { sizer, done: () => progress.done() };
 }
 
-/** One stderr line per layer whose uncompressed size is unknown, saying why; `all` gives positions. */
+/**
+ * One stderr line per layer whose uncompressed size is unknown, saying why, and per layer whose
+ * count differed from what its metadata claimed (--exact); `all` gives positions.
+ */
 export function warnUnknownLayers(
   logger: Logger,
   what: string,
@@ -51,8 +54,10 @@ export function warnUnknownLayers(
   all: { digest: string }[] = layers,
 ): void {
   for (const l of layers) {
-    if (l.uncompressedSize !== null) continue;
+    if (l.uncompressedSize !== null && !l.uncompressedNote) continue;
     const position = all.findIndex((a) => a.digest === l.digest) + 1;
-    logger.warn(`${what}: layer ${position ? `${position} ` : ''}(${shortDigest(l.digest)}): uncompressed size unknown: ${l.uncompressedNote ?? 'no reason given'}`);
+    const which = `${what}: layer ${position ? `${position} ` : ''}(${shortDigest(l.digest)})`;
+    if (l.uncompressedSize === null) logger.warn(`${which}: uncompressed size unknown: ${l.uncompressedNote ?? 'no reason given'}`);
+    else logger.warn(`${which}: ${l.uncompressedNote}`);
   }
 }

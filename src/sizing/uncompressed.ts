@@ -6,9 +6,13 @@
  *   gzip  the last 4 bytes of a gzip member are ISIZE, the input length modulo 2^32
  *         (RFC 1952 §2.3.1): one Range request for them.
  *   eStargz  ends in an empty gzip member (ISIZE 0), so its
- *         `io.containers.estargz.uncompressed-size` annotation is used instead.
- *   zstd  the frame header may carry Frame_Content_Size (RFC 8878 §3.1.1.1): one Range
- *         request for the first 18 bytes (the longest frame header).
+ *         `io.containers.estargz.uncompressed-size` annotation is used instead (a claim of the
+ *         pusher's: --exact counts the layer and says when the two differ).
+ *   zstd  a blob of at most 64 KiB is read whole (one request, as the header would have
+ *         been) and counted. A larger one is unknown: its first frame header may carry
+ *         Frame_Content_Size (RFC 8878 §3.1.1.1), but that speaks for the first frame only, and
+ *         a blob may hold several (zstd:chunked layers always do, and so does
+ *         `cat a.zst b.zst`); nothing short of reading the blob proves there is one.
  *
  * Anything a small range cannot tell for sure (a server that ignores Range, a zstd frame
  * without its content size, a gzip layer that could pass 4 GiB) is reported as unknown, with
@@ -17,13 +21,14 @@
  */
 import { createGunzip } from 'node:zlib';
 import { RegsizeError, toRegsizeError } from '../errors.js';
+import { verifyDigest } from '../oci/digest.js';
 import type { Descriptor } from '../oci/manifest.js';
 import { layerCompression } from '../oci/media-types.js';
 import type { RegistryClient, RepoRef } from '../transport/client.js';
 import type { BodySink } from '../transport/http.js';
 import { mapLimit } from '../util/limit.js';
 
-export type UncompressedMethod = 'tar' | 'gzip-isize' | 'estargz-annotation' | 'zstd-frame-header' | 'streamed';
+export type UncompressedMethod = 'tar' | 'gzip-isize' | 'estargz-annotation' | 'counted' | 'streamed';
 
 export interface UncompressedLayer {
   /** Exact bytes of the layer's tar, or null when it cannot be known for sure. */
@@ -40,7 +45,14 @@ export interface UncompressedLayer {
 export type Reading = { size: number; method: UncompressedMethod } | { size: null; note: string; streamable: boolean };
 
 export const ESTARGZ_UNCOMPRESSED_SIZE = 'io.containers.estargz.uncompressed-size';
-const ZSTD_CHUNKED_PREFIX = 'io.github.containers.zstd-chunked.';
+/**
+ * Both annotation families containers/storage has written for zstd:chunked layers: the newer
+ * `io.github.containers.zstd-chunked.*` and the older `io.containers.zstd-chunked.*` that
+ * Debian's buildah 1.28 and podman 4.3 still write.
+ */
+const ZSTD_CHUNKED_PREFIXES = ['io.github.containers.zstd-chunked.', 'io.containers.zstd-chunked.'];
+/** zstd blobs up to this size are read whole and counted: one request, as the header would cost. */
+export const ZSTD_SMALL_BLOB = 64 * 1024;
 const TWO_32 = 2 ** 32;
 /**
  * Beyond this ratio a gzip ISIZE is not taken as proof the layer stays under 4 GiB. Tar layers
@@ -132,23 +144,27 @@ export function zstdCompressBound(n: number): number {
   return n + Math.floor(n / 256) + (n < 128 * 1024 ? Math.floor((128 * 1024 - n) / 2048) : 0);
 }
 
-/** What a zstd layer's first frame header proves about the whole layer. */
+export function isZstdChunked(d: Descriptor): boolean {
+  return Object.keys(d.annotations ?? {}).some((k) => ZSTD_CHUNKED_PREFIXES.some((p) => k.startsWith(p)));
+}
+
+/**
+ * Why the first frame header of a zstd blob too large to read whole cannot give the layer's
+ * size: a header speaks for its own frame only, and only reading the blob proves there is one.
+ */
 export function interpretZstdHeader(h: ZstdHeader, d: Descriptor): Reading {
   const again = ' (--exact counts it)';
-  if (Object.keys(d.annotations ?? {}).some((k) => k.startsWith(ZSTD_CHUNKED_PREFIX))) {
+  if (isZstdChunked(d)) {
     return { size: null, note: `a zstd:chunked layer is many frames; the first frame's size is not the layer's${again}`, streamable: true };
   }
   if (h.kind === 'skippable') return { size: null, note: `the blob starts with a skippable zstd frame${again}`, streamable: true };
   if (h.kind === 'invalid') return { size: null, note: `not a zstd frame (${h.why})`, streamable: false };
   if (h.contentSize === undefined) return { size: null, note: `the zstd frame does not record its content size (streamed compression)${again}`, streamable: true };
-  if (h.contentSize > BigInt(Number.MAX_SAFE_INTEGER)) return { size: null, note: `the zstd frame claims ${h.contentSize} bytes, more than any layer`, streamable: false };
-  const n = Number(h.contentSize);
-  // The header speaks for its own frame only: a blob longer than one frame of n bytes can be,
-  // or a frame that is not whole tar blocks, means there are more frames after it.
-  if (d.size > zstdCompressBound(n) + ZSTD_MAX_FRAME_HEADER + 4 || n % TAR_BLOCK !== 0 || n === 0) {
-    return { size: null, note: `the blob holds several zstd frames; the first records only ${n} bytes${again}`, streamable: true };
-  }
-  return { size: n, method: 'zstd-frame-header' };
+  return {
+    size: null,
+    note: `the first zstd frame records ${h.contentSize} bytes, but a frame speaks only for itself and the blob may hold more${again}`,
+    streamable: true,
+  };
 }
 
 // ---------------------------------------------------------------- counting a whole stream (--exact)
@@ -271,16 +287,19 @@ export class UncompressedSizer {
     try {
       if (compression === 'gzip') {
         const annotated = fromEstargzAnnotation(d);
-        if (annotated) return { ...annotated, bytesRead: 0 };
+        if (annotated) return this.options.exact ? this.recount(repo, d, { ...annotated, bytesRead: 0 }) : { ...annotated, bytesRead: 0 };
         if (d.size < GZIP_MIN_MEMBER) return { size: null, note: `the blob is ${d.size} bytes, too short to be gzip`, bytesRead: 0 };
         const r = await this.client.blobRange(repo, d.digest, { start: d.size - 4, end: d.size - 1 });
         bytesRead = r.bytes.length;
         reading = r.rangeIgnored ? rangeIgnored() : interpretIsize(readIsize(r.bytes), d.size);
       } else {
         if (d.size < 5) return { size: null, note: `the blob is ${d.size} bytes, too short to be zstd`, bytesRead: 0 };
-        const r = await this.client.blobRange(repo, d.digest, { start: 0, end: Math.min(d.size, ZSTD_MAX_FRAME_HEADER) - 1 });
+        const whole = d.size <= ZSTD_SMALL_BLOB;
+        const r = await this.client.blobRange(repo, d.digest, { start: 0, end: (whole ? d.size : ZSTD_MAX_FRAME_HEADER) - 1 });
         bytesRead = r.bytes.length;
-        reading = r.rangeIgnored ? rangeIgnored() : interpretZstdHeader(parseZstdFrameHeader(r.bytes), d);
+        if (r.rangeIgnored) reading = rangeIgnored();
+        else if (whole) reading = await countSmallZstd(r.bytes, d);
+        else reading = interpretZstdHeader(parseZstdFrameHeader(r.bytes), d);
       }
     } catch (e) {
       const err = toRegsizeError(e);
@@ -290,6 +309,16 @@ export class UncompressedSizer {
     if (reading.size !== null) return { size: reading.size, method: reading.method, bytesRead };
     if (!this.options.exact || !reading.streamable) return { size: null, note: reading.note, bytesRead };
     return this.stream(repo, d, compression, bytesRead);
+  }
+
+  /**
+   * An annotation is the pusher's claim, not a measurement: with --exact the layer is counted
+   * too, and a difference is said (the count is the figure).
+   */
+  private async recount(repo: RepoRef, d: Descriptor, claimed: UncompressedLayer): Promise<UncompressedLayer> {
+    const counted = await this.stream(repo, d, 'gzip', claimed.bytesRead);
+    if (counted.size === null || counted.size === claimed.size) return counted;
+    return { ...counted, note: `counted ${counted.size} bytes; the ${ESTARGZ_UNCOMPRESSED_SIZE} annotation says ${claimed.size}` };
   }
 
   /** --exact: the whole blob, decompressed on the fly and counted. */
@@ -327,6 +356,16 @@ export class UncompressedSizer {
       report();
     }
   }
+}
+
+/** A small zstd blob, read whole: checked against its digest, then decompressed and counted. */
+async function countSmallZstd(bytes: Uint8Array, d: Descriptor): Promise<Reading> {
+  if (bytes.length !== d.size) return { size: null, note: `the registry sent ${bytes.length} of the blob's ${d.size} bytes (--exact counts it)`, streamable: true };
+  verifyDigest(bytes, d.digest, `layer ${d.digest}`);
+  await loadZstd();
+  const counter = zstdCounter(d.digest);
+  await counter.write(bytes);
+  return { size: await counter.end(), method: 'counted' };
 }
 
 function rangeIgnored(): Reading {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { runCli } from '../helpers/cli.js';
-import { type Image, type Layer, makeImage, makeLayer, makeRandomLayer, MT, pushImage } from '../helpers/images.js';
+import { type Image, type Layer, makeImage, makeLayer, makeRandomLayer, MT, seededBytes, pushImage } from '../helpers/images.js';
 import { pushBlob, pushManifest, sha256 } from '../helpers/push.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { zstdLayerWithContentSize } from '../sizing/layer-fixtures.js';
@@ -70,7 +70,8 @@ describe('regsize layers / diff / --uncompressed (CLI, real registry)', function
     });
     await pushImage(reg, 'team/app', '2.0', app);
     await pushImage(reg, 'team/app', 'plain', makeImage({ layers: appLayers }));
-    streamedZstd = makeLayer({ files: [{ name: 'bin/' }, { name: 'bin/tool', content: 'tool\n'.repeat(8000) }], compression: 'zstd', createdBy: 'RUN make tool' });
+    // Over 64 KiB compressed, so that only its header is read without --exact.
+    streamedZstd = makeLayer({ files: [{ name: 'bin/' }, { name: 'bin/tool', content: seededBytes(100_000, 'tool') }], compression: 'zstd', createdBy: 'RUN make tool' });
     await pushImage(reg, 'team/tool', '1', makeImage({ layers: [os, streamedZstd] }));
     await pushImage(reg, 'broken/history', '1', makeImage({ layers: [os, certs], history: [{ created_by: 'ADD a /' }] }));
     const junk = Buffer.from('{"os": "linux", "architecture": "amd64", "rootfs": ');
@@ -97,7 +98,8 @@ describe('regsize layers / diff / --uncompressed (CLI, real registry)', function
     const read = bytesPerBlob(r.stderr);
     for (const l of appLayers) {
       const bytes = read.get(l.digest) ?? 0;
-      assert.ok(bytes <= 18, `${l.compression} layer read ${bytes} bytes`);
+      // A few bytes a layer; a zstd blob of at most 64 KiB is read whole instead of its header.
+      assert.ok(bytes <= (l.compression === 'zstd' && l.size <= 64 * 1024 ? l.size : 18), `${l.compression} layer read ${bytes} bytes`);
       if (l.compression !== 'none') assert.ok(bytes > 0, `${l.compression} layer: its range read shows in --verbose`);
     }
   });

@@ -109,17 +109,20 @@ describe('uncompressed sizes: parsers', () => {
     assert.equal(parseZstdFrameHeader(reserved).kind, 'invalid');
   });
 
-  it('trusts a zstd frame size only for a blob that is that one frame', () => {
+  it('never takes a zstd frame header for the size of a blob too large to read whole', () => {
     const tar = tarOf(200_000, 'frames');
     const one = zstd(tar, [`--stream-size=${tar.length}`]);
-    assert.deepEqual(interpretZstdHeader(parseZstdFrameHeader(one), desc(one, MT.OCI_LAYER_ZSTD)), { size: tar.length, method: 'zstd-frame-header' });
+    const single = interpretZstdHeader(parseZstdFrameHeader(one), desc(one, MT.OCI_LAYER_ZSTD));
+    assert.equal(single.size, null, 'one frame, but nothing short of reading the blob proves it');
+    assert.match((single as { note: string }).note, /first zstd frame records 201728 bytes, but a frame speaks only for itself/);
     // Two frames back to back: the first header speaks for half the blob.
     const two = Buffer.concat([one, zstd(tarOf(200_000, 'second'), ['--stream-size=201728'])]);
-    const r = interpretZstdHeader(parseZstdFrameHeader(two), desc(two, MT.OCI_LAYER_ZSTD));
-    assert.equal(r.size, null);
-    assert.match((r as { note: string }).note, /several zstd frames/);
-    const chunked = interpretZstdHeader(parseZstdFrameHeader(one), desc(one, MT.OCI_LAYER_ZSTD, { 'io.github.containers.zstd-chunked.manifest-position': '1:2:3:1' }));
-    assert.equal(chunked.size, null);
+    assert.equal(interpretZstdHeader(parseZstdFrameHeader(two), desc(two, MT.OCI_LAYER_ZSTD)).size, null);
+    for (const key of ['io.github.containers.zstd-chunked.manifest-position', 'io.containers.zstd-chunked.manifest-position']) {
+      const chunked = interpretZstdHeader(parseZstdFrameHeader(one), desc(one, MT.OCI_LAYER_ZSTD, { [key]: '1:2:3:1' }));
+      assert.equal(chunked.size, null);
+      assert.match((chunked as { note: string }).note, /zstd:chunked layer is many frames/, key);
+    }
   });
 
   it('counts decompressed bytes of a stream fed in small chunks, gzip (multi-member too) and zstd', async () => {
@@ -253,13 +256,55 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
     for (const s of [...scopes, cdn]) s.done();
   });
 
+  it('reads a small zstd blob whole and counts it: three frames and two skippable ones are not the first frame\'s size', async () => {
+    // The shape of a small zstd:chunked layer: frames of 1024, 1024 and 512 tar bytes, each with
+    // its content size in the header, and skippable frames between them.
+    const tar = tarOf(1500, 'chunked');
+    const parts = [tar.subarray(0, 1024), tar.subarray(1024, 2048), tar.subarray(2048)];
+    const skippable = (n: number) => {
+      const b = Buffer.alloc(8 + n);
+      b.writeUInt32LE(0x184d2a50, 0);
+      b.writeUInt32LE(n, 4);
+      return b;
+    };
+    const blob = Buffer.concat([zstdFromFile(parts[0] as Buffer), skippable(3), zstdFromFile(parts[1] as Buffer), skippable(5), zstdFromFile(parts[2] as Buffer)]);
+    assert.equal(parseZstdFrameHeader(blob).kind, 'frame');
+    assert.equal((parseZstdFrameHeader(blob) as { contentSize: bigint }).contentSize, 1024n, 'the first header tells only of its own 1024 bytes');
+    const d = desc(blob, MT.OCI_LAYER_ZSTD, { 'io.containers.zstd-chunked.manifest-checksum': 'sha256:x' });
+    const ping = nock(REGISTRY).get('/v2/').reply(200, {});
+    const registry = nock(REGISTRY)
+      .get(`/v2/team/app/blobs/${d.digest}`)
+      .matchHeader('range', `bytes=0-${blob.length - 1}`)
+      .reply(206, blob, { 'content-range': `bytes 0-${blob.length - 1}/${blob.length}` });
+    const { client: c } = client();
+    const r = await new UncompressedSizer(c).layer(repo, d);
+    assert.deepEqual(r, { size: tar.length, method: 'counted', bytesRead: blob.length });
+    ping.done();
+    registry.done();
+  });
+
+  it('--exact counts an eStargz layer too, and says when its annotation was wrong', async () => {
+    const tar = tarOf(30_000, 'estargz');
+    const blob = Buffer.concat([gzipSync(tar), gzipSync(Buffer.alloc(0))]);
+    const d = desc(blob, MT.OCI_LAYER_GZIP, { 'io.containers.estargz.uncompressed-size': String(tar.length - 512) });
+    const ping = nock(REGISTRY).get('/v2/').reply(200, {});
+    const registry = nock(REGISTRY).get(`/v2/team/app/blobs/${d.digest}`).reply(200, blob);
+    const { client: c } = client();
+    assert.deepEqual(await new UncompressedSizer(c).layer(repo, d), { size: tar.length - 512, method: 'estargz-annotation', bytesRead: 0 }, 'without --exact the annotation is read');
+    const r = await new UncompressedSizer(c, { exact: true }).layer(repo, d);
+    assert.equal(r.size, tar.length);
+    assert.equal(r.note, `counted ${tar.length} bytes; the io.containers.estargz.uncompressed-size annotation says ${tar.length - 512}`);
+    ping.done();
+    registry.done();
+  });
+
   it('a registry that ignores Range for a zstd head is unknown too, and a 404 blob marks the layer, not the run', async () => {
     const blob = zstd(tarOf(3000, 'zhead'));
     const d = desc(blob, MT.OCI_LAYER_ZSTD);
     const missing: Descriptor = { mediaType: MT.OCI_LAYER_GZIP, digest: sha256(Buffer.from('gone')), size: 5000 };
     const ping = nock(REGISTRY).get('/v2/').reply(200, {});
     const registry = nock(REGISTRY)
-      .get(`/v2/team/app/blobs/${d.digest}`).matchHeader('range', 'bytes=0-17').reply(200, blob)
+      .get(`/v2/team/app/blobs/${d.digest}`).matchHeader('range', `bytes=0-${blob.length - 1}`).reply(200, blob)
       .get(`/v2/team/app/blobs/${missing.digest}`).reply(404, { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown to registry' }] });
     const { client: c } = client();
     const sizer = new UncompressedSizer(c);

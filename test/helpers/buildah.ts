@@ -1,0 +1,61 @@
+/**
+ * Real images from Debian's buildah, as users push them: built FROM scratch (no network, no
+ * base image), one layer per step, in private vfs storage under a temp dir.
+ *
+ * buildah (like podman and skopeo) keeps a blob-info cache in /var/lib/containers/cache that
+ * silently reuses a gzip blob it pushed before when asked for zstd: each push therefore runs in
+ * its own mount namespace with an empty cache bound over that path, so every push compresses
+ * afresh. That needs root, as CI and the machines here run.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+export type Compression = 'gzip' | 'zstd' | 'zstd:chunked';
+
+export interface BuildahStore {
+  /** Builds an image whose layers hold these files (path -> content), one commit per layer; returns its local name. */
+  build(name: string, layers: Record<string, Buffer | string>[]): string;
+  /** Pushes a built image to a plain-HTTP registry with a fresh blob-info cache. */
+  push(name: string, target: string, compression: Compression): void;
+  /** Removes the storage. */
+  remove(): void;
+}
+
+export function buildahStore(): BuildahStore {
+  const dir = mkdtempSync(join(tmpdir(), 'regsize-buildah-'));
+  const base = ['--root', join(dir, 'root'), '--runroot', join(dir, 'runroot'), '--storage-driver', 'vfs'];
+  const buildah = (...args: string[]) => execFileSync('buildah', [...base, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  let n = 0;
+  return {
+    build(name, layers) {
+      let from = 'scratch';
+      layers.forEach((files, i) => {
+        const ctx = join(dir, `ctx-${n++}`);
+        for (const [path, content] of Object.entries(files)) {
+          mkdirSync(dirname(join(ctx, path)), { recursive: true });
+          writeFileSync(join(ctx, path), content);
+        }
+        const container = buildah('from', '--quiet', from);
+        buildah('copy', '--quiet', container, `${ctx}/.`, '/');
+        const tag = i === layers.length - 1 ? name : `${name}-step${i}`;
+        buildah('commit', '--quiet', '--rm', container, tag);
+        from = tag;
+      });
+      return name;
+    },
+    push(name, target, compression) {
+      const cache = mkdtempSync(join(dir, 'cache-'));
+      const push = ['buildah', ...base, 'push', '--quiet', '--tls-verify=false', '--compression-format', compression, name, `docker://${target}`].map(shellQuote).join(' ');
+      execFileSync('unshare', ['-m', 'sh', '-c', `mount --bind ${shellQuote(cache)} /var/lib/containers/cache && ${push}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
