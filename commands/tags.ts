@@ -28,6 +28,12 @@ export default class Tags extends BaseCommand {
     sort: Flags.string({ description: 'row order; tags of the same image stay together', options: ['size', 'name', 'version'], default: 'size' }),
     'all-tags': Flags.boolean({ description: 'include signature and attestation tags (sha256-<hex>.sig, .att, .sbom)', default: false }),
     force: Flags.boolean({ description: "go on even when the registry's remaining pull allowance is smaller than the manifest GETs needed", default: false }),
+    'hub-api': Flags.boolean({
+      description: "Docker Hub: read tags and sizes from hub.docker.com's tag list (no pulls counted), falling back to the registry when it fails; --no-hub-api asks the registry only",
+      default: true,
+      allowNo: true,
+    }),
+    verify: Flags.integer({ description: "Docker Hub: check the Hub's figures of the first N images shown against their manifests (one pull each)", min: 0, default: 3, helpValue: 'N' }),
     platform: platformFlag(),
     bandwidth: bandwidthFlag({ description: 'link speed for the download-time column (the first of a comma-separated list is used)' }),
     units: unitsFlag(),
@@ -39,7 +45,7 @@ export default class Tags extends BaseCommand {
     const { args, flags } = await this.parse(Tags);
     // Checked before any network call.
     const repo = parseRepository(args.repository);
-    const { client, logger } = this.session(flags);
+    const { client, logger, http } = this.session(flags);
     const human = !this.jsonEnabled();
     const bars = { tags: stderrProgress('tags', human), sizing: stderrProgress('sizing', human) };
     const platform = flags.platform ?? hostPlatform();
@@ -54,6 +60,7 @@ export default class Tags extends BaseCommand {
       concurrency: flags.concurrency,
       force: flags.force,
       logger,
+      ...(flags['hub-api'] ? { hub: { http, verify: flags.verify } } : {}),
       onProgress: (phase, done, total) => {
         if (phase === 'sizing') bars.tags.done();
         if (total > 2) bars[phase].update(done, total);

@@ -29,6 +29,8 @@ export interface SessionOptions {
 export interface Session {
   client: RegistryClient;
   logger: Logger;
+  /** The same HTTP path (timeouts, retries, proxies, --verbose) for APIs beside the registry's (Docker Hub's tag list). */
+  http: HttpClient;
 }
 
 export function createSession(options: SessionOptions = {}): Session {
@@ -38,5 +40,5 @@ export function createSession(options: SessionOptions = {}): Session {
   const http = new HttpClient(defaultHttpSettings(logger, { timeoutMs, ...(options.retries !== undefined ? { retries: options.retries } : {}) }));
   const credentials = new ChainedCredentials([...(options.credentialStores ?? []), new DockerConfigCredentials()]);
   const client = new RegistryClient({ http, credentials, scheme: { plainHttp: options.plainHttp ?? false }, cache: options.cache ?? noCache });
-  return { client, logger };
+  return { client, logger, http };
 }

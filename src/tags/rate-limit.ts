@@ -1,6 +1,7 @@
 /**
- * The pull-allowance guard. Docker Hub counts manifest GETs (one per platform image of a
- * multi-platform pull), not HEADs, and reports the allowance left on every answer
+ * The pull-allowance guard. Docker Hub counts manifest GETs, not HEADs: "a pull request is
+ * defined as up to two GET requests on registry manifest URLs", so an index and the platform
+ * image chosen from it are one pull. It reports the allowance left on every answer
  * (`ratelimit-remaining: 76;w=21600`): https://docs.docker.com/docker-hub/usage/pulls/
  * Before fetching anything, `regsize tags` works out how many manifest GETs the run needs
  * (manifests already in the cache cost none) and stops when more are needed than remain,
@@ -16,6 +17,8 @@ import type { RateLimit, RegistryClient, RepoRef } from '../transport/client.js'
 export interface GetEstimate {
   /** Manifest GETs the run will send. */
   gets: number;
+  /** Pulls those GETs count as: up to two GETs of one image (index, platform image) are one. */
+  pulls: number;
   /** True when some could not be counted in advance (an index not yet fetched, with --platform all). */
   atLeast: boolean;
 }
@@ -32,15 +35,20 @@ export async function estimateManifestGets(
   platform: PlatformRequest,
 ): Promise<GetEstimate> {
   let gets = 0;
+  let pulls = 0;
   let atLeast = false;
+  const add = (n: number) => {
+    gets += n;
+    pulls += Math.ceil(n / 2);
+  };
   for (const [digest, mediaType] of digests) {
     if (!(await client.manifestCached(repo, digest))) {
-      gets += 1;
       if (isIndexMediaType(mediaType)) {
-        gets += 1;
+        add(2);
         if (platform === 'all') atLeast = true;
-      } else if (!mediaType) {
-        atLeast = true; // a tag answered from the cache whose manifest was evicted: kind unknown
+      } else {
+        add(1);
+        if (!mediaType) atLeast = true; // a tag answered from the cache whose manifest was evicted: kind unknown
       }
       continue;
     }
@@ -52,18 +60,21 @@ export async function estimateManifestGets(
     } catch {
       continue; // no such platform: sizing fails for this digest without another GET
     }
-    for (const child of children) if (!(await client.manifestCached(repo, child.digest))) gets += 1;
+    let missing = 0;
+    for (const child of children) if (!(await client.manifestCached(repo, child.digest))) missing += 1;
+    add(missing);
   }
-  return { gets, atLeast };
+  return { gets, pulls, atLeast };
 }
 
 /** Throws RATE_LIMITED when the registry said fewer pulls remain than the run needs. */
 export function checkAllowance(name: string, registry: string, needed: GetEstimate, limit: RateLimit | undefined): void {
   const remaining = limit?.remaining;
-  if (remaining === undefined || needed.gets <= remaining) return;
+  if (remaining === undefined || needed.pulls <= remaining) return;
   const of = limit?.limit !== undefined ? ` of ${limit.limit}` : '';
+  const pulls = `${needed.atLeast ? 'at least ' : ''}${needed.pulls} pull${needed.pulls === 1 ? '' : 's'} (${needed.gets} manifest GETs)`;
   throw new RegsizeError(
     'RATE_LIMITED',
-    `${name}: sizing these tags needs ${needed.atLeast ? 'at least ' : ''}${needed.gets} manifest GETs, but ${registry} allows only ${remaining} more now (ratelimit-remaining ${remaining}${of}); narrow the tags with --filter, --regex or --limit, log in (docker login) for a higher limit, or pass --force to go on anyway`,
+    `${name}: sizing these tags needs ${pulls}, but ${registry} allows only ${remaining} more now (ratelimit-remaining ${remaining}${of}); narrow the tags with --filter, --regex or --limit, log in (docker login) for a higher limit, or pass --force to go on anyway`,
   );
 }

@@ -14,6 +14,13 @@ export interface TagEntry {
   platform: string;
   /** Sum of the layer sizes of that platform's image, exact bytes. */
   compressedSize: number;
+  /**
+   * Docker Hub only: where compressedSize came from. "hub-api": hub.docker.com's tag list
+   * (no pull spent); "manifest": the manifest's layer sum, where the two were checked and differed.
+   */
+  sizeSource?: 'hub-api' | 'manifest';
+  /** Docker Hub only: the Hub's figure was checked against the manifest and agreed. */
+  verified?: true;
 }
 
 export interface TagErrorEntry {

@@ -9,38 +9,18 @@
  */
 import { RegsizeError, toRegsizeError } from '../errors.js';
 import { compressedSize } from '../oci/manifest.js';
-import type { Reference } from '../reference/reference.js';
-import { type PlatformRequest, resolveImage, type ResolvedImage } from '../sizing/resolve.js';
+import { DOCKER_HUB, type Reference } from '../reference/reference.js';
+import { resolveImage, type ResolvedImage } from '../sizing/resolve.js';
 import type { RegistryClient, RepoRef } from '../transport/client.js';
-import type { Logger } from '../transport/logger.js';
 import { mapLimit } from '../util/limit.js';
+import { hubNamespace, isHubUnavailable } from './hub-api.js';
+import { sizeFromHub } from './hub-size.js';
 import { checkAllowance, estimateManifestGets } from './rate-limit.js';
-import { orderEntries, type TagErrorEntry, type TagsEntry, type TagSort, type TagsResult } from './result.js';
-import { type Selection, selectTags, type SelectOptions, tagMatcher } from './select.js';
+import { orderEntries, type TagErrorEntry, type TagsEntry } from './result.js';
+import { selectTags, tagMatcher } from './select.js';
+import type { TagsOptions, TagsRepository, TagsRun } from './types.js';
 
-export type TagsPhase = 'tags' | 'sizing';
-
-export interface TagsOptions extends SelectOptions {
-  platform: PlatformRequest;
-  sort: TagSort;
-  /** @default 8 */
-  concurrency: number;
-  /** Go on even when the registry's remaining pull allowance is too small. */
-  force: boolean;
-  logger: Logger;
-  /** Progress of digest lookups ('tags') and then of sizing each distinct digest ('sizing'). */
-  onProgress?: (phase: TagsPhase, done: number, total: number) => void;
-}
-
-export interface TagsRun {
-  result: TagsResult;
-  selection: Selection;
-  /** Distinct digests among the selected tags. */
-  digests: number;
-}
-
-/** The repository as the user named it (`python`), with where it lives. */
-export type TagsRepository = RepoRef & { input: string };
+export type { TagsOptions, TagsPhase, TagsRepository, TagsRun } from './types.js';
 
 type Looked = { tag: string; digest: string; mediaType?: string } | { tag: string; error: TagErrorEntry };
 
@@ -50,6 +30,15 @@ export async function sizeTags(client: RegistryClient, repo: TagsRepository, opt
   const repository = `${repo.registry}/${repo.repository}`;
   // A bad --filter or --regex is reported before any request.
   const matches = tagMatcher(options);
+  const namespace = options.hub && repo.registry === DOCKER_HUB ? hubNamespace(repo.repository) : undefined;
+  if (namespace && options.hub) {
+    try {
+      return await sizeFromHub(client, repo, namespace, { ...options, hub: options.hub }, matches);
+    } catch (e) {
+      if (!isHubUnavailable(e)) throw e;
+      options.logger.warn(`${e.message}; sizing through the registry instead (manifest GETs count as pulls)`);
+    }
+  }
   client.expect([repoRef]);
   const selection = selectTags(await client.tagList(repoRef), options, matches);
 
