@@ -99,6 +99,7 @@ export class Authenticator {
     for (const base of bases) {
       try {
         const res = await this.http.send({ method: 'GET', url: `${base}/v2/`, maxBytes: 64 * 1024 }, { retries: bases.length > 1 && base !== bases.at(-1) ? 0 : undefined });
+        if (res.status === 401 && new URL(res.url).origin !== base) throw foreignChallenge(registry, res.url);
         return { base, auth: await this.challenge(registry, base, res) };
       } catch (e) {
         lastError = e;
@@ -210,6 +211,17 @@ function describe(challenges: Challenge[]): string {
 
 export function unauthorized(registry: string): RegsizeError {
   return new RegsizeError('UNAUTHORIZED', `${registry} requires authentication: the repository is private or does not exist; run docker login ${registry}`);
+}
+
+/**
+ * The ping was redirected and another origin asked for credentials: its challenge is not the
+ * registry's, and following it would hand the registry's credentials to whoever answered.
+ */
+function foreignChallenge(registry: string, answeredBy: string): RegsizeError {
+  return new RegsizeError(
+    'UNAUTHORIZED',
+    `${registry}: GET /v2/ was redirected to ${new URL(answeredBy).origin}, which asked for credentials; regsize sends credentials only to the realm the registry itself names, so check the registry address`,
+  );
 }
 
 function insecure(registry: string): RegsizeError {

@@ -117,7 +117,10 @@ export class RegistryClient {
     const authorization = new URL(url).origin === base ? await this.auth.header(repo.registry, bases, repo.repository) : undefined;
     const withAuth = (h: string | undefined) => ({ ...req, url, headers: { ...(req.headers ?? {}), ...(h ? { authorization: h } : {}) } });
     let res = await this.http.send(withAuth(authorization));
-    if (res.status === 401 && authorization?.startsWith('Bearer ')) {
+    // A challenge counts only from the registry's own origin: a CDN the blob was redirected to
+    // may answer 401 naming its own realm, and the user's credentials must never go there
+    // (containerd and Docker key challenges by the host that sent them).
+    if (res.status === 401 && authorization?.startsWith('Bearer ') && new URL(res.url).origin === base) {
       const narrower = await this.auth.retryHeader(repo.registry, bases, repo.repository, res.headers.get('www-authenticate'));
       res = await this.http.send(withAuth(narrower));
     }
@@ -284,9 +287,12 @@ export class RegistryClient {
   /**
    * A byte range of a blob (`{ suffix: 4 }` for the last 4 bytes, or start/end inclusive).
    * Redirects to a CDN are followed without the registry's Authorization header; a server
-   * that ignores Range gets its body cancelled unread.
+   * that ignores Range gets its body cancelled unread. A 206 must say, in Content-Range, that it
+   * holds exactly the bytes asked for of a blob of the descriptor's size: otherwise the bytes
+   * could be any part of anything, and a size read from them would be a confident wrong number.
    */
-  async blobRange(repo: RepoRef, digest: string, range: { suffix: number } | { start: number; end: number }): Promise<RangeResult> {
+  async blobRange(repo: RepoRef, blob: { digest: string; size: number }, range: { suffix: number } | { start: number; end: number }): Promise<RangeResult> {
+    const { digest } = blob;
     const header = 'suffix' in range ? `bytes=-${range.suffix}` : `bytes=${range.start}-${range.end}`;
     const want = 'suffix' in range ? range.suffix : range.end - range.start + 1;
     const res = await this.send(repo, {
@@ -298,7 +304,10 @@ export class RegistryClient {
       what: `range ${header} of blob ${digest}`,
       abortIfNotPartial: true,
     });
-    if (res.status === 206) return { status: 206, bytes: res.body, rangeIgnored: false };
+    if (res.status === 206) {
+      checkContentRange(res, blob, range, `range ${header} of blob ${this.describe(repo, digest)}`);
+      return { status: 206, bytes: res.body, rangeIgnored: false };
+    }
     if (res.status === 200 && res.rangeIgnored) return { status: 200, bytes: new Uint8Array(0), rangeIgnored: true };
     this.fail(res, repo, this.describe(repo, digest), 'blob');
   }
@@ -308,9 +317,12 @@ export class RegistryClient {
    * when no range can tell its size). The bytes are hashed on the way and checked against the
    * digest before this returns, so a result computed from altered bytes is refused. Redirects to
    * a CDN drop Authorization as for every request; the timeout bounds each stall, not the whole
-   * download. `sink` is called again for a fresh sink if the request is retried.
+   * download. `sink` is called again for a fresh sink if the request is retried. Reading stops
+   * as soon as the body passes the descriptor's size: a blob that never ends cannot hold the
+   * run (the per-chunk timeout never fires while bytes keep coming).
    */
-  async blobStream(repo: RepoRef, digest: string, sink: () => BodySink): Promise<{ bytes: number }> {
+  async blobStream(repo: RepoRef, blob: { digest: string; size: number }, sink: () => BodySink): Promise<{ bytes: number }> {
+    const { digest, size } = blob;
     const algorithm = digest.split(':')[0] ?? '';
     if (algorithm !== 'sha256' && algorithm !== 'sha512') throw new RegsizeError('DIGEST_MISMATCH', `cannot verify digest algorithm "${algorithm}" of blob ${digest}`);
     let hash = createHash(algorithm);
@@ -321,9 +333,14 @@ export class RegistryClient {
       what: `blob ${digest}`,
       bodySink: () => {
         hash = createHash(algorithm);
+        let received = 0;
         const inner = sink();
         return {
           write: (chunk) => {
+            received += chunk.length;
+            if (received > size) {
+              throw new RegsizeError('DIGEST_MISMATCH', `blob ${this.describe(repo, digest)} is longer than its descriptor's ${size} bytes (stopped after ${received}); the registry or a proxy altered it, do not trust this image`);
+            }
             hash.update(chunk);
             return inner.write(chunk);
           },
@@ -362,6 +379,23 @@ export class RegistryClient {
     }
     return tags;
   }
+}
+
+/**
+ * Refuses a 206 that is not the range asked of this blob: Content-Range (RFC 9110 14.4) must
+ * name the asked bytes (an end past the blob clipped to its last byte) and the descriptor's size
+ * as the total (or `*`, unknown), and the body must be that long.
+ */
+function checkContentRange(res: HttpResponse, blob: { size: number }, range: { suffix: number } | { start: number; end: number }, what: string): void {
+  const value = res.headers.get('content-range');
+  const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(value?.trim() ?? '');
+  const start = 'suffix' in range ? Math.max(0, blob.size - range.suffix) : range.start;
+  const end = Math.min('suffix' in range ? blob.size - 1 : range.end, blob.size - 1);
+  const expected = `bytes ${start}-${end}/${blob.size}`;
+  const ok = m && Number(m[1]) === start && Number(m[2]) === end && (m[3] === '*' || Number(m[3]) === blob.size) && res.body.length === end - start + 1;
+  if (ok) return;
+  const said = value === null ? 'no Content-Range' : `Content-Range ${JSON.stringify(value.slice(0, 80))}`;
+  throw new RegsizeError('REGISTRY_ERROR', `${what}: the registry answered 206 with ${said} and ${res.body.length} bytes, not ${expected}; its bytes cannot be trusted to be the ones asked for`);
 }
 
 /** The `rel="next"` target of a Link header, as a path on the same registry (or a full URL). */

@@ -18,6 +18,7 @@ import { Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 import { RegsizeError, toRegsizeError, type ErrorCode } from '../errors.js';
 import type { Logger } from './logger.js';
 import { redactUrl } from './redact.js';
+import { mayCarryCredentials } from './scheme.js';
 
 export interface HttpSettings {
   /** @default 30000 */
@@ -175,14 +176,28 @@ export class HttpClient {
   private async followRedirects(req: HttpRequest): Promise<HttpResponse> {
     let url = req.url;
     let headers = { ...(req.headers ?? {}) };
+    let method = req.method;
+    let body = req.body;
     for (let hop = 0; ; hop++) {
-      const res = await this.once({ ...req, url, headers });
+      const res = await this.once({ ...req, method, body, url, headers });
       const location = res.headers.get('location');
       if (req.followRedirects === false || ![301, 302, 303, 307, 308].includes(res.status) || !location) return res;
       if (hop >= MAX_REDIRECTS) throw new RegsizeError('NETWORK', `too many redirects (more than ${MAX_REDIRECTS}) starting at ${redactUrl(req.url)}`);
       const next = new URL(location, url);
       if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new RegsizeError('NETWORK', `refusing redirect to ${next.protocol} URL`);
-      if (next.origin !== new URL(url).origin) {
+      const crossOrigin = next.origin !== new URL(url).origin;
+      if (body !== undefined && (res.status === 307 || res.status === 308) && (crossOrigin || !mayCarryCredentials(next.toString()))) {
+        // The only bodies regsize sends are token requests, which hold a secret (an identity
+        // token): 307/308 would replay it to whoever the Location names. Never across origins,
+        // never in clear.
+        throw new RegsizeError('UNAUTHORIZED', `${method} ${redactUrl(url)} answered ${res.status} to ${next.origin}; refusing to resend the request, which carries a secret, to another origin`);
+      }
+      if (body !== undefined && res.status !== 307 && res.status !== 308) {
+        // 301/302/303 turn a POST into a GET without its body (the fetch standard's rule).
+        method = 'GET';
+        body = undefined;
+      }
+      if (crossOrigin) {
         // A different host (a CDN, S3) must never see the registry's credentials; nor may they
         // follow a downgrade from https to plain http on the same host (compare origins).
         headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
