@@ -60,6 +60,10 @@ export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 /** Tag list pages followed at most (a million tags at n=1000): a registry can page forever with distinct links. */
 export const MAX_TAG_PAGES = 1000;
+/** Tags of one repository read at most (a thousand full pages of 1000). */
+export const MAX_TAGS = 1_000_000;
+/** Bytes of tag list pages read at most for one repository (a page may be up to 16 MiB). */
+export const MAX_TAG_LIST_BYTES = 64 * 1024 * 1024;
 
 const DIGEST_RE = /^[a-z0-9]+:[a-f0-9]+$/;
 
@@ -358,6 +362,7 @@ export class RegistryClient {
   /** Every tag of a repository, following the `Link: <...>; rel="next"` pagination. */
   async tagList(repo: RepoRef, pageSize = 1000): Promise<string[]> {
     const tags: string[] = [];
+    let bytes = 0;
     let path: string | undefined = `/v2/${repo.repository}/tags/list?n=${pageSize}`;
     const seen = new Set<string>();
     const base = await this.baseUrl(repo.registry);
@@ -373,8 +378,15 @@ export class RegistryClient {
       } catch {
         throw new RegsizeError('REGISTRY_ERROR', `${repo.registry}/${repo.repository}: the tag list is not valid JSON`);
       }
-      const page = Array.isArray(doc.tags) ? doc.tags.filter((t): t is string => typeof t === 'string') : [];
-      tags.push(...page);
+      bytes += res.body.length;
+      // One by one: push(...page) passes every tag as an argument and overflows the call stack.
+      for (const t of Array.isArray(doc.tags) ? (doc.tags as unknown[]) : []) if (typeof t === 'string') tags.push(t);
+      if (tags.length > MAX_TAGS || bytes > MAX_TAG_LIST_BYTES) {
+        throw new RegsizeError(
+          'REGISTRY_ERROR',
+          `${repo.registry}/${repo.repository}: the tag list runs past ${tags.length > MAX_TAGS ? `${MAX_TAGS} tags` : `${MAX_TAG_LIST_BYTES} bytes`} (read ${tags.length} tags in ${bytes} bytes over ${seen.size} pages); regsize stops there rather than exhaust memory`,
+        );
+      }
       path = nextLink(res.headers.get('link'), base);
     }
     return tags;
