@@ -20,8 +20,13 @@ import { mayCarryCredentials } from './scheme.js';
 
 /** Token answers are small; anything bigger is refused (hardening). */
 const MAX_TOKEN_BYTES = 1024 * 1024;
-/** The token spec's default lifetime when the server does not say. */
-const DEFAULT_TOKEN_SECONDS = 60;
+/**
+ * The token spec's default lifetime when the server does not say, and the least we assume:
+ * Docker treats shorter lifetimes as 60 s (distribution's `minimumTokenLifetimeSeconds`), else a
+ * lifetime under EXPIRY_MARGIN_MS would cost a token request per request. A token that really
+ * expires sooner earns a 401, and the retry fetches a fresh one.
+ */
+const MIN_TOKEN_SECONDS = 60;
 /** Renew a little early so a token does not expire in flight. */
 const EXPIRY_MARGIN_MS = 5_000;
 
@@ -196,7 +201,7 @@ export class Authenticator {
     const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';
     if (!token) throw new RegsizeError('UNAUTHORIZED', `the token answer from ${redactUrl(auth.realm)} holds no token`);
     this.secrets.add(token);
-    const seconds = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : DEFAULT_TOKEN_SECONDS;
+    const seconds = typeof doc.expires_in === 'number' && doc.expires_in > MIN_TOKEN_SECONDS ? doc.expires_in : MIN_TOKEN_SECONDS;
     return { token, lifetimeMs: seconds * 1000 };
   }
 

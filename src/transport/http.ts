@@ -19,9 +19,13 @@ import { RegsizeError, toRegsizeError, type ErrorCode } from '../errors.js';
 import type { Logger } from './logger.js';
 import { redactUrl } from './redact.js';
 import { mayCarryCredentials } from './scheme.js';
+import { OriginSlots } from './slots.js';
+
+/** Node's timers hold a signed 32-bit millisecond count; a longer one fires at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export interface HttpSettings {
-  /** @default 30000 */
+  /** At most MAX_TIMEOUT_MS. @default 30000 */
   timeoutMs: number;
   /** Retries after the first attempt. @default 3 */
   retries: number;
@@ -29,6 +33,11 @@ export interface HttpSettings {
   maxRetryAfterMs: number;
   /** Base of the exponential backoff. @default 250 */
   backoffBaseMs: number;
+  /**
+   * Requests sent at once to one origin; more wait, their timers not yet started. Match the
+   * dispatcher's connections per origin. @default CONNECTIONS_PER_ORIGIN
+   */
+  maxInFlightPerOrigin: number;
   logger: Logger;
   dispatcher: Dispatcher;
 }
@@ -81,6 +90,9 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
 let sharedDispatcher: Dispatcher | undefined;
 
+/** Connections the shared dispatcher opens to one origin. */
+export const CONNECTIONS_PER_ORIGIN = 32;
+
 /** Requests in flight on one HTTP/2 connection (servers allow 100 or more streams). */
 const H2_STREAMS = 64;
 
@@ -115,12 +127,12 @@ export function defaultDispatcher(): Dispatcher {
       negotiated = (message as { connectParams?: { version?: string } }).connectParams?.version;
     });
   }
-  sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 32, allowH2: true, factory: multiplexingPool });
+  sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: CONNECTIONS_PER_ORIGIN, allowH2: true, factory: multiplexingPool });
   return sharedDispatcher;
 }
 
 export function defaultHttpSettings(logger: Logger, overrides: Partial<HttpSettings> = {}): HttpSettings {
-  return { timeoutMs: 30_000, retries: 3, maxRetryAfterMs: 60_000, backoffBaseMs: 250, logger, dispatcher: defaultDispatcher(), ...overrides };
+  return { timeoutMs: 30_000, retries: 3, maxRetryAfterMs: 60_000, backoffBaseMs: 250, maxInFlightPerOrigin: CONNECTIONS_PER_ORIGIN, logger, dispatcher: defaultDispatcher(), ...overrides };
 }
 
 /** Retry-After is seconds or an HTTP date; returns milliseconds, or undefined. */
@@ -141,7 +153,11 @@ export class HttpClient {
   /** Requests sent, attempts and redirects included (read by the benchmark and tests). */
   requestCount = 0;
 
-  constructor(readonly settings: HttpSettings) {}
+  private readonly slots: OriginSlots;
+
+  constructor(readonly settings: HttpSettings) {
+    this.slots = new OriginSlots(settings.maxInFlightPerOrigin);
+  }
 
   /** `overrides.retries` lowers the retry count for one call (probing a scheme that may not answer). */
   async send(req: HttpRequest, overrides: { retries?: number | undefined } = {}): Promise<HttpResponse> {
@@ -207,6 +223,8 @@ export class HttpClient {
   }
 
   private async once(req: HttpRequest & { headers: Record<string, string> }): Promise<HttpResponse> {
+    // The timer starts once the request may go out, not while it waits for a connection.
+    const release = await this.slots.acquire(new URL(req.url).origin);
     const started = Date.now();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), this.settings.timeoutMs);
@@ -258,6 +276,7 @@ export class HttpClient {
       throw err;
     } finally {
       clearTimeout(timer);
+      release();
     }
   }
 

@@ -86,6 +86,8 @@ export interface HostileRegistry {
   /** Requests to a path (query ignored). */
   hits(path: string): RecordedRequest[];
   stats(path: string): StreamStats | undefined;
+  /** The most requests this server was answering at once (from arrival to the end of its answer). */
+  peakInFlight(): number;
   stop(): Promise<void>;
 }
 
@@ -123,6 +125,8 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
   const tunnels: string[] = [];
   const streamStats = new Map<string, StreamStats>();
   let url = '';
+  let inFlight = 0;
+  let peak = 0;
 
   const challenge = () => {
     if (opts.bearer) return `Bearer realm="${opts.bearer.realm ?? `${url}/token`}",service="hostile"`;
@@ -156,6 +160,8 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
   };
 
   const server = http.createServer((req, res) => {
+    peak = Math.max(peak, ++inFlight);
+    res.on('close', () => inFlight--);
     // Through a tunnel the Host header names the registry the client meant.
     const target = new URL(req.url ?? '/', `http://${req.headers.host ?? 'unknown'}`);
     const path = `${target.pathname}${target.search}`;
@@ -285,6 +291,7 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
     },
     hits: (path) => requests.filter((r) => r.path.split('?')[0] === path),
     stats: (path) => streamStats.get(path),
+    peakInFlight: () => peak,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
