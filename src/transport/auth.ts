@@ -15,7 +15,7 @@ import { RegsizeError } from '../errors.js';
 import { type Challenge, parseChallenges } from './challenge.js';
 import { type CredentialStore, type Credentials, secretsOf } from './credentials.js';
 import type { HttpClient, HttpResponse } from './http.js';
-import { redactUrl } from './redact.js';
+import { redactSecrets, redactUrl } from './redact.js';
 import { mayCarryCredentials } from './scheme.js';
 
 /** Token answers are small; anything bigger is refused (hardening). */
@@ -47,13 +47,15 @@ export class Authenticator {
   private readonly pings = new Map<string, Promise<PingResult>>();
   private readonly tokens = new Map<string, CachedToken>();
   private readonly expected = new Map<string, Set<string>>();
-  /** Secrets seen (tokens, passwords) so error texts can be scrubbed of them. */
-  readonly secrets = new Set<string>();
+  /** Secrets seen (tokens, passwords) so error texts can be scrubbed of them; shared with the HTTP client's logs. */
+  readonly secrets: Set<string>;
 
   constructor(
     private readonly http: HttpClient,
     private readonly credentials: CredentialStore,
-  ) {}
+  ) {
+    this.secrets = http.secrets;
+  }
 
   /** Announces the repositories of this invocation, so one token request covers them all. */
   expect(registry: string, repository: string): void {
@@ -190,19 +192,24 @@ export class Authenticator {
       throw new RegsizeError(creds ? 'DENIED' : 'UNAUTHORIZED', creds ? `${registry} rejected your credentials (token request answered ${res.status}); run docker login ${registry}` : unauthorized(registry).message);
     }
     if (res.status < 200 || res.status >= 300) {
-      throw new RegsizeError('UNAUTHORIZED', `token request to ${redactUrl(auth.realm)} failed with HTTP ${res.status}`, { retryable: res.status >= 500 });
+      throw new RegsizeError('UNAUTHORIZED', `token request to ${this.where(auth.realm)} failed with HTTP ${res.status}`, { retryable: res.status >= 500 });
     }
     let doc: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
       doc = JSON.parse(Buffer.from(res.body).toString('utf8'));
     } catch {
-      throw new RegsizeError('UNAUTHORIZED', `the token answer from ${redactUrl(auth.realm)} is not JSON`);
+      throw new RegsizeError('UNAUTHORIZED', `the token answer from ${this.where(auth.realm)} is not JSON`);
     }
     const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';
-    if (!token) throw new RegsizeError('UNAUTHORIZED', `the token answer from ${redactUrl(auth.realm)} holds no token`);
+    if (!token) throw new RegsizeError('UNAUTHORIZED', `the token answer from ${this.where(auth.realm)} holds no token`);
     this.secrets.add(token);
     const seconds = typeof doc.expires_in === 'number' && doc.expires_in > MIN_TOKEN_SECONDS ? doc.expires_in : MIN_TOKEN_SECONDS;
     return { token, lifetimeMs: seconds * 1000 };
+  }
+
+  /** A realm URL for a message: it is the registry's text, so it may echo a secret. */
+  private where(url: string): string {
+    return redactSecrets(redactUrl(url), this.secrets);
   }
 
   private remember(creds: Credentials): void {

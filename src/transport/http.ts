@@ -17,7 +17,7 @@ import diagnostics from 'node:diagnostics_channel';
 import { Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 import { RegsizeError, toRegsizeError, type ErrorCode } from '../errors.js';
 import type { Logger } from './logger.js';
-import { redactUrl } from './redact.js';
+import { redactSecrets, redactUrl } from './redact.js';
 import { mayCarryCredentials } from './scheme.js';
 import { OriginSlots } from './slots.js';
 
@@ -153,6 +153,11 @@ export class HttpClient {
   /** Requests sent, attempts and redirects included (read by the benchmark and tests). */
   requestCount = 0;
 
+  /**
+   * Every secret in play (passwords, tokens), filled by the Authenticator: a URL a registry
+   * chose (a redirect's Location) may echo one, and is scrubbed of them before any log or error.
+   */
+  readonly secrets = new Set<string>();
   private readonly slots: OriginSlots;
 
   constructor(readonly settings: HttpSettings) {
@@ -170,7 +175,7 @@ export class HttpClient {
         const err = toRegsizeError(e);
         if (!err.retryable || attempt >= retries) throw err;
         const wait = this.backoff(attempt);
-        this.settings.logger.debug(`retrying ${req.method} ${redactUrl(req.url)} in ${wait}ms (${err.code}: ${err.message})`);
+        this.settings.logger.debug(`retrying ${req.method} ${this.redact(req.url)} in ${wait}ms (${err.code}: ${err.message})`);
         await sleep(wait);
         continue;
       }
@@ -178,9 +183,13 @@ export class HttpClient {
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       if (retryAfter !== undefined && retryAfter > this.settings.maxRetryAfterMs) return res; // caller reports when it lifts
       const wait = retryAfter ?? this.backoff(attempt);
-      this.settings.logger.debug(`retrying ${req.method} ${redactUrl(req.url)} in ${wait}ms (HTTP ${res.status})`);
+      this.settings.logger.debug(`retrying ${req.method} ${this.redact(req.url)} in ${wait}ms (HTTP ${res.status})`);
       await sleep(wait);
     }
+  }
+
+  private redact(url: string): string {
+    return redactSecrets(redactUrl(url), this.secrets);
   }
 
   /** Capped exponential backoff with full jitter. */
@@ -198,7 +207,7 @@ export class HttpClient {
       const res = await this.once({ ...req, method, body, url, headers });
       const location = res.headers.get('location');
       if (req.followRedirects === false || ![301, 302, 303, 307, 308].includes(res.status) || !location) return res;
-      if (hop >= MAX_REDIRECTS) throw new RegsizeError('NETWORK', `too many redirects (more than ${MAX_REDIRECTS}) starting at ${redactUrl(req.url)}`);
+      if (hop >= MAX_REDIRECTS) throw new RegsizeError('NETWORK', `too many redirects (more than ${MAX_REDIRECTS}) starting at ${this.redact(req.url)}`);
       const next = new URL(location, url);
       if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new RegsizeError('NETWORK', `refusing redirect to ${next.protocol} URL`);
       const crossOrigin = next.origin !== new URL(url).origin;
@@ -206,7 +215,7 @@ export class HttpClient {
         // The only bodies regsize sends are token requests, which hold a secret (an identity
         // token): 307/308 would replay it to whoever the Location names. Never across origins,
         // never in clear.
-        throw new RegsizeError('UNAUTHORIZED', `${method} ${redactUrl(url)} answered ${res.status} to ${next.origin}; refusing to resend the request, which carries a secret, to another origin`);
+        throw new RegsizeError('UNAUTHORIZED', `${method} ${this.redact(url)} answered ${res.status} to ${next.origin}; refusing to resend the request, which carries a secret, to another origin`);
       }
       if (body !== undefined && res.status !== 307 && res.status !== 308) {
         // 301/302/303 turn a POST into a GET without its body (the fetch standard's rule).
@@ -258,7 +267,7 @@ export class HttpClient {
         if (truncated && res.ok) {
           throw new RegsizeError(
             req.tooLargeCode ?? 'MANIFEST_TOO_LARGE',
-            `${req.what ?? redactUrl(req.url)} is larger than ${limit} bytes; refusing to read it (a registry sent far more than any manifest needs)`,
+            `${req.what ?? this.redact(req.url)} is larger than ${limit} bytes; refusing to read it (a registry sent far more than any manifest needs)`,
           );
         }
         body = bytes;
@@ -270,9 +279,9 @@ export class HttpClient {
       const err = controller.signal.aborted
         ? // Not retried (only 429/502/503/504 and resets are): --timeout bounds what the user
           // waits for a request, so a server that stalls costs one timeout, not four.
-          new RegsizeError('TIMEOUT', `${req.method} ${redactUrl(req.url)} timed out after ${this.settings.timeoutMs / 1000}s; raise --timeout or check the network`)
-        : requestError(req, e);
-      this.settings.logger.debug(`${req.method} ${redactUrl(req.url)} failed after ${Date.now() - started}ms: ${err.message}`);
+          new RegsizeError('TIMEOUT', `${req.method} ${this.redact(req.url)} timed out after ${this.settings.timeoutMs / 1000}s; raise --timeout or check the network`)
+        : requestError(req, e, this.redact(req.url));
+      this.settings.logger.debug(`${req.method} ${this.redact(req.url)} failed after ${Date.now() - started}ms: ${err.message}`);
       throw err;
     } finally {
       clearTimeout(timer);
@@ -283,16 +292,16 @@ export class HttpClient {
   private log(req: HttpRequest, res: Response, started: number, bytes: number): void {
     const limit = res.headers.get('ratelimit-remaining');
     this.settings.logger.debug(
-      `${req.method} ${redactUrl(req.url)} ${res.status} ${Date.now() - started}ms ${formatBytes(bytes)}${limit ? ` ratelimit-remaining=${limit}` : ''}`,
+      `${req.method} ${this.redact(req.url)} ${res.status} ${Date.now() - started}ms ${formatBytes(bytes)}${limit ? ` ratelimit-remaining=${limit}` : ''}`,
     );
   }
 }
 
 /** A network failure names the request it broke, so a run over many images says which one failed. */
-function requestError(req: HttpRequest, e: unknown): RegsizeError {
+function requestError(req: HttpRequest, e: unknown, where: string): RegsizeError {
   const err = toRegsizeError(e);
   if (err.code !== 'NETWORK' && err.code !== 'TIMEOUT') return err;
-  return new RegsizeError(err.code, `${req.method} ${redactUrl(req.url)} failed: ${err.message}${err.code === 'NETWORK' ? '; check the network and the registry address' : ''}`, { cause: e, retryable: err.retryable });
+  return new RegsizeError(err.code, `${req.method} ${where} failed: ${err.message}${err.code === 'NETWORK' ? '; check the network and the registry address' : ''}`, { cause: e, retryable: err.retryable });
 }
 
 /** Hands every chunk of the body to `sink`, holding none; a failing sink cancels the body. */

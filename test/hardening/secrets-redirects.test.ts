@@ -170,4 +170,22 @@ describe('hardening: secrets and redirects to other origins', function () {
     assert.match(err.message, new RegExp(`access denied \\(user ${USER} with ${echoes.map((_, i) => `\\[${i}:\\*\\*\\*\\]`).join(' ')} may not pull\\)`));
     for (const e of echoes) assert.ok(!err.message.includes(e), `the message shows ${e}`);
   });
+
+  it('a redirect whose Location echoes the password leaves it out of --verbose lines and errors', async () => {
+    cdn = await startHostileRegistry();
+    reg = await startHostileRegistry({ basic: { username: USER, password: PASSWORD } });
+    const blob = Buffer.from('{"os":"linux","architecture":"amd64"}');
+    const digest = sha256(blob);
+    const echo = `${cdn.url}/blob/${encodeURIComponent(PASSWORD)}/${BASIC}?x=${encodeURIComponent(PASSWORD)}`;
+    reg.on(`/v2/app/blobs/${digest}`, { kind: 'redirect', location: echo });
+    cdn.on(`/blob/${encodeURIComponent(PASSWORD)}/${BASIC}`, { kind: 'respond', status: 500, body: 'no' });
+    const { client, log } = run({ kind: 'basic', username: USER, password: PASSWORD });
+    const err = await failure(client.blobGet({ registry: reg.host, repository: 'app' }, digest));
+    assert.equal(cdn.hits(`/blob/${encodeURIComponent(PASSWORD)}/${BASIC}`).length, 1, 'the redirect was followed');
+    assert.ok(log.some((l) => l.includes(`${cdn.url}/blob/***/***`)), log.join('\n'));
+    for (const s of [PASSWORD, encodeURIComponent(PASSWORD), BASIC]) {
+      assert.ok(!log.join('\n').includes(s), `the log shows ${s}`);
+      assert.ok(!err.message.includes(s), `the error shows ${s}`);
+    }
+  });
 });
