@@ -22,6 +22,7 @@ import { Authenticator } from './auth.js';
 import { type CredentialStore } from './credentials.js';
 import { registryError } from './errors.js';
 import { type BodySink, HttpClient, type HttpRequest, type HttpResponse } from './http.js';
+import { checkContentRange } from './content-range.js';
 import { schemesFor, type SchemePolicy } from './scheme.js';
 
 export interface RepoRef {
@@ -391,23 +392,6 @@ export class RegistryClient {
     }
     return tags;
   }
-}
-
-/**
- * Refuses a 206 that is not the range asked of this blob: Content-Range (RFC 9110 14.4) must
- * name the asked bytes (an end past the blob clipped to its last byte) and the descriptor's size
- * as the total (or `*`, unknown), and the body must be that long.
- */
-function checkContentRange(res: HttpResponse, blob: { size: number }, range: { suffix: number } | { start: number; end: number }, what: string): void {
-  const value = res.headers.get('content-range');
-  const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(value?.trim() ?? '');
-  const start = 'suffix' in range ? Math.max(0, blob.size - range.suffix) : range.start;
-  const end = Math.min('suffix' in range ? blob.size - 1 : range.end, blob.size - 1);
-  const expected = `bytes ${start}-${end}/${blob.size}`;
-  const ok = m && Number(m[1]) === start && Number(m[2]) === end && (m[3] === '*' || Number(m[3]) === blob.size) && res.body.length === end - start + 1;
-  if (ok) return;
-  const said = value === null ? 'no Content-Range' : `Content-Range ${JSON.stringify(value.slice(0, 80))}`;
-  throw new RegsizeError('REGISTRY_ERROR', `${what}: the registry answered 206 with ${said} and ${res.body.length} bytes, not ${expected}; its bytes cannot be trusted to be the ones asked for`);
 }
 
 /** The `rel="next"` target of a Link header, as a path on the same registry (or a full URL). */

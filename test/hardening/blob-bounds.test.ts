@@ -90,6 +90,7 @@ describe('hardening: blobs are no longer and no other than their descriptors', f
       ['the tail of a blob of another size', otherTail, `bytes ${tail}/${other.length}`],
       ['no Content-Range at all', otherTail, undefined],
       ['a Content-Range that is not bytes', otherTail, 'lines 1-2/3'],
+      ['the range asked of a blob of unknown size', otherTail, `bytes ${tail}/*`],
     ] as const) {
       it(`a 206 with ${what} leaves the size unknown, with the reason`, async () => {
         reg = await startHostileRegistry();
