@@ -6,7 +6,7 @@ import { type ContentCache, noCache } from './cache/types.js';
 import { UsageError } from './errors.js';
 import { RegistryClient } from './transport/client.js';
 import { ChainedCredentials, type CredentialStore, DockerConfigCredentials } from './transport/credentials.js';
-import { defaultHttpSettings, HttpClient } from './transport/http.js';
+import { defaultHttpSettings, HttpClient, MAX_TIMEOUT_MS } from './transport/http.js';
 import { type Logger, stderrLogger } from './transport/logger.js';
 
 export interface SessionOptions {
@@ -36,6 +36,7 @@ export interface Session {
 export function createSession(options: SessionOptions = {}): Session {
   const timeoutMs = options.timeoutMs ?? 30_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`invalid timeout ${timeoutMs}: give a positive number of seconds, e.g. --timeout 30`);
+  if (timeoutMs > MAX_TIMEOUT_MS) throw new UsageError(`invalid timeout ${timeoutMs / 1000}s: at most ${Math.floor(MAX_TIMEOUT_MS / 1000)} seconds (Node's timer limit), e.g. --timeout 30`);
   const logger = options.logger ?? stderrLogger(options.verbose ?? false);
   const http = new HttpClient(defaultHttpSettings(logger, { timeoutMs, ...(options.retries !== undefined ? { retries: options.retries } : {}) }));
   const credentials = new ChainedCredentials([...(options.credentialStores ?? []), new DockerConfigCredentials()]);

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
 import { resultExitCode } from '../../src/cli/exit-codes.js';
-import { awsFlags, unitsFlag } from '../../src/cli/flags.js';
+import { awsFlags, MAX_TIMEOUT_SECONDS, unitsFlag } from '../../src/cli/flags.js';
 import { type AuditResult, auditRepositories, isAuditError } from '../../src/ecr/audit-repositories.js';
 import { UsageError } from '../../src/errors.js';
 import { renderAudit, renderAuditCsv } from '../../src/render/audit.js';
@@ -51,7 +51,7 @@ export default class EcrAudit extends BaseCommand {
     format: Flags.string({ description: 'output format (use --json for JSON)', options: ['table', 'markdown', 'csv'], default: 'table' }),
     units: unitsFlag(),
     concurrency: Flags.integer({ description: 'repositories audited, and API requests in flight, at once', default: 4, min: 1, max: 32 }),
-    timeout: Flags.integer({ description: 'seconds allowed per API request', default: 30, min: 1 }),
+    timeout: Flags.integer({ description: 'seconds allowed per API request', default: 30, min: 1, max: MAX_TIMEOUT_SECONDS }),
     verbose: Flags.boolean({ description: 'log every ECR API call to stderr', default: false }),
     debug: Flags.boolean({ description: 'print stack traces of errors', default: false }),
   };

@@ -5,6 +5,7 @@
 import { Flags } from '@oclif/core';
 import { parsePlatform, type Platform } from '../oci/platform.js';
 import { type Bandwidth, parseBandwidthList, parseSize, type Units } from '../render/units.js';
+import { MAX_TIMEOUT_MS } from '../transport/http.js';
 
 export const platformFlag = Flags.custom<Platform | 'all'>({
   description: 'platform to size from a multi-platform image: os/arch[/variant], or "all" for one row per platform [default: linux/<this machine\'s architecture>, as docker pull]',
@@ -45,11 +46,14 @@ export const awsFlags = {
   region: Flags.string({ description: 'AWS region of the ECR API [default: the region in the ECR host; for ecr commands $AWS_REGION, then the profile\'s region]', helpGroup: 'AWS' }),
 };
 
+/** The largest --timeout: past it Node's timer fires at once and every request fails, so it is refused at parse time. */
+export const MAX_TIMEOUT_SECONDS = Math.floor(MAX_TIMEOUT_MS / 1000);
+
 /** Connection, auth, cache, logging and AWS flags every registry-reading command takes. */
 export const registryFlags = {
   ...awsFlags,
   'plain-http': Flags.boolean({ description: 'use plain HTTP for registries that are not on loopback (loopback always is)', default: false }),
-  timeout: Flags.integer({ description: 'seconds allowed per HTTP request (connect, headers and body)', default: 30, min: 1 }),
+  timeout: Flags.integer({ description: 'seconds allowed per HTTP request (connect, headers and body)', default: 30, min: 1, max: MAX_TIMEOUT_SECONDS }),
   concurrency: Flags.integer({ description: 'images fetched at once', default: 8, min: 1, max: 64 }),
   'cache-dir': Flags.string({ description: 'cache folder [default: $XDG_CACHE_HOME/regsize]' }),
   'no-cache': Flags.boolean({ description: 'neither read nor write the cache', default: false }),

@@ -11,6 +11,10 @@ import { allPlatforms, choosePlatform, platformMatches } from '../oci/platform-m
 import { manifestIdentifier, type Reference } from '../reference/reference.js';
 import type { RegistryClient, RepoRef } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
+import { mapLimit } from '../util/limit.js';
+
+/** Platform manifests of one index fetched at once. */
+const PLATFORMS_AT_ONCE = 16;
 
 export type PlatformRequest = Platform | 'all';
 
@@ -66,12 +70,11 @@ export async function resolveImage(client: RegistryClient, ref: Reference, want:
   const index = top.manifest;
   const chosen: Descriptor[] = want === 'all' ? allPlatforms(index) : [pick(index, want, what, logger)];
   if (chosen.length === 0) throw new RegsizeError('PLATFORM_NOT_FOUND', `${what}: the index lists no platform images`);
-  return Promise.all(
-    chosen.map(async (d) => {
-      const child = await childImage(client, repo, d, what, new Set([top.digest]));
-      return { ref, repo, digest: top.digest, index, platform: formatPlatform(d.platform as Platform), manifestDigest: child.digest, manifest: child.manifest as ImageManifest };
-    }),
-  );
+  // Bounded: an index may list a thousand platforms, and each costs a manifest GET.
+  return mapLimit(chosen, PLATFORMS_AT_ONCE, async (d) => {
+    const child = await childImage(client, repo, d, what, new Set([top.digest]));
+    return { ref, repo, digest: top.digest, index, platform: formatPlatform(d.platform as Platform), manifestDigest: child.digest, manifest: child.manifest as ImageManifest };
+  });
 }
 
 function pick(index: IndexManifest, want: Platform, what: string, logger: Logger): Descriptor {

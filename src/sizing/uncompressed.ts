@@ -289,13 +289,13 @@ export class UncompressedSizer {
         const annotated = fromEstargzAnnotation(d);
         if (annotated) return this.options.exact ? this.recount(repo, d, { ...annotated, bytesRead: 0 }) : { ...annotated, bytesRead: 0 };
         if (d.size < GZIP_MIN_MEMBER) return { size: null, note: `the blob is ${d.size} bytes, too short to be gzip`, bytesRead: 0 };
-        const r = await this.client.blobRange(repo, d.digest, { start: d.size - 4, end: d.size - 1 });
+        const r = await this.client.blobRange(repo, d, { start: d.size - 4, end: d.size - 1 });
         bytesRead = r.bytes.length;
         reading = r.rangeIgnored ? rangeIgnored() : interpretIsize(readIsize(r.bytes), d.size);
       } else {
         if (d.size < 5) return { size: null, note: `the blob is ${d.size} bytes, too short to be zstd`, bytesRead: 0 };
         const whole = d.size <= ZSTD_SMALL_BLOB;
-        const r = await this.client.blobRange(repo, d.digest, { start: 0, end: (whole ? d.size : ZSTD_MAX_FRAME_HEADER) - 1 });
+        const r = await this.client.blobRange(repo, d, { start: 0, end: (whole ? d.size : ZSTD_MAX_FRAME_HEADER) - 1 });
         bytesRead = r.bytes.length;
         if (r.rangeIgnored) reading = rangeIgnored();
         else if (whole) reading = await countSmallZstd(r.bytes, d);
@@ -330,7 +330,7 @@ export class UncompressedSizer {
     report();
     try {
       if (compression === 'zstd') await loadZstd();
-      const { bytes } = await this.client.blobStream(repo, d.digest, () => {
+      const { bytes } = await this.client.blobStream(repo, d, () => {
         // A retried request starts again from zero.
         this.streamDone -= streamed;
         streamed = 0;

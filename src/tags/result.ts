@@ -69,12 +69,18 @@ export function orderEntries(entries: TagsEntry[], sort: TagSort): TagsEntry[] {
     else groups.set(e.digest, [e]);
   }
   const ordered = [...groups.values()].map((g) => {
-    const tags = [...new Set(g.map((e) => e.tag))].sort(tagOrder);
-    return {
-      first: tags[0] as string,
-      size: Math.min(...g.map((e) => e.compressedSize)),
-      entries: tags.flatMap((t) => g.filter((e) => e.tag === t)),
-    };
+    // Linear in the group: one digest may carry 140,000 tags (no spread into Math.min, whose
+    // arguments overflow the call stack; no filter per tag, which is quadratic).
+    const byTag = new Map<string, TagEntry[]>();
+    let size = Number.POSITIVE_INFINITY;
+    for (const e of g) {
+      size = Math.min(size, e.compressedSize);
+      const list = byTag.get(e.tag);
+      if (list) list.push(e);
+      else byTag.set(e.tag, [e]);
+    }
+    const tags = [...byTag.keys()].sort(tagOrder);
+    return { first: tags[0] as string, size, entries: tags.flatMap((t) => byTag.get(t) as TagEntry[]) };
   });
   ordered.sort((a, b) => (sort === 'size' ? a.size - b.size : 0) || tagOrder(a.first, b.first));
   errors.sort((a, b) => tagOrder(a.tag, b.tag));

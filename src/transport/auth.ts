@@ -15,13 +15,18 @@ import { RegsizeError } from '../errors.js';
 import { type Challenge, parseChallenges } from './challenge.js';
 import { type CredentialStore, type Credentials, secretsOf } from './credentials.js';
 import type { HttpClient, HttpResponse } from './http.js';
-import { redactUrl } from './redact.js';
+import { redactSecrets, redactUrl } from './redact.js';
 import { mayCarryCredentials } from './scheme.js';
 
 /** Token answers are small; anything bigger is refused (hardening). */
 const MAX_TOKEN_BYTES = 1024 * 1024;
-/** The token spec's default lifetime when the server does not say. */
-const DEFAULT_TOKEN_SECONDS = 60;
+/**
+ * The token spec's default lifetime when the server does not say, and the least we assume:
+ * Docker treats shorter lifetimes as 60 s (distribution's `minimumTokenLifetimeSeconds`), else a
+ * lifetime under EXPIRY_MARGIN_MS would cost a token request per request. A token that really
+ * expires sooner earns a 401, and the retry fetches a fresh one.
+ */
+const MIN_TOKEN_SECONDS = 60;
 /** Renew a little early so a token does not expire in flight. */
 const EXPIRY_MARGIN_MS = 5_000;
 
@@ -42,13 +47,15 @@ export class Authenticator {
   private readonly pings = new Map<string, Promise<PingResult>>();
   private readonly tokens = new Map<string, CachedToken>();
   private readonly expected = new Map<string, Set<string>>();
-  /** Secrets seen (tokens, passwords) so error texts can be scrubbed of them. */
-  readonly secrets = new Set<string>();
+  /** Secrets seen (tokens, passwords) so error texts can be scrubbed of them; shared with the HTTP client's logs. */
+  readonly secrets: Set<string>;
 
   constructor(
     private readonly http: HttpClient,
     private readonly credentials: CredentialStore,
-  ) {}
+  ) {
+    this.secrets = http.secrets;
+  }
 
   /** Announces the repositories of this invocation, so one token request covers them all. */
   expect(registry: string, repository: string): void {
@@ -99,6 +106,7 @@ export class Authenticator {
     for (const base of bases) {
       try {
         const res = await this.http.send({ method: 'GET', url: `${base}/v2/`, maxBytes: 64 * 1024 }, { retries: bases.length > 1 && base !== bases.at(-1) ? 0 : undefined });
+        if (res.status === 401 && new URL(res.url).origin !== base) throw foreignChallenge(registry, res.url);
         return { base, auth: await this.challenge(registry, base, res) };
       } catch (e) {
         lastError = e;
@@ -184,19 +192,24 @@ export class Authenticator {
       throw new RegsizeError(creds ? 'DENIED' : 'UNAUTHORIZED', creds ? `${registry} rejected your credentials (token request answered ${res.status}); run docker login ${registry}` : unauthorized(registry).message);
     }
     if (res.status < 200 || res.status >= 300) {
-      throw new RegsizeError('UNAUTHORIZED', `token request to ${redactUrl(auth.realm)} failed with HTTP ${res.status}`, { retryable: res.status >= 500 });
+      throw new RegsizeError('UNAUTHORIZED', `token request to ${this.where(auth.realm)} failed with HTTP ${res.status}`, { retryable: res.status >= 500 });
     }
     let doc: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
       doc = JSON.parse(Buffer.from(res.body).toString('utf8'));
     } catch {
-      throw new RegsizeError('UNAUTHORIZED', `the token answer from ${redactUrl(auth.realm)} is not JSON`);
+      throw new RegsizeError('UNAUTHORIZED', `the token answer from ${this.where(auth.realm)} is not JSON`);
     }
     const token = typeof doc.token === 'string' && doc.token ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : '';
-    if (!token) throw new RegsizeError('UNAUTHORIZED', `the token answer from ${redactUrl(auth.realm)} holds no token`);
+    if (!token) throw new RegsizeError('UNAUTHORIZED', `the token answer from ${this.where(auth.realm)} holds no token`);
     this.secrets.add(token);
-    const seconds = typeof doc.expires_in === 'number' && doc.expires_in > 0 ? doc.expires_in : DEFAULT_TOKEN_SECONDS;
+    const seconds = typeof doc.expires_in === 'number' && doc.expires_in > MIN_TOKEN_SECONDS ? doc.expires_in : MIN_TOKEN_SECONDS;
     return { token, lifetimeMs: seconds * 1000 };
+  }
+
+  /** A realm URL for a message: it is the registry's text, so it may echo a secret. */
+  private where(url: string): string {
+    return redactSecrets(redactUrl(url), this.secrets);
   }
 
   private remember(creds: Credentials): void {
@@ -210,6 +223,17 @@ function describe(challenges: Challenge[]): string {
 
 export function unauthorized(registry: string): RegsizeError {
   return new RegsizeError('UNAUTHORIZED', `${registry} requires authentication: the repository is private or does not exist; run docker login ${registry}`);
+}
+
+/**
+ * The ping was redirected and another origin asked for credentials: its challenge is not the
+ * registry's, and following it would hand the registry's credentials to whoever answered.
+ */
+function foreignChallenge(registry: string, answeredBy: string): RegsizeError {
+  return new RegsizeError(
+    'UNAUTHORIZED',
+    `${registry}: GET /v2/ was redirected to ${new URL(answeredBy).origin}, which asked for credentials; regsize sends credentials only to the realm the registry itself names, so check the registry address`,
+  );
 }
 
 function insecure(registry: string): RegsizeError {

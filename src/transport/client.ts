@@ -22,6 +22,7 @@ import { Authenticator } from './auth.js';
 import { type CredentialStore } from './credentials.js';
 import { registryError } from './errors.js';
 import { type BodySink, HttpClient, type HttpRequest, type HttpResponse } from './http.js';
+import { checkContentRange } from './content-range.js';
 import { schemesFor, type SchemePolicy } from './scheme.js';
 
 export interface RepoRef {
@@ -60,6 +61,10 @@ export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 /** Tag list pages followed at most (a million tags at n=1000): a registry can page forever with distinct links. */
 export const MAX_TAG_PAGES = 1000;
+/** Tags of one repository read at most (a thousand full pages of 1000). */
+export const MAX_TAGS = 1_000_000;
+/** Bytes of tag list pages read at most for one repository (a page may be up to 16 MiB). */
+export const MAX_TAG_LIST_BYTES = 64 * 1024 * 1024;
 
 const DIGEST_RE = /^[a-z0-9]+:[a-f0-9]+$/;
 
@@ -117,7 +122,10 @@ export class RegistryClient {
     const authorization = new URL(url).origin === base ? await this.auth.header(repo.registry, bases, repo.repository) : undefined;
     const withAuth = (h: string | undefined) => ({ ...req, url, headers: { ...(req.headers ?? {}), ...(h ? { authorization: h } : {}) } });
     let res = await this.http.send(withAuth(authorization));
-    if (res.status === 401 && authorization?.startsWith('Bearer ')) {
+    // A challenge counts only from the registry's own origin: a CDN the blob was redirected to
+    // may answer 401 naming its own realm, and the user's credentials must never go there
+    // (containerd and Docker key challenges by the host that sent them).
+    if (res.status === 401 && authorization?.startsWith('Bearer ') && new URL(res.url).origin === base) {
       const narrower = await this.auth.retryHeader(repo.registry, bases, repo.repository, res.headers.get('www-authenticate'));
       res = await this.http.send(withAuth(narrower));
     }
@@ -284,9 +292,12 @@ export class RegistryClient {
   /**
    * A byte range of a blob (`{ suffix: 4 }` for the last 4 bytes, or start/end inclusive).
    * Redirects to a CDN are followed without the registry's Authorization header; a server
-   * that ignores Range gets its body cancelled unread.
+   * that ignores Range gets its body cancelled unread. A 206 must say, in Content-Range, that it
+   * holds exactly the bytes asked for of a blob of the descriptor's size: otherwise the bytes
+   * could be any part of anything, and a size read from them would be a confident wrong number.
    */
-  async blobRange(repo: RepoRef, digest: string, range: { suffix: number } | { start: number; end: number }): Promise<RangeResult> {
+  async blobRange(repo: RepoRef, blob: { digest: string; size: number }, range: { suffix: number } | { start: number; end: number }): Promise<RangeResult> {
+    const { digest } = blob;
     const header = 'suffix' in range ? `bytes=-${range.suffix}` : `bytes=${range.start}-${range.end}`;
     const want = 'suffix' in range ? range.suffix : range.end - range.start + 1;
     const res = await this.send(repo, {
@@ -298,7 +309,10 @@ export class RegistryClient {
       what: `range ${header} of blob ${digest}`,
       abortIfNotPartial: true,
     });
-    if (res.status === 206) return { status: 206, bytes: res.body, rangeIgnored: false };
+    if (res.status === 206) {
+      checkContentRange(res, blob, range, `range ${header} of blob ${this.describe(repo, digest)}`);
+      return { status: 206, bytes: res.body, rangeIgnored: false };
+    }
     if (res.status === 200 && res.rangeIgnored) return { status: 200, bytes: new Uint8Array(0), rangeIgnored: true };
     this.fail(res, repo, this.describe(repo, digest), 'blob');
   }
@@ -308,9 +322,12 @@ export class RegistryClient {
    * when no range can tell its size). The bytes are hashed on the way and checked against the
    * digest before this returns, so a result computed from altered bytes is refused. Redirects to
    * a CDN drop Authorization as for every request; the timeout bounds each stall, not the whole
-   * download. `sink` is called again for a fresh sink if the request is retried.
+   * download. `sink` is called again for a fresh sink if the request is retried. Reading stops
+   * as soon as the body passes the descriptor's size: a blob that never ends cannot hold the
+   * run (the per-chunk timeout never fires while bytes keep coming).
    */
-  async blobStream(repo: RepoRef, digest: string, sink: () => BodySink): Promise<{ bytes: number }> {
+  async blobStream(repo: RepoRef, blob: { digest: string; size: number }, sink: () => BodySink): Promise<{ bytes: number }> {
+    const { digest, size } = blob;
     const algorithm = digest.split(':')[0] ?? '';
     if (algorithm !== 'sha256' && algorithm !== 'sha512') throw new RegsizeError('DIGEST_MISMATCH', `cannot verify digest algorithm "${algorithm}" of blob ${digest}`);
     let hash = createHash(algorithm);
@@ -321,9 +338,14 @@ export class RegistryClient {
       what: `blob ${digest}`,
       bodySink: () => {
         hash = createHash(algorithm);
+        let received = 0;
         const inner = sink();
         return {
           write: (chunk) => {
+            received += chunk.length;
+            if (received > size) {
+              throw new RegsizeError('DIGEST_MISMATCH', `blob ${this.describe(repo, digest)} is longer than its descriptor's ${size} bytes (stopped after ${received}); the registry or a proxy altered it, do not trust this image`);
+            }
             hash.update(chunk);
             return inner.write(chunk);
           },
@@ -341,6 +363,7 @@ export class RegistryClient {
   /** Every tag of a repository, following the `Link: <...>; rel="next"` pagination. */
   async tagList(repo: RepoRef, pageSize = 1000): Promise<string[]> {
     const tags: string[] = [];
+    let bytes = 0;
     let path: string | undefined = `/v2/${repo.repository}/tags/list?n=${pageSize}`;
     const seen = new Set<string>();
     const base = await this.baseUrl(repo.registry);
@@ -356,8 +379,15 @@ export class RegistryClient {
       } catch {
         throw new RegsizeError('REGISTRY_ERROR', `${repo.registry}/${repo.repository}: the tag list is not valid JSON`);
       }
-      const page = Array.isArray(doc.tags) ? doc.tags.filter((t): t is string => typeof t === 'string') : [];
-      tags.push(...page);
+      bytes += res.body.length;
+      // One by one: push(...page) passes every tag as an argument and overflows the call stack.
+      for (const t of Array.isArray(doc.tags) ? (doc.tags as unknown[]) : []) if (typeof t === 'string') tags.push(t);
+      if (tags.length > MAX_TAGS || bytes > MAX_TAG_LIST_BYTES) {
+        throw new RegsizeError(
+          'REGISTRY_ERROR',
+          `${repo.registry}/${repo.repository}: the tag list runs past ${tags.length > MAX_TAGS ? `${MAX_TAGS} tags` : `${MAX_TAG_LIST_BYTES} bytes`} (read ${tags.length} tags in ${bytes} bytes over ${seen.size} pages); regsize stops there rather than exhaust memory`,
+        );
+      }
       path = nextLink(res.headers.get('link'), base);
     }
     return tags;

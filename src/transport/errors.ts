@@ -78,7 +78,7 @@ export function registryError(res: HttpResponse, ctx: ErrorContext): RegistryErr
   return new RegistryError(code, message, {
     status: res.status,
     method: ctx.method,
-    url: redactUrl(res.url),
+    url: redactSecrets(redactUrl(res.url), ctx.secrets),
     errors,
     ...(retryAfterMs !== undefined ? { retryAfter: Math.ceil(retryAfterMs / 1000) } : {}),
     retryable: res.status === 429 || res.status >= 500,

@@ -17,10 +17,15 @@ import diagnostics from 'node:diagnostics_channel';
 import { Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 import { RegsizeError, toRegsizeError, type ErrorCode } from '../errors.js';
 import type { Logger } from './logger.js';
-import { redactUrl } from './redact.js';
+import { redactSecrets, redactUrl } from './redact.js';
+import { mayCarryCredentials } from './scheme.js';
+import { OriginSlots } from './slots.js';
+
+/** Node's timers hold a signed 32-bit millisecond count; a longer one fires at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export interface HttpSettings {
-  /** @default 30000 */
+  /** At most MAX_TIMEOUT_MS. @default 30000 */
   timeoutMs: number;
   /** Retries after the first attempt. @default 3 */
   retries: number;
@@ -28,6 +33,11 @@ export interface HttpSettings {
   maxRetryAfterMs: number;
   /** Base of the exponential backoff. @default 250 */
   backoffBaseMs: number;
+  /**
+   * Requests sent at once to one origin; more wait, their timers not yet started. Match the
+   * dispatcher's connections per origin. @default CONNECTIONS_PER_ORIGIN
+   */
+  maxInFlightPerOrigin: number;
   logger: Logger;
   dispatcher: Dispatcher;
 }
@@ -80,6 +90,9 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
 let sharedDispatcher: Dispatcher | undefined;
 
+/** Connections the shared dispatcher opens to one origin. */
+export const CONNECTIONS_PER_ORIGIN = 32;
+
 /** Requests in flight on one HTTP/2 connection (servers allow 100 or more streams). */
 const H2_STREAMS = 64;
 
@@ -114,12 +127,12 @@ export function defaultDispatcher(): Dispatcher {
       negotiated = (message as { connectParams?: { version?: string } }).connectParams?.version;
     });
   }
-  sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 32, allowH2: true, factory: multiplexingPool });
+  sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: CONNECTIONS_PER_ORIGIN, allowH2: true, factory: multiplexingPool });
   return sharedDispatcher;
 }
 
 export function defaultHttpSettings(logger: Logger, overrides: Partial<HttpSettings> = {}): HttpSettings {
-  return { timeoutMs: 30_000, retries: 3, maxRetryAfterMs: 60_000, backoffBaseMs: 250, logger, dispatcher: defaultDispatcher(), ...overrides };
+  return { timeoutMs: 30_000, retries: 3, maxRetryAfterMs: 60_000, backoffBaseMs: 250, maxInFlightPerOrigin: CONNECTIONS_PER_ORIGIN, logger, dispatcher: defaultDispatcher(), ...overrides };
 }
 
 /** Retry-After is seconds or an HTTP date; returns milliseconds, or undefined. */
@@ -140,7 +153,16 @@ export class HttpClient {
   /** Requests sent, attempts and redirects included (read by the benchmark and tests). */
   requestCount = 0;
 
-  constructor(readonly settings: HttpSettings) {}
+  /**
+   * Every secret in play (passwords, tokens), filled by the Authenticator: a URL a registry
+   * chose (a redirect's Location) may echo one, and is scrubbed of them before any log or error.
+   */
+  readonly secrets = new Set<string>();
+  private readonly slots: OriginSlots;
+
+  constructor(readonly settings: HttpSettings) {
+    this.slots = new OriginSlots(settings.maxInFlightPerOrigin);
+  }
 
   /** `overrides.retries` lowers the retry count for one call (probing a scheme that may not answer). */
   async send(req: HttpRequest, overrides: { retries?: number | undefined } = {}): Promise<HttpResponse> {
@@ -153,7 +175,7 @@ export class HttpClient {
         const err = toRegsizeError(e);
         if (!err.retryable || attempt >= retries) throw err;
         const wait = this.backoff(attempt);
-        this.settings.logger.debug(`retrying ${req.method} ${redactUrl(req.url)} in ${wait}ms (${err.code}: ${err.message})`);
+        this.settings.logger.debug(`retrying ${req.method} ${this.redact(req.url)} in ${wait}ms (${err.code}: ${err.message})`);
         await sleep(wait);
         continue;
       }
@@ -161,9 +183,13 @@ export class HttpClient {
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
       if (retryAfter !== undefined && retryAfter > this.settings.maxRetryAfterMs) return res; // caller reports when it lifts
       const wait = retryAfter ?? this.backoff(attempt);
-      this.settings.logger.debug(`retrying ${req.method} ${redactUrl(req.url)} in ${wait}ms (HTTP ${res.status})`);
+      this.settings.logger.debug(`retrying ${req.method} ${this.redact(req.url)} in ${wait}ms (HTTP ${res.status})`);
       await sleep(wait);
     }
+  }
+
+  private redact(url: string): string {
+    return redactSecrets(redactUrl(url), this.secrets);
   }
 
   /** Capped exponential backoff with full jitter. */
@@ -175,14 +201,28 @@ export class HttpClient {
   private async followRedirects(req: HttpRequest): Promise<HttpResponse> {
     let url = req.url;
     let headers = { ...(req.headers ?? {}) };
+    let method = req.method;
+    let body = req.body;
     for (let hop = 0; ; hop++) {
-      const res = await this.once({ ...req, url, headers });
+      const res = await this.once({ ...req, method, body, url, headers });
       const location = res.headers.get('location');
       if (req.followRedirects === false || ![301, 302, 303, 307, 308].includes(res.status) || !location) return res;
-      if (hop >= MAX_REDIRECTS) throw new RegsizeError('NETWORK', `too many redirects (more than ${MAX_REDIRECTS}) starting at ${redactUrl(req.url)}`);
+      if (hop >= MAX_REDIRECTS) throw new RegsizeError('NETWORK', `too many redirects (more than ${MAX_REDIRECTS}) starting at ${this.redact(req.url)}`);
       const next = new URL(location, url);
       if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new RegsizeError('NETWORK', `refusing redirect to ${next.protocol} URL`);
-      if (next.origin !== new URL(url).origin) {
+      const crossOrigin = next.origin !== new URL(url).origin;
+      if (body !== undefined && (res.status === 307 || res.status === 308) && (crossOrigin || !mayCarryCredentials(next.toString()))) {
+        // The only bodies regsize sends are token requests, which hold a secret (an identity
+        // token): 307/308 would replay it to whoever the Location names. Never across origins,
+        // never in clear.
+        throw new RegsizeError('UNAUTHORIZED', `${method} ${this.redact(url)} answered ${res.status} to ${next.origin}; refusing to resend the request, which carries a secret, to another origin`);
+      }
+      if (body !== undefined && res.status !== 307 && res.status !== 308) {
+        // 301/302/303 turn a POST into a GET without its body (the fetch standard's rule).
+        method = 'GET';
+        body = undefined;
+      }
+      if (crossOrigin) {
         // A different host (a CDN, S3) must never see the registry's credentials; nor may they
         // follow a downgrade from https to plain http on the same host (compare origins).
         headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
@@ -192,6 +232,8 @@ export class HttpClient {
   }
 
   private async once(req: HttpRequest & { headers: Record<string, string> }): Promise<HttpResponse> {
+    // The timer starts once the request may go out, not while it waits for a connection.
+    const release = await this.slots.acquire(new URL(req.url).origin);
     const started = Date.now();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), this.settings.timeoutMs);
@@ -225,7 +267,7 @@ export class HttpClient {
         if (truncated && res.ok) {
           throw new RegsizeError(
             req.tooLargeCode ?? 'MANIFEST_TOO_LARGE',
-            `${req.what ?? redactUrl(req.url)} is larger than ${limit} bytes; refusing to read it (a registry sent far more than any manifest needs)`,
+            `${req.what ?? this.redact(req.url)} is larger than ${limit} bytes; refusing to read it (a registry sent far more than any manifest needs)`,
           );
         }
         body = bytes;
@@ -237,28 +279,29 @@ export class HttpClient {
       const err = controller.signal.aborted
         ? // Not retried (only 429/502/503/504 and resets are): --timeout bounds what the user
           // waits for a request, so a server that stalls costs one timeout, not four.
-          new RegsizeError('TIMEOUT', `${req.method} ${redactUrl(req.url)} timed out after ${this.settings.timeoutMs / 1000}s; raise --timeout or check the network`)
-        : requestError(req, e);
-      this.settings.logger.debug(`${req.method} ${redactUrl(req.url)} failed after ${Date.now() - started}ms: ${err.message}`);
+          new RegsizeError('TIMEOUT', `${req.method} ${this.redact(req.url)} timed out after ${this.settings.timeoutMs / 1000}s; raise --timeout or check the network`)
+        : requestError(req, e, this.redact(req.url));
+      this.settings.logger.debug(`${req.method} ${this.redact(req.url)} failed after ${Date.now() - started}ms: ${err.message}`);
       throw err;
     } finally {
       clearTimeout(timer);
+      release();
     }
   }
 
   private log(req: HttpRequest, res: Response, started: number, bytes: number): void {
     const limit = res.headers.get('ratelimit-remaining');
     this.settings.logger.debug(
-      `${req.method} ${redactUrl(req.url)} ${res.status} ${Date.now() - started}ms ${formatBytes(bytes)}${limit ? ` ratelimit-remaining=${limit}` : ''}`,
+      `${req.method} ${this.redact(req.url)} ${res.status} ${Date.now() - started}ms ${formatBytes(bytes)}${limit ? ` ratelimit-remaining=${limit}` : ''}`,
     );
   }
 }
 
 /** A network failure names the request it broke, so a run over many images says which one failed. */
-function requestError(req: HttpRequest, e: unknown): RegsizeError {
+function requestError(req: HttpRequest, e: unknown, where: string): RegsizeError {
   const err = toRegsizeError(e);
   if (err.code !== 'NETWORK' && err.code !== 'TIMEOUT') return err;
-  return new RegsizeError(err.code, `${req.method} ${redactUrl(req.url)} failed: ${err.message}${err.code === 'NETWORK' ? '; check the network and the registry address' : ''}`, { cause: e, retryable: err.retryable });
+  return new RegsizeError(err.code, `${req.method} ${where} failed: ${err.message}${err.code === 'NETWORK' ? '; check the network and the registry address' : ''}`, { cause: e, retryable: err.retryable });
 }
 
 /** Hands every chunk of the body to `sink`, holding none; a failing sink cancels the body. */

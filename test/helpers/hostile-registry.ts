@@ -18,13 +18,17 @@ export type Behaviour =
   /**
    * `totalBytes` of filler sent in 64 KiB chunks with backpressure, stopping as soon as the
    * client goes away; `stats(path)` tells how much got out. Content-Length only when asked.
+   * `Infinity` never ends (a blob longer than any descriptor). `prefix` goes first, then `chunk`
+   * (default: '{' filler) over and over: see endlessGzip.
    */
-  | { kind: 'stream'; totalBytes: number; status?: number; contentType?: string; contentLength?: boolean }
+  | { kind: 'stream'; totalBytes: number; status?: number; contentType?: string; contentLength?: boolean; prefix?: Buffer; chunk?: Buffer }
   /** Headers and the first `sendBytes` of `body` (Content-Length says all of it), then silence. */
   | { kind: 'stall'; body: Buffer; sendBytes: number; headers?: Record<string, string> }
   /** The connection is destroyed before any answer (a reset as proxies and VPNs produce). */
   | { kind: 'reset' }
   | { kind: 'redirect'; location: string; status?: number }
+  /** `then`, answered `ms` after the request arrived (a slow registry; not a timing assertion). */
+  | { kind: 'delay'; ms: number; then: Behaviour }
   /** Decided per request (the n-th to this path, from 0): pagination that never ends, say. */
   | { kind: 'fn'; answer: (req: RecordedRequest, n: number) => Behaviour };
 
@@ -61,7 +65,7 @@ export interface HostileOptions {
    * for `credentials` or, by OAuth2 refresh-token POST, `identityToken`, when given).
    * Manifests and blobs then need `Bearer <token>`. `realm` overrides the token URL.
    */
-  bearer?: { token: string; credentials?: { username: string; password: string }; identityToken?: string; realm?: string };
+  bearer?: { token: string; credentials?: { username: string; password: string }; identityToken?: string; realm?: string; expiresIn?: number };
   /** Basic auth: every /v2/ request needs these credentials (answered 401 Basic otherwise). */
   basic?: { username: string; password: string };
 }
@@ -82,6 +86,8 @@ export interface HostileRegistry {
   /** Requests to a path (query ignored). */
   hits(path: string): RecordedRequest[];
   stats(path: string): StreamStats | undefined;
+  /** The most requests this server was answering at once (from arrival to the end of its answer). */
+  peakInFlight(): number;
   stop(): Promise<void>;
 }
 
@@ -90,6 +96,24 @@ export function sha256(bytes: Uint8Array): string {
 }
 
 const CHUNK = Buffer.alloc(64 * 1024, 0x7b); // '{' over and over: never valid JSON, never small
+
+/** A 401 whose challenge names `realm` (a CDN or any other origin posing as a token server). */
+export function bearerChallenge(realm: string): Behaviour {
+  return { kind: 'respond', status: 401, body: JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }), headers: { 'content-type': 'application/json', 'www-authenticate': `Bearer realm="${realm}",service="cdn"` } };
+}
+
+/**
+ * A gzip stream that never ends: the gzip header, then non-final stored deflate blocks of
+ * 65,530 zero bytes over and over (RFC 1951 3.2.4), which a decompressor accepts for ever.
+ */
+export function endlessGzip(): { prefix: Buffer; chunk: Buffer } {
+  const len = 65_530;
+  const block = Buffer.alloc(5 + len);
+  block.writeUInt8(0, 0); // BFINAL 0, BTYPE 00 (stored), padded to the byte
+  block.writeUInt16LE(len, 1);
+  block.writeUInt16LE(~len & 0xffff, 3);
+  return { prefix: Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]), chunk: block };
+}
 
 function ociError(status: number, code: string, message: string): Behaviour {
   return { kind: 'respond', status, body: JSON.stringify({ errors: [{ code, message }] }), headers: { 'content-type': 'application/json' } };
@@ -101,6 +125,8 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
   const tunnels: string[] = [];
   const streamStats = new Map<string, StreamStats>();
   let url = '';
+  let inFlight = 0;
+  let peak = 0;
 
   const challenge = () => {
     if (opts.bearer) return `Bearer realm="${opts.bearer.realm ?? `${url}/token`}",service="hostile"`;
@@ -120,7 +146,7 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
             ? identityToken !== undefined && new URLSearchParams(r.body).get('refresh_token') === identityToken
             : !credentials || authorization === basicOf(credentials);
         if (!ok) return ociError(401, 'UNAUTHORIZED', 'bad credentials');
-        return { kind: 'respond', body: JSON.stringify({ token: opts.bearer.token, expires_in: 300 }), headers: { 'content-type': 'application/json' } };
+        return { kind: 'respond', body: JSON.stringify({ token: opts.bearer.token, expires_in: opts.bearer.expiresIn ?? 300 }), headers: { 'content-type': 'application/json' } };
       }
       if (authorization !== `Bearer ${opts.bearer.token}`) {
         const b = ociError(401, 'UNAUTHORIZED', 'authentication required') as Extract<Behaviour, { kind: 'respond' }>;
@@ -134,6 +160,8 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
   };
 
   const server = http.createServer((req, res) => {
+    peak = Math.max(peak, ++inFlight);
+    res.on('close', () => inFlight--);
     // Through a tunnel the Host header names the registry the client meant.
     const target = new URL(req.url ?? '/', `http://${req.headers.host ?? 'unknown'}`);
     const path = `${target.pathname}${target.search}`;
@@ -172,6 +200,11 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
       case 'redirect':
         res.writeHead(b.status ?? 307, { location: b.location, 'content-length': '0' }).end();
         return;
+      case 'delay': {
+        const t = setTimeout(() => act(b.then, path, req, res), b.ms);
+        res.on('close', () => clearTimeout(t));
+        return;
+      }
       case 'reset':
         req.socket.destroy();
         return;
@@ -188,11 +221,15 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
           closed = true;
           if (stats.written < b.totalBytes) stats.cutOff = true;
         });
+        const chunk = b.chunk ?? CHUNK;
+        let pending = b.prefix;
         const pump = () => {
           while (!closed && stats.written < b.totalBytes) {
-            const n = Math.min(CHUNK.length, b.totalBytes - stats.written);
+            const piece = pending ?? chunk;
+            pending = undefined;
+            const n = Math.min(piece.length, b.totalBytes - stats.written);
             stats.written += n;
-            if (!res.write(CHUNK.subarray(0, n))) {
+            if (!res.write(piece.subarray(0, n))) {
               res.once('drain', pump);
               return;
             }
@@ -254,6 +291,7 @@ export async function startHostileRegistry(opts: HostileOptions = {}): Promise<H
     },
     hits: (path) => requests.filter((r) => r.path.split('?')[0] === path),
     stats: (path) => streamStats.get(path),
+    peakInFlight: () => peak,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

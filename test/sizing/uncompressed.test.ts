@@ -218,14 +218,14 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
       .get(path).query(true)
       .reply(function () {
         seen.push({ ...this.req.headers });
-        return [206, blob.subarray(0, 18)];
+        return [206, blob.subarray(0, 18), { 'content-range': `bytes 0-17/${blob.length}` }];
       })
       .get(path).query(true)
       .reply(function () {
         seen.push({ ...this.req.headers });
         return [200, blob];
       })
-      .get(path).query(true).reply(206, blob.subarray(0, 18))
+      .get(path).query(true).reply(206, blob.subarray(0, 18), { 'content-range': `bytes 0-17/${blob.length}` })
       .get(path).query(true).reply(200, tampered);
     const { client: c } = client();
     const r = await new UncompressedSizer(c, { exact: true }).layer(repo, d);
