@@ -27,14 +27,34 @@ export interface HelperLimits {
 
 export const DEFAULT_HELPER_LIMITS: HelperLimits = { timeoutMs: 30_000, maxOutputBytes: 1024 * 1024 };
 
-/** Kills the helper's whole process group; it may be gone already. */
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return;
+/**
+ * Process groups of helpers still running. Being detached, a helper would not see the Ctrl-C
+ * that ends regsize (bin/run.js exits with 130), so whatever is left is killed on exit.
+ */
+const running = new Set<number>();
+let exitHook = false;
+
+function track(pid: number): void {
+  running.add(pid);
+  if (exitHook) return;
+  exitHook = true;
+  process.on('exit', () => {
+    for (const pgid of running) killPgid(pgid);
+  });
+}
+
+function killPgid(pgid: number): void {
   try {
-    process.kill(-child.pid, 'SIGKILL');
+    process.kill(-pgid, 'SIGKILL');
   } catch {
     // ESRCH: nothing of the group is left
   }
+}
+
+/** Kills the helper's whole process group; it may be gone already. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  killPgid(child.pid);
 }
 
 /** Runs `docker-credential-<helper> get`. "credentials not found" means anonymous, not an error. */
@@ -43,6 +63,7 @@ export function runCredentialHelper(helper: string, serverUrl: string, limits: P
   const program = `docker-credential-${helper}`;
   return new Promise((resolve, reject) => {
     const child = spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    if (child.pid !== undefined) track(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let bytes = 0;
@@ -52,12 +73,15 @@ export function runCredentialHelper(helper: string, serverUrl: string, limits: P
       settled = true;
       clearTimeout(timer);
       killGroup(child);
+      if (child.pid !== undefined) running.delete(child.pid);
+      child.stdin?.destroy();
       child.stdout?.destroy();
       child.stderr?.destroy();
       outcome();
     };
     const fail = (message: string) => finish(() => reject(new RegsizeError('CREDENTIALS', message)));
-    const timer = setTimeout(() => fail(`credential helper ${program} did not answer within ${timeoutMs / 1000}s and was stopped; check it, or raise --timeout`), timeoutMs);
+    // Node's timers hold 2^31-1 ms at most; a longer one would fire at once.
+    const timer = setTimeout(() => fail(`credential helper ${program} did not answer within ${timeoutMs / 1000}s and was stopped; check it, or raise --timeout`), Math.min(timeoutMs, 2 ** 31 - 1));
 
     const collect = (into: Buffer[]) => (d: Buffer) => {
       bytes += d.length;

@@ -4,13 +4,41 @@
  * registry that does not. The first fails with CREDENTIALS, exit 1; the second is still sized.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Compare from '../../commands/compare.js';
 import { runInProcess } from '../commands/run-in-process.js';
+import { BIN } from '../helpers/cli.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
+
+/** Whether a live (not zombie) process is left in the group, after waiting a bounded while for it to go. */
+async function groupAlive(pgid: number): Promise<boolean> {
+  for (let i = 0; i < 250; i++) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return false;
+    }
+    // The leader may linger as a zombie until reaped; its children are what matter.
+    const live = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && inGroupAndLive(p, pgid));
+    if (!live.length) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+function inGroupAndLive(pid: string, pgid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(pgrp) === pgid && state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
 
 interface Entry {
   reference: string;
@@ -65,20 +93,25 @@ describe('compare with a hostile credential helper or a broken Docker config', f
     assert.equal(r.images[0]?.error?.code, 'CREDENTIALS');
     assert.match(r.images[0]?.error?.message ?? '', /docker-credential-regsizehang did not answer within 1s/);
     assert.ok((r.images[1]?.compressedSize ?? 0) > 0, 'the image that needs no credentials is still sized');
-    const pgid = Number(readFileSync(pidFile, 'utf8'));
-    // The group is killed with SIGKILL before the error is returned; a zombie is not running.
-    let alive = true;
-    for (let i = 0; i < 250 && alive; i++) {
-      try {
-        process.kill(-pgid, 0);
-        const state = readFileSync(`/proc/${pgid}/stat`, 'utf8').split(') ')[1]?.[0];
-        alive = state !== 'Z';
-      } catch {
-        alive = false;
-      }
-      if (alive) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    assert.equal(alive, false, 'the helper is not left running');
+    assert.equal(await groupAlive(Number(readFileSync(pidFile, 'utf8'))), false, 'the helper is not left running');
+  });
+
+  it('Ctrl-C while a helper hangs: regsize exits with 130 and the helper goes with it', async () => {
+    const pidFile = join(dir, 'ctrlc.pid');
+    const helper = join(dir, 'docker-credential-regsizectrlc');
+    writeFileSync(helper, `#!/bin/sh\necho $$ > '${pidFile}'\nsleep 1000\n`);
+    chmodSync(helper, 0o755);
+    dockerConfig('ctrlc', JSON.stringify({ credHelpers: { [locked.host]: 'regsizectrlc' } }));
+    const child = spawn(process.execPath, [BIN, `${locked.host}/team/app:1`, '--timeout', '60'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_CONFIG: process.env.DOCKER_CONFIG, XDG_CACHE_HOME: join(dir, 'cache') },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 500 && !existsSync(pidFile); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(existsSync(pidFile), 'the helper was started');
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.equal(await groupAlive(Number(readFileSync(pidFile, 'utf8'))), false, 'the helper is not left running');
   });
 
   it('a config.json that is null fails the image that needs credentials with CREDENTIALS naming the file', async () => {
