@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RegsizeError } from '../../src/errors.js';
-import { DEFAULT_HELPER_LIMITS, runCredentialHelper } from '../../src/transport/credential-helper.js';
+import { DEFAULT_HELPER_LIMITS } from '../../src/transport/credential-helper.js';
+import { runCredentialHelper } from '../../src/transport/credentials.js';
 
 /** Live (not zombie) processes whose process group is `pgid`, read from /proc. */
 function liveInGroup(pgid: number): number[] {
@@ -43,7 +44,6 @@ describe('credential helpers are bounded in time, output and processes', functio
   this.timeout(60_000);
   let dir: string;
   let savedPath: string | undefined;
-  const stray: number[] = [];
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'regsize-helpers-'));
@@ -52,12 +52,15 @@ describe('credential helpers are bounded in time, output and processes', functio
   });
   after(() => {
     process.env.PATH = savedPath;
-    // Should a test fail, leave no helper behind.
-    for (const pgid of stray) {
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {
-        // gone, as it should be
+    // Should a test fail, leave no helper behind: every helper that started wrote its pid.
+    const pids = readdirSync(dir).filter((f) => f.endsWith('.pid')).map((f) => Number(readFileSync(join(dir, f), 'utf8').trim()));
+    for (const pgid of pids) {
+      for (const target of [-pgid, pgid]) {
+        try {
+          process.kill(target, 'SIGKILL');
+        } catch {
+          // gone, as it should be
+        }
       }
     }
     rmSync(dir, { recursive: true, force: true });
@@ -69,11 +72,7 @@ describe('credential helpers are bounded in time, output and processes', functio
     const file = join(dir, `docker-credential-${name}`);
     writeFileSync(file, `#!/bin/sh\necho $$ > '${pidFile}'\n${body}\n`);
     chmodSync(file, 0o755);
-    return () => {
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      stray.push(pid);
-      return pid;
-    };
+    return () => Number(readFileSync(pidFile, 'utf8').trim());
   }
 
   const credentialsError = (name: string, what: RegExp) => (e: unknown) => {
