@@ -5,12 +5,12 @@
 import { type ContentCache, noCache } from './cache/types.js';
 import { UsageError } from './errors.js';
 import { RegistryClient } from './transport/client.js';
-import { ChainedCredentials, type CredentialStore, DockerConfigCredentials } from './transport/credentials.js';
+import { ChainedCredentials, type CredentialStore, DockerConfigCredentials, dockerConfigPath, helperRunner } from './transport/credentials.js';
 import { defaultHttpSettings, HttpClient, MAX_TIMEOUT_MS } from './transport/http.js';
 import { type Logger, stderrLogger } from './transport/logger.js';
 
 export interface SessionOptions {
-  /** Per-request timeout in milliseconds. @default 30000 */
+  /** Per-request (and per credential helper) timeout in milliseconds. @default 30000 */
   timeoutMs?: number;
   /** Plain HTTP for every registry (true) or these hosts; loopback always speaks HTTP. @default false */
   plainHttp?: boolean | string[];
@@ -39,7 +39,8 @@ export function createSession(options: SessionOptions = {}): Session {
   if (timeoutMs > MAX_TIMEOUT_MS) throw new UsageError(`invalid timeout ${timeoutMs / 1000}s: at most ${Math.floor(MAX_TIMEOUT_MS / 1000)} seconds (Node's timer limit), e.g. --timeout 30`);
   const logger = options.logger ?? stderrLogger(options.verbose ?? false);
   const http = new HttpClient(defaultHttpSettings(logger, { timeoutMs, ...(options.retries !== undefined ? { retries: options.retries } : {}) }));
-  const credentials = new ChainedCredentials([...(options.credentialStores ?? []), new DockerConfigCredentials()]);
+  // --timeout bounds credential helpers too: a helper that never answers must not hang the run.
+  const credentials = new ChainedCredentials([...(options.credentialStores ?? []), new DockerConfigCredentials(dockerConfigPath(), helperRunner({ timeoutMs }))]);
   const client = new RegistryClient({ http, credentials, scheme: { plainHttp: options.plainHttp ?? false }, cache: options.cache ?? noCache });
   return { client, logger, http };
 }

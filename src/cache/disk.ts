@@ -18,12 +18,13 @@
  * reported once and the run goes on uncached.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { computeDigest } from '../oci/digest.js';
 import type { Logger } from '../transport/logger.js';
 import { mapLimit } from '../util/limit.js';
+import { makeFolder } from './folder.js';
 import type { CachedManifest, ContentCache } from './types.js';
 
 /** Default size cap: manifests are a few KB and configs rarely 100 KB, so this holds tens of thousands. */
@@ -232,10 +233,10 @@ export class DiskCache implements ContentCache {
   private async ensureFolder(folder: string): Promise<void> {
     if (this.made.has(folder)) return;
     if (this.made.size === 0) {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await makeFolder(this.dir, 0o700);
       await writeFile(join(this.dir, 'CACHEDIR.TAG'), CACHEDIR_TAG, { mode: 0o600, flag: 'wx' }).catch(() => {});
     }
-    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await makeFolder(folder, 0o700);
     this.made.add(folder);
   }
 

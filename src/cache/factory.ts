@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../transport/logger.js';
 import { DiskCache, defaultCacheDir } from './disk.js';
+import { pseudoFilesystemOf } from './folder.js';
 import { type ContentCache, noCache } from './types.js';
 
 export interface CacheOptions {
@@ -20,6 +21,11 @@ export function createCache(options: CacheOptions): ContentCache {
   const dir = options.dir ?? defaultCacheDir();
   if (!dir) {
     options.logger.debug('cache: no home folder and no XDG_CACHE_HOME; running uncached (use --cache-dir)');
+    return noCache;
+  }
+  const pseudo = pseudoFilesystemOf(dir);
+  if (pseudo) {
+    options.logger.warn(`the cache folder ${dir} is on ${pseudo}, a kernel file system that cannot hold a cache; running uncached (give --cache-dir a real folder, or --no-cache)`);
     return noCache;
   }
   return new DiskCache({ dir, tagTtlMs: options.tagTtlMs, logger: options.logger, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });

@@ -7,7 +7,7 @@ import { Command, Errors } from '@oclif/core';
 import { isRegsizeError, type ErrorCode } from '../errors.js';
 import { createCache } from '../cache/factory.js';
 import { EcrCredentialStore } from '../ecr/credentials.js';
-import { DockerConfigCredentials } from '../transport/credentials.js';
+import { DockerConfigCredentials, dockerConfigPath, helperRunner } from '../transport/credentials.js';
 import { createSession, type Session, type SessionOptions } from '../session.js';
 import { stderrLogger } from '../transport/logger.js';
 import { parseDurationMs } from '../render/units.js';
@@ -35,7 +35,7 @@ export abstract class BaseCommand extends Command {
     const cache = flags['no-cache'] ? undefined : createCache({ dir: flags['cache-dir'], tagTtlMs: parseDurationMs(flags['tag-ttl'], '--tag-ttl'), logger });
     // ECR hosts get GetAuthorizationToken credentials (the AWS SDK loads only when one is used);
     // with no AWS credentials at all, a `docker login` to the ECR host still works.
-    const ecr = new EcrCredentialStore({ profile: flags.profile, region: flags.region, logger, timeoutMs: flags.timeout * 1000, fallback: new DockerConfigCredentials() });
+    const ecr = new EcrCredentialStore({ profile: flags.profile, region: flags.region, logger, timeoutMs: flags.timeout * 1000, fallback: new DockerConfigCredentials(dockerConfigPath(), helperRunner({ timeoutMs: flags.timeout * 1000 })) });
     return createSession({
       timeoutMs: flags.timeout * 1000,
       plainHttp: flags['plain-http'],

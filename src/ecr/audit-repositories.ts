@@ -12,6 +12,7 @@ import { auditFigures, type RepositoryFigures } from './audit.js';
 import { createEcrClient, ecrError, type EcrClientHandle, validateRegion } from './client.js';
 import { describeImages, EcrApi, listRepositories, readManifests, type RepositoryTarget } from './fetch-inventory.js';
 import { ACCOUNT_ID_RE, ECR_PUBLIC_HOST, parseEcrHost } from './hosts.js';
+import type { EcrLimits } from './limits.js';
 import { type LifecycleSuggestion, suggestLifecyclePolicy } from './lifecycle.js';
 
 /** ECR's repository name rule (API reference, CreateRepository). */
@@ -69,6 +70,8 @@ export interface EcrAuditOptions {
   now?: () => Date;
   /** @default createEcrClient(...) from the options above */
   client?: EcrClientHandle;
+  /** How far listings and index expansion are followed. @default DEFAULT_ECR_LIMITS */
+  limits?: Partial<EcrLimits>;
 }
 
 interface ParsedTarget extends RepositoryTarget {
@@ -131,7 +134,7 @@ export async function auditRepositories(o: EcrAuditOptions): Promise<AuditResult
     } catch (e) {
       throw ecrError(e, { operation: 'credentials', profile: o.profile, region: handle.region });
     }
-    const api = new EcrApi(handle, o.logger, o.concurrency, o.endpointUrl);
+    const api = new EcrApi(handle, o.logger, o.concurrency, o.endpointUrl, o.limits);
     const targets: RepositoryTarget[] = o.all
       ? await listRepositories(api, scope.registryId)
       : dedupe(parsed.map((t) => ({ repositoryName: t.repositoryName, ...((t.registryId ?? scope.registryId) ? { registryId: t.registryId ?? scope.registryId } : {}) })));

@@ -16,6 +16,7 @@ import { MediaType } from '../oci/media-types.js';
 import type { Logger } from '../transport/logger.js';
 import type { InventoryImage, ManifestContent } from './audit.js';
 import { ecrError, type EcrClientHandle } from './client.js';
+import { capReached, DEFAULT_ECR_LIMITS, type EcrLimits } from './limits.js';
 
 /** BatchGetImage takes at most 100 image ids per call. */
 export const BATCH_GET_IMAGE_MAX_IDS = 100;
@@ -50,6 +51,8 @@ export function gate(n: number): <T>(task: () => Promise<T>) => Promise<T> {
 export class EcrApi {
   /** Calls made per operation (read by tests and --verbose). */
   readonly calls = new Map<string, number>();
+  /** How far listings and index expansion are followed (src/ecr/limits.ts). */
+  readonly limits: EcrLimits;
   private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
 
   constructor(
@@ -57,8 +60,10 @@ export class EcrApi {
     private readonly logger: Logger,
     concurrency: number,
     private readonly endpoint?: string,
+    limits: Partial<EcrLimits> = {},
   ) {
     this.limit = gate(Math.max(1, concurrency));
+    this.limits = { ...DEFAULT_ECR_LIMITS, ...limits };
   }
 
   get region(): string {
@@ -91,15 +96,17 @@ export class EcrApi {
 /** Every repository of the registry (DescribeRepositories, all pages). */
 export async function listRepositories(api: EcrApi, registryId?: string): Promise<Required<RepositoryTarget>[]> {
   const out: Required<RepositoryTarget>[] = [];
+  const pages = new Pages(api, 'DescribeRepositories');
   let nextToken: string | undefined;
-  const seen = new Set<string>();
   do {
     const page: { repositories?: { repositoryName?: string; registryId?: string }[]; nextToken?: string } = await api.send(
       'DescribeRepositories',
       new api.handle.sdk.DescribeRepositoriesCommand({ ...(registryId ? { registryId } : {}), maxResults: DESCRIBE_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) }),
     );
-    for (const r of page.repositories ?? []) if (r.repositoryName) out.push({ repositoryName: r.repositoryName, registryId: r.registryId ?? registryId ?? '' });
-    nextToken = nextPage(page.nextToken, seen, 'DescribeRepositories');
+    const repositories = pages.items(page.repositories);
+    if (out.length + repositories.length > api.limits.maxRepositories) throw capReached('DescribeRepositories', `listed more than ${api.limits.maxRepositories} repositories`);
+    for (const r of repositories) if (r.repositoryName) out.push({ repositoryName: r.repositoryName, registryId: r.registryId ?? registryId ?? '' });
+    nextToken = pages.next(page.nextToken);
   } while (nextToken);
   return out;
 }
@@ -115,7 +122,7 @@ export async function describeImages(api: EcrApi, target: RepositoryTarget): Pro
   const images = new Map<string, InventoryImage>();
   let registryId = target.registryId;
   let nextToken: string | undefined;
-  const seen = new Set<string>();
+  const pages = new Pages(api, 'DescribeImages', target.repositoryName);
   do {
     const page: { imageDetails?: ImageDetail[]; nextToken?: string } = await api.send(
       'DescribeImages',
@@ -127,7 +134,9 @@ export async function describeImages(api: EcrApi, target: RepositoryTarget): Pro
       }),
       target,
     );
-    for (const d of page.imageDetails ?? []) {
+    const details = pages.items(page.imageDetails);
+    if (images.size + details.length > api.limits.maxImages) throw capReached('DescribeImages', `listed more than ${api.limits.maxImages} images`, target.repositoryName);
+    for (const d of details) {
       if (!d.imageDigest) continue;
       registryId ??= d.registryId;
       images.set(d.imageDigest, {
@@ -139,7 +148,7 @@ export async function describeImages(api: EcrApi, target: RepositoryTarget): Pro
         subjectDigest: d.subjectManifestDigest,
       });
     }
-    nextToken = nextPage(page.nextToken, seen, 'DescribeImages');
+    nextToken = pages.next(page.nextToken);
   } while (nextToken);
   return { images: [...images.values()], registryId };
 }
@@ -162,8 +171,13 @@ export async function readManifests(api: EcrApi, target: RepositoryTarget, diges
   const manifests = new Map<string, ManifestContent>();
   const failures: ManifestFailure[] = [];
   const asked = new Set<string>();
+  const { maxImages, maxIndexDepth } = api.limits;
   let round = [...new Set(digests)];
-  while (round.length) {
+  // Round 0 reads the listed images; each further round, the children of the indexes just read.
+  for (let depth = 0; round.length; depth++) {
+    if (depth > maxIndexDepth) throw capReached('BatchGetImage', `answered indexes nested more than ${maxIndexDepth} deep beyond the images DescribeImages listed`, target.repositoryName);
+    // Checked before the round is asked for: a fan-out of new indexes grows a hundredfold a round.
+    if (asked.size + round.length > maxImages) throw capReached('BatchGetImage', `answered indexes naming more than ${maxImages} manifests`, target.repositoryName);
     for (const d of round) asked.add(d);
     const batches: string[][] = [];
     for (let i = 0; i < round.length; i += BATCH_GET_IMAGE_MAX_IDS) batches.push(round.slice(i, i + BATCH_GET_IMAGE_MAX_IDS));
@@ -195,6 +209,9 @@ async function readBatch(api: EcrApi, target: RepositoryTarget, batch: string[],
     try {
       // ECR hands the manifest over as a string inside a signed TLS answer; it is decoded, not re-hashed.
       const m = decodeManifest(Buffer.from(img.imageManifest, 'utf8'), img.imageManifestMediaType ?? '', `${target.repositoryName}@${digest}`);
+      if (m.kind === 'index' && m.manifests.length > api.limits.maxIndexChildren) {
+        throw capReached('BatchGetImage', `answered an index (${digest}) of ${m.manifests.length} manifests, more than the ${api.limits.maxIndexChildren} regsize reads`, target.repositoryName);
+      }
       manifests.set(digest, m.kind === 'image' ? { kind: 'image', layers: m.layers.map((l) => ({ digest: l.digest, size: l.size })) } : { kind: 'index', children: m.manifests.map((c) => c.digest) });
     } catch (e) {
       failures.push({ digest, reason: (e as Error).message });
@@ -206,9 +223,31 @@ async function readBatch(api: EcrApi, target: RepositoryTarget, batch: string[],
   }
 }
 
-function nextPage(token: string | undefined, seen: Set<string>, operation: string): string | undefined {
-  if (!token) return undefined;
-  if (seen.has(token)) throw ecrError(new Error(`${operation} pagination loops (nextToken repeated)`), { operation });
-  seen.add(token);
-  return token;
+/** One listing's pages: bounded in number and length, and never looping on a token. */
+class Pages {
+  private readonly seen = new Set<string>();
+  private count = 0;
+
+  constructor(
+    private readonly api: EcrApi,
+    private readonly operation: string,
+    private readonly where?: string,
+  ) {}
+
+  /** A page's items; a page longer than asked for is not ECR's. */
+  items<T>(list: T[] | undefined): T[] {
+    const items = list ?? [];
+    if (items.length > DESCRIBE_PAGE_SIZE) throw capReached(this.operation, `answered a page of ${items.length} items, asked for at most ${DESCRIBE_PAGE_SIZE}`, this.where);
+    return items;
+  }
+
+  /** The token of the next page, if any and if the listing may go on. */
+  next(token: string | undefined): string | undefined {
+    this.count++;
+    if (!token) return undefined;
+    if (this.seen.has(token)) throw ecrError(new Error(`${this.operation} pagination loops (nextToken repeated)`), { operation: this.operation });
+    if (this.count >= this.api.limits.maxPages) throw capReached(this.operation, `did not end after ${this.api.limits.maxPages} pages`, this.where);
+    this.seen.add(token);
+    return token;
+  }
 }

@@ -27,6 +27,7 @@ import { layerCompression } from '../oci/media-types.js';
 import type { RegistryClient, RepoRef } from '../transport/client.js';
 import type { BodySink } from '../transport/http.js';
 import { mapLimit } from '../util/limit.js';
+import { ZstdWindowGuard } from './zstd-frame.js';
 
 export type UncompressedMethod = 'tar' | 'gzip-isize' | 'estargz-annotation' | 'counted' | 'streamed';
 
@@ -220,11 +221,16 @@ export async function loadZstd(): Promise<void> {
   fzstd ??= await import('fzstd');
 }
 
-/** Counts the bytes a zstd stream decompresses to; call loadZstd() first. */
-export function zstdCounter(digest: string): CountingSink {
+/**
+ * Counts the bytes a zstd stream decompresses to; call loadZstd() first. Every frame's window
+ * is checked before the decoder allocates it (src/sizing/zstd-frame.ts), bounded by what a
+ * blob of `blobSize` bytes could fill when that is known.
+ */
+export function zstdCounter(digest: string, blobSize?: number): CountingSink {
   if (!fzstd) throw new Error('zstdCounter: loadZstd() was not awaited');
   let out = 0;
   const z = new fzstd.Decompress((chunk) => (out += chunk.length));
+  const guard = new ZstdWindowGuard(digest, blobSize);
   const push = (chunk: Uint8Array, final: boolean) => {
     try {
       z.push(chunk, final);
@@ -233,7 +239,10 @@ export function zstdCounter(digest: string): CountingSink {
     }
   };
   return {
-    write: (chunk) => push(chunk, false),
+    write: (chunk) => {
+      guard.scan(chunk);
+      push(chunk, false);
+    },
     async end() {
       push(new Uint8Array(0), true);
       return out;
@@ -334,7 +343,7 @@ export class UncompressedSizer {
         // A retried request starts again from zero.
         this.streamDone -= streamed;
         streamed = 0;
-        const c = compression === 'gzip' ? gunzipCounter(d.digest) : zstdCounter(d.digest);
+        const c = compression === 'gzip' ? gunzipCounter(d.digest) : zstdCounter(d.digest, d.size);
         counter = c;
         return {
           write: (chunk) => {

@@ -5,12 +5,14 @@
  * `docker-credential-<name> get`, server URL on stdin, JSON {ServerURL, Username, Secret} on stdout.
  * Secrets read here live in memory only and are never logged.
  */
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { RegsizeError } from '../errors.js';
 import { DOCKER_HUB } from '../reference/reference.js';
+import { type HelperLimits, runCredentialHelper } from './credential-helper.js';
+import { type DockerConfigFile, readDockerConfig } from './docker-config.js';
+
+export { runCredentialHelper } from './credential-helper.js';
 
 export type Credentials =
   | { kind: 'basic'; username: string; password: string }
@@ -22,12 +24,6 @@ export type Credentials =
 export interface CredentialStore {
   /** Credentials for a registry host as users write it (`docker.io`, `ghcr.io`, `localhost:5000`). */
   get(registry: string): Promise<Credentials | undefined>;
-}
-
-interface DockerConfigFile {
-  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }>;
-  credsStore?: string;
-  credHelpers?: Record<string, string>;
 }
 
 /** Docker Hub's credentials are filed under its legacy index URL. */
@@ -61,16 +57,7 @@ export class DockerConfigCredentials implements CredentialStore {
   }
 
   private load(): Promise<DockerConfigFile> {
-    this.config ??= readFile(this.path, 'utf8').then(
-      (text) => {
-        try {
-          return JSON.parse(text) as DockerConfigFile;
-        } catch {
-          throw new RegsizeError('CREDENTIALS', `${this.path} is not valid JSON; fix or remove it`);
-        }
-      },
-      () => ({}), // no config file: anonymous access
-    );
+    this.config ??= readDockerConfig(this.path);
     return this.config;
   }
 
@@ -103,38 +90,9 @@ export class DockerConfigCredentials implements CredentialStore {
 
 export type HelperRunner = (helper: string, serverUrl: string) => Promise<Credentials | undefined>;
 
-/** Runs `docker-credential-<helper> get`. "credentials not found" means anonymous, not an error. */
-export function runCredentialHelper(helper: string, serverUrl: string): Promise<Credentials | undefined> {
-  const program = `docker-credential-${helper}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, ['get'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      reject(new RegsizeError('CREDENTIALS', e.code === 'ENOENT' ? `credential helper ${program} is not installed (named in your Docker config); install it or remove it from the config` : `credential helper ${program} failed: ${e.message}`));
-    });
-    child.on('close', (code) => {
-      if (code !== 0) {
-        if (/credentials not found/i.test(out + err)) return resolve(undefined);
-        // Never echo the helper's output: it may contain a secret.
-        return reject(new RegsizeError('CREDENTIALS', `credential helper ${program} exited with code ${code}; run "docker login ${serverUrl}" again`));
-      }
-      try {
-        const doc = JSON.parse(out) as { Username?: string; Secret?: string };
-        if (!doc.Secret) return resolve(undefined);
-        // The helpers' convention: Username "<token>" means Secret is an identity token.
-        if (doc.Username === '<token>') return resolve({ kind: 'identity', identityToken: doc.Secret });
-        resolve({ kind: 'basic', username: doc.Username ?? '', password: doc.Secret });
-      } catch {
-        reject(new RegsizeError('CREDENTIALS', `credential helper ${program} printed something that is not JSON`));
-      }
-    });
-    // A helper may exit without reading its input; the exit code tells what happened, not EPIPE.
-    child.stdin.on('error', () => {});
-    child.stdin.end(serverUrl);
-  });
+/** A helper runner bounded by `limits` (the session passes its --timeout). */
+export function helperRunner(limits: Partial<HelperLimits> = {}): HelperRunner {
+  return (helper, serverUrl) => runCredentialHelper(helper, serverUrl, limits);
 }
 
 /** Tries stores in order; the first that knows the registry wins (ECR before Docker config). */

@@ -76,6 +76,14 @@ export class FakeEcr {
   readonly deny = new Map<string, string>();
   /** Operations answered with this AWS error (`__type` and message). */
   readonly fail = new Map<string, { type: string; message: string }>();
+  /**
+   * A hostile or broken endpoint (issue #11): listings of these operations never end (every
+   * page brings new items and a new nextToken); and BatchGetImage answers every digest it
+   * does not hold with a new index of `indexFanOut` new children. `endlessRepository` limits
+   * the endless DescribeImages to that one repository.
+   */
+  readonly hostile: { endlessPages: Set<'DescribeImages' | 'DescribeRepositories'>; endlessRepository?: string; indexFanOut?: number } = { endlessPages: new Set() };
+  private fresh = 0;
   /** The token GetAuthorizationToken hands out: "AWS:<password>". */
   password = 'ecr-password-0123456789abcdef';
   tokenLifetimeMs = 12 * 3600_000;
@@ -143,11 +151,17 @@ export class FakeEcr {
     return repo;
   }
 
+  /** A name or digest never handed out before. */
+  private newName(kind: string): string {
+    return `${kind}-${++this.fresh}`;
+  }
+
   private describeRepositories(body: Record<string, unknown>) {
     const per = Math.min(Number(body.maxResults ?? 100), this.options.repositoriesPerPage ?? 100);
-    const start = Number(body.nextToken ?? 0);
-    const page = this.repositories.slice(start, start + per);
-    const next = start + per < this.repositories.length ? String(start + per) : undefined;
+    const endless = this.hostile.endlessPages.has('DescribeRepositories');
+    const start = endless ? 0 : Number(body.nextToken ?? 0);
+    const page = endless ? Array.from({ length: per }, () => ({ name: this.newName('repo'), images: [] })) : this.repositories.slice(start, start + per);
+    const next = endless ? this.newName('token') : start + per < this.repositories.length ? String(start + per) : undefined;
     return {
       status: 200,
       body: {
@@ -170,9 +184,12 @@ export class FakeEcr {
     const max = Number(body.maxResults ?? 100);
     if (max < 1 || max > 1000) return error(400, 'InvalidParameterException', 'maxResults must be between 1 and 1000');
     const per = Math.min(max, this.options.imagesPerPage ?? 100);
-    const start = Number(body.nextToken ?? 0);
-    const page = repo.images.slice(start, start + per);
-    const next = start + per < repo.images.length ? String(start + per) : undefined;
+    const endless = this.hostile.endlessPages.has('DescribeImages') && (this.hostile.endlessRepository ?? repo.name) === repo.name;
+    const start = endless ? 0 : Number(body.nextToken ?? 0);
+    const page: FakeImage[] = endless
+      ? Array.from({ length: per }, () => ({ manifest: imageManifest([{ digest: layerDigest(this.newName('layer')), size: 1000 }]), mediaType: 'application/vnd.oci.image.manifest.v1+json' }))
+      : repo.images.slice(start, start + per);
+    const next = endless ? this.newName('token') : start + per < repo.images.length ? String(start + per) : undefined;
     return {
       status: 200,
       body: {
@@ -202,7 +219,11 @@ export class FakeEcr {
     const failures: unknown[] = [];
     for (const id of ids) {
       const image = repo.images.find((i) => digestOf(i.manifest) === id.imageDigest);
-      if (!image) failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
+      const fanOut = this.hostile.indexFanOut;
+      if (!image && fanOut) {
+        const children = Array.from({ length: fanOut }, () => digestOf(this.newName('child')));
+        images.push({ registryId: ACCOUNT, repositoryName: repo.name, imageId: { imageDigest: id.imageDigest }, imageManifest: indexManifest(children), imageManifestMediaType: 'application/vnd.oci.image.index.v1+json' });
+      } else if (!image) failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
       else if (!accepted.includes(image.mediaType)) failures.push({ imageId: id, failureCode: 'UnsupportedImageType', failureReason: `Manifest media type ${image.mediaType} not accepted` });
       else images.push({ registryId: ACCOUNT, repositoryName: repo.name, imageId: { imageDigest: id.imageDigest }, imageManifest: image.manifest, imageManifestMediaType: image.mediaType });
     }

@@ -1,20 +1,32 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerConfigCredentials, runCredentialHelper } from '../../src/transport/credentials.js';
 import { RegsizeError } from '../../src/errors.js';
 
+const made: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function config(doc: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'regsize-creds-'));
+  const dir = tempDir('regsize-creds-');
   const path = join(dir, 'config.json');
   writeFileSync(path, typeof doc === 'string' ? doc : JSON.stringify(doc));
   return path;
 }
 
-/** A real docker-credential-<name> program on PATH, speaking the helper protocol. */
+const savedPath = process.env.PATH;
+
+/** A real docker-credential-<name> program on PATH (restored after the suite), speaking the helper protocol. */
 function installHelper(name: string, script: string): void {
-  const dir = mkdtempSync(join(tmpdir(), 'regsize-helper-'));
+  const dir = tempDir('regsize-helper-');
   const file = join(dir, `docker-credential-${name}`);
   writeFileSync(file, `#!/bin/sh\n${script}\n`);
   chmodSync(file, 0o755);
@@ -22,6 +34,10 @@ function installHelper(name: string, script: string): void {
 }
 
 describe('credentials from the Docker config', () => {
+  after(() => {
+    process.env.PATH = savedPath;
+  });
+
   it('reads auths entries, Docker Hub under its legacy index URL', async () => {
     const store = new DockerConfigCredentials(config({ auths: { 'https://index.docker.io/v1/': { auth: Buffer.from('alice:pw:with:colons').toString('base64') }, 'ghcr.io': { username: 'bob', password: 'ghp_x' } } }));
     assert.deepEqual(await store.get('docker.io'), { kind: 'basic', username: 'alice', password: 'pw:with:colons' });
@@ -57,5 +73,55 @@ describe('credentials from the Docker config', () => {
     await assert.rejects(runCredentialHelper('definitely-missing-helper', 'ghcr.io'), /docker-credential-definitely-missing-helper is not installed/);
     installHelper('regsizebroken', 'echo "oops secret-in-output" >&2; exit 3');
     await assert.rejects(runCredentialHelper('regsizebroken', 'ghcr.io'), (e: unknown) => e instanceof Error && /exited with code 3/.test(e.message) && !e.message.includes('secret-in-output'));
+  });
+});
+
+describe('a Docker config that is not what it should be', () => {
+  /** A CREDENTIALS error naming the file and saying what is wrong, in one line. */
+  const refusal = (path: string, what: RegExp) => (e: unknown) => {
+    assert.ok(e instanceof RegsizeError, `expected a RegsizeError, got ${String(e)}`);
+    assert.equal(e.code, 'CREDENTIALS');
+    assert.ok(e.message.includes(path), `names the file: ${e.message}`);
+    assert.match(e.message, what);
+    assert.ok(!e.message.includes('\n'));
+    return true;
+  };
+
+  const cases: [string, unknown, RegExp][] = [
+    ['null', null, /the document must be a JSON object, not null/],
+    ['an array', [{ auths: {} }], /the document must be a JSON object, not an array/],
+    ['a string', 'just text', /the document must be a JSON object, not a string/],
+    ['"auths" a string', { auths: 'ghcr.io' }, /"auths" must be an object of registries, not a string/],
+    ['"auths" an array', { auths: [] }, /"auths" must be an object of registries, not an array/],
+    ['an "auth" that is a number', { auths: { 'ghcr.io': { auth: 12345 } } }, /"auths"\."ghcr\.io"\."auth" must be a string, not a number/],
+    ['an auths entry that is a string', { auths: { 'ghcr.io': 'Zm9vOmJhcg==' } }, /"auths"\."ghcr\.io" must be an object, not a string/],
+    ['"credsStore" an object', { credsStore: { name: 'desktop' } }, /"credsStore" must be a string, not an object/],
+    ['a "credHelpers" entry that is a number', { credHelpers: { 'ghcr.io': 7 } }, /"credHelpers"\."ghcr\.io" must be a string, not a number/],
+  ];
+  for (const [what, doc, message] of cases) {
+    it(`refuses a config that is ${what}`, async () => {
+      const path = config(JSON.stringify(doc));
+      await assert.rejects(new DockerConfigCredentials(path).get('ghcr.io'), refusal(path, message));
+    });
+  }
+
+  it('treats null fields as absent, as Docker does', async () => {
+    const store = new DockerConfigCredentials(config({ auths: { 'ghcr.io': { auth: null, username: 'bob', password: 'pw' }, 'quay.io': null }, credsStore: null, credHelpers: null }));
+    assert.deepEqual(await store.get('ghcr.io'), { kind: 'basic', username: 'bob', password: 'pw' });
+    assert.equal(await store.get('quay.io'), undefined);
+  });
+
+  it('says so when the config exists but cannot be read (a folder), instead of going anonymous', async () => {
+    const dir = tempDir('regsize-creds-');
+    const path = join(dir, 'config.json');
+    mkdirSync(path);
+    await assert.rejects(new DockerConfigCredentials(path).get('ghcr.io'), refusal(path, /cannot read the Docker config .*\(EISDIR\)/));
+  });
+
+  it('says so when the config is a symlink loop', async () => {
+    const dir = tempDir('regsize-creds-');
+    const path = join(dir, 'config.json');
+    symlinkSync(path, path);
+    await assert.rejects(new DockerConfigCredentials(path).get('ghcr.io'), refusal(path, /cannot read the Docker config .*\(ELOOP\)/));
   });
 });
