@@ -372,7 +372,7 @@ async function countSmallZstd(bytes: Uint8Array, d: Descriptor): Promise<Reading
   if (bytes.length !== d.size) return { size: null, note: `the registry sent ${bytes.length} of the blob's ${d.size} bytes (--exact counts it)`, streamable: true };
   verifyDigest(bytes, d.digest, `layer ${d.digest}`);
   await loadZstd();
-  const counter = zstdCounter(d.digest);
+  const counter = zstdCounter(d.digest, d.size);
   await counter.write(bytes);
   return { size: await counter.end(), method: 'counted' };
 }

@@ -139,7 +139,7 @@ describe('--exact on a zstd layer declaring a 1.875 GiB window (real registry)',
     const r = await new UncompressedSizer(client, { exact: true }).layer({ registry: reg.host, repository: 'team/zstd' }, { mediaType: MT.OCI_LAYER_ZSTD, digest: pushed.digest, size: pushed.size });
     const grew = process.memoryUsage().rss - before;
     assert.equal(r.size, null);
-    assert.match(r.note ?? '', /could not count the layer: layer sha256:[0-9a-f]{64} declares a zstd window of 1920\.0 MiB, over zstd's default limit of 128\.0 MiB/);
+    assert.match(r.note ?? '', /could not (count|read) the layer: layer sha256:[0-9a-f]{64} declares a zstd window of 1920\.0 MiB, over zstd's default limit of 128\.0 MiB/);
     assert.ok(grew < 200 * 1024 * 1024, `RSS grew by ${grew} bytes`);
   });
 });
