@@ -46,7 +46,10 @@ function startWriter(args: string[]): { child: ChildProcess; lines: string[]; li
       const l = buf.slice(0, i);
       buf = buf.slice(i + 1);
       lines.push(l);
-      for (const w of waiters.splice(0)) (w.pred(l) ? w.resolve(l) : waiters.push(w));
+      for (const w of waiters.splice(0)) {
+        if (w.pred(l)) w.resolve(l);
+        else waiters.push(w);
+      }
     }
   });
   const line = (pred: (l: string) => boolean) =>
