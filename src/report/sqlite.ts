@@ -23,8 +23,9 @@ export function loadSqlite(): Promise<SqlJsStatic> {
 }
 
 async function wasmBytes(): Promise<ArrayBuffer> {
-  const sea = await import('node:sea').catch(() => undefined);
-  if (sea?.isSea()) return sea.getAsset(WASM);
+  // Not import('node:sea'): a SEA's main script cannot import() at all, builtins included.
+  const sea = process.getBuiltinModule('node:sea');
+  if (sea.isSea()) return sea.getAsset(WASM);
   const bytes = readFileSync(createRequire(import.meta.url).resolve(`sql.js/dist/${WASM}`));
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
