@@ -1,17 +1,20 @@
 /**
- * The history of report runs: an embedded SQLite database (better-sqlite3), one file that a
- * cron job keeps on disk, a CI job keeps as a cache or artifact, a CronJob keeps on a volume.
- * Every run is a row of `runs`; every image it sized is a row of `sizes`, keyed by the image's
- * normalised name (docker.io/library/python:3.12-slim) and platform.
+ * The history of report runs: an SQLite database, one file that a cron job keeps on disk, a CI
+ * job keeps as a cache or artifact, a CronJob keeps on a volume. Every run is a row of `runs`;
+ * every image it sized is a row of `sizes`, keyed by the image's normalised name
+ * (docker.io/library/python:3.12-slim) and platform.
  *
- * better-sqlite3 is a native module: it is imported only when a history is opened, so commands
- * that never touch the history (and `regsize --version`) do not pay for loading it.
+ * SQLite runs as WebAssembly (./sqlite.ts) on an in-memory copy of the file; a run's record is
+ * merged into the file as it is at that moment, under a lock (./history-file.ts). Files written
+ * by earlier regsize versions (better-sqlite3, the same schema) are read as they are.
  */
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { RegsizeError, UsageError } from '../errors.js';
+import { acquireLock, type LockOptions, readIfExists, replaceFile } from './history-file.js';
+import { loadSqlite } from './sqlite.js';
 
 /** Version of the schema below; a database from a newer regsize is refused, not mangled. */
 const SCHEMA_VERSION = 1;
@@ -99,58 +102,53 @@ function toPoint(r: Row): StoredPoint {
   return { at: r.at, image: r.image, platform: r.platform, digest: r.digest, manifestDigest: r.manifest_digest, compressedSize: r.compressed_size, maxSize: r.max_size };
 }
 
+const FIX = 'pass another --history FILE, or --no-history';
+
+/** The first 16 bytes of every SQLite database file. */
+const HEADER = 'SQLite format 3\0';
+
+export interface OpenOptions {
+  /** Create the file (and its folder) if it is missing; false for readers. */
+  create: boolean;
+  /** How a record waits for another writer. */
+  lock?: LockOptions;
+}
+
 export class History {
+  private closed = false;
+
   private constructor(
     readonly path: string,
-    private readonly db: BetterSqlite3.Database,
+    private db: Database,
+    private readonly sqlite: SqlJsStatic,
+    private readonly lock: LockOptions,
   ) {}
 
   /**
    * Opens (creating when `create`) the database at `file`; ":memory:" for a throwaway one.
-   * A file that is not a regsize history is refused with a message naming it (exit 2).
+   * A file that is not a regsize history, or is damaged, is refused with a message naming it
+   * and saying what to do (exit 2). Opening takes no lock: a busy history can still be read.
    */
-  static async open(file: string, options: { create: boolean } = { create: true }): Promise<History> {
-    const { default: Database } = await import('better-sqlite3');
-    const where = file === ':memory:' ? 'an in-memory database' : file;
-    const fix = 'pass another --history FILE, or --no-history';
-    let db: BetterSqlite3.Database;
+  static async open(file: string, options: OpenOptions = { create: true }): Promise<History> {
+    const sqlite = await loadSqlite();
+    if (file === ':memory:') return new History(file, load(sqlite, undefined, 'an in-memory database'), sqlite, {});
+    let bytes: Uint8Array | undefined;
     try {
-      if (options.create && file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-      db = new Database(file, { fileMustExist: !options.create });
+      if (options.create) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      bytes = readIfExists(file);
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (!options.create && code === 'SQLITE_CANTOPEN') {
-        throw new UsageError(`no history database at ${file}: run regsize report first, or pass --history FILE`);
-      }
-      throw new UsageError(`cannot open the history database ${where}: ${(e as Error).message} (${fix})`);
+      throw new UsageError(`cannot open the history database ${file}: ${(e as Error).message} (${FIX})`);
     }
-    try {
-      // Two scheduled runs may overlap: wait for the other's write rather than fail.
-      db.pragma('busy_timeout = 5000');
-      db.pragma('foreign_keys = ON');
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA_VERSION) {
-        throw new UsageError(`the history database ${where} was written by a newer regsize (schema ${version}, this one knows ${SCHEMA_VERSION}): upgrade regsize or ${fix}`);
-      }
-      if (version < SCHEMA_VERSION) {
-        db.exec(SCHEMA);
-        db.pragma(`user_version = ${SCHEMA_VERSION}`);
-      }
-    } catch (e) {
-      db.close();
-      if (e instanceof RegsizeError) throw e;
-      const code = (e as { code?: string }).code;
-      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new UsageError(`${where} is not a regsize history database (${(e as Error).message}): ${fix}`);
-      throw new UsageError(`cannot use the history database ${where}: ${(e as Error).message} (${fix})`);
-    }
-    return new History(file, db);
+    if (bytes === undefined && !options.create) throw new UsageError(`no history database at ${file}: run regsize report first, or pass --history FILE`);
+    return new History(file, load(sqlite, bytes, file), sqlite, options.lock ?? {});
   }
 
   /** The latest measurement of an image taken before `beforeMs`. */
   previous(image: string, platform: string, beforeMs: number): StoredPoint | undefined {
-    const row = this.db
-      .prepare(`SELECT ${POINT_COLUMNS} FROM sizes s JOIN runs r ON r.id = s.run_id WHERE s.image = ? AND s.platform = ? AND r.at < ? ORDER BY r.at DESC, r.id DESC LIMIT 1`)
-      .get(image, platform, beforeMs) as Row | undefined;
+    const row = this.get<Row>(
+      `SELECT ${POINT_COLUMNS} FROM sizes s JOIN runs r ON r.id = s.run_id WHERE s.image = ? AND s.platform = ? AND r.at < ? ORDER BY r.at DESC, r.id DESC LIMIT 1`,
+      [image, platform, beforeMs],
+    );
     return row && toPoint(row);
   }
 
@@ -159,63 +157,172 @@ export class History {
    * when the history does not reach back that far, the oldest one before `beforeMs`.
    */
   baseline(image: string, platform: string, cutoffMs: number, beforeMs: number): StoredPoint | undefined {
-    const q = (where: string, order: string) =>
-      this.db.prepare(`SELECT ${POINT_COLUMNS} FROM sizes s JOIN runs r ON r.id = s.run_id WHERE s.image = ? AND s.platform = ? AND ${where} ORDER BY ${order} LIMIT 1`);
-    const row = (q('r.at <= ? AND r.at < ?', 'r.at DESC, r.id DESC').get(image, platform, cutoffMs, beforeMs) ??
-      q('r.at < ?', 'r.at ASC, r.id ASC').get(image, platform, beforeMs)) as Row | undefined;
+    const q = (where: string, order: string) => `SELECT ${POINT_COLUMNS} FROM sizes s JOIN runs r ON r.id = s.run_id WHERE s.image = ? AND s.platform = ? AND ${where} ORDER BY ${order} LIMIT 1`;
+    const row =
+      this.get<Row>(q('r.at <= ? AND r.at < ?', 'r.at DESC, r.id DESC'), [image, platform, cutoffMs, beforeMs]) ??
+      this.get<Row>(q('r.at < ?', 'r.at ASC, r.id ASC'), [image, platform, beforeMs]);
     return row && toPoint(row);
   }
 
   /** Measurements of an image from `fromMs` on (all platforms unless one is given), oldest first. */
   series(image: string, platform?: string, fromMs = -Infinity, beforeMs = Infinity): StoredPoint[] {
-    const rows = this.db
-      .prepare(
-        `SELECT ${POINT_COLUMNS} FROM sizes s JOIN runs r ON r.id = s.run_id WHERE s.image = ? ${platform === undefined ? '' : 'AND s.platform = ?'} AND r.at >= ? AND r.at < ? ORDER BY r.at ASC, r.id ASC, s.platform ASC`,
-      )
-      .all(...(platform === undefined ? [image] : [image, platform]), finite(fromMs), finite(beforeMs)) as Row[];
-    return rows.map(toPoint);
+    return this.all<Row>(
+      `SELECT ${POINT_COLUMNS} FROM sizes s JOIN runs r ON r.id = s.run_id WHERE s.image = ? ${platform === undefined ? '' : 'AND s.platform = ?'} AND r.at >= ? AND r.at < ? ORDER BY r.at ASC, r.id ASC, s.platform ASC`,
+      [...(platform === undefined ? [image] : [image, platform]), finite(fromMs), finite(beforeMs)],
+    ).map(toPoint);
   }
 
   /** The latest record of a repository before `beforeMs`. */
   previousRepository(repository: string, beforeMs: number): (StoredRepository & { at: number }) | undefined {
-    const row = this.db
-      .prepare(
-        'SELECT r.at AS at, p.repository, p.unique_size AS uniqueSize, p.total_size AS totalSize, p.image_count AS imageCount FROM repositories p JOIN runs r ON r.id = p.run_id WHERE p.repository = ? AND r.at < ? ORDER BY r.at DESC, r.id DESC LIMIT 1',
-      )
-      .get(repository, beforeMs) as (StoredRepository & { at: number }) | undefined;
-    return row;
+    return this.get<StoredRepository & { at: number }>(
+      'SELECT r.at AS at, p.repository, p.unique_size AS uniqueSize, p.total_size AS totalSize, p.image_count AS imageCount FROM repositories p JOIN runs r ON r.id = p.run_id WHERE p.repository = ? AND r.at < ? ORDER BY r.at DESC, r.id DESC LIMIT 1',
+      [repository, beforeMs],
+    );
   }
 
   /** When the last run before `beforeMs` started, if any. */
   lastRunBefore(beforeMs: number): number | undefined {
-    const row = this.db.prepare('SELECT max(at) AS at FROM runs WHERE at < ?').get(beforeMs) as { at: number | null };
-    return row.at ?? undefined;
+    return this.get<{ at: number | null }>('SELECT max(at) AS at FROM runs WHERE at < ?', [beforeMs])?.at ?? undefined;
   }
 
   /** Every image the history holds, with how often and when it was last measured. */
   images(): { image: string; platform: string; count: number; lastAt: number }[] {
-    return this.db
-      .prepare('SELECT s.image AS image, s.platform AS platform, count(*) AS count, max(r.at) AS lastAt FROM sizes s JOIN runs r ON r.id = s.run_id GROUP BY s.image, s.platform ORDER BY s.image, s.platform')
-      .all() as { image: string; platform: string; count: number; lastAt: number }[];
+    return this.all(
+      'SELECT s.image AS image, s.platform AS platform, count(*) AS count, max(r.at) AS lastAt FROM sizes s JOIN runs r ON r.id = s.run_id GROUP BY s.image, s.platform ORDER BY s.image, s.platform',
+      [],
+    );
   }
 
-  /** Stores one run and its measurements atomically. */
+  /**
+   * Stores one run and its measurements atomically, merged into the file as it is now (the
+   * steps are in ./history-file.ts). Throws HistoryBusyError when another writer holds the file
+   * for longer than the lock's wait.
+   */
   record(run: RunRecord): void {
-    const insertRun = this.db.prepare('INSERT INTO runs (at, config, platform) VALUES (?, ?, ?)');
-    const insertSize = this.db.prepare(
-      'INSERT OR REPLACE INTO sizes (run_id, image, platform, digest, manifest_digest, compressed_size, max_size) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    const insertRepo = this.db.prepare('INSERT OR REPLACE INTO repositories (run_id, repository, unique_size, total_size, image_count) VALUES (?, ?, ?, ?, ?)');
-    this.db.transaction(() => {
-      const id = insertRun.run(run.at, run.config, run.platform).lastInsertRowid;
-      for (const e of run.entries) insertSize.run(id, e.image, e.platform, e.digest, e.manifestDigest, e.compressedSize, e.maxSize);
-      for (const r of run.repositories ?? []) insertRepo.run(id, r.repository, r.uniqueSize, r.totalSize, r.imageCount);
-    })();
+    if (this.path === ':memory:') {
+      insertRun(this.db, run);
+      return;
+    }
+    const release = acquireLock(this.path, this.lock);
+    try {
+      const current = load(this.sqlite, readIfExists(this.path), this.path);
+      try {
+        insertRun(current, run);
+        replaceFile(this.path, current.export());
+      } catch (e) {
+        current.close();
+        throw e;
+      }
+      this.db.close();
+      this.db = current;
+    } finally {
+      release();
+    }
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
   }
+
+  private get<T>(sql: string, params: SqlValue[]): T | undefined {
+    const st = this.db.prepare(sql);
+    try {
+      st.bind(params);
+      return st.step() ? (st.getAsObject() as T) : undefined;
+    } finally {
+      st.free();
+    }
+  }
+
+  private all<T>(sql: string, params: SqlValue[]): T[] {
+    const st = this.db.prepare(sql);
+    try {
+      st.bind(params);
+      const rows: T[] = [];
+      while (st.step()) rows.push(st.getAsObject() as T);
+      return rows;
+    } finally {
+      st.free();
+    }
+  }
+}
+
+/** An in-memory database from the file's bytes (none: a new history), checked and migrated. */
+function load(sqlite: SqlJsStatic, bytes: Uint8Array | undefined, where: string): Database {
+  const empty = bytes === undefined || bytes.length === 0;
+  if (!empty && Buffer.from(bytes.subarray(0, HEADER.length)).toString('latin1') !== HEADER) {
+    throw new UsageError(`${where} is not a regsize history database (it is not an SQLite file): ${FIX}`);
+  }
+  const db = new sqlite.Database(empty ? undefined : bytes);
+  try {
+    checkIntact(db, where);
+    migrate(db, where);
+  } catch (e) {
+    db.close();
+    if (e instanceof RegsizeError) throw e;
+    throw new UsageError(`cannot use the history database ${where}: ${printable((e as Error).message)} (${FIX})`);
+  }
+  return db;
+}
+
+/**
+ * A file with a valid header and damaged pages reads until a query reaches the damage; check it
+ * all at open (quick_check reads every page, a few ms for years of history), and say where.
+ * Refused (exit 2) rather than skipped: a report without its history would lose its changes and
+ * alerts quietly, and the next run would record into a file that is still broken.
+ */
+function checkIntact(db: Database, where: string): void {
+  let problem: string;
+  try {
+    problem = String(db.exec('PRAGMA quick_check(1)')[0]?.values[0]?.[0] ?? 'ok');
+  } catch (e) {
+    problem = (e as Error).message;
+  }
+  if (problem === 'ok') return;
+  throw new UsageError(
+    `the history database ${where} is damaged (SQLite: ${printable(problem)}): move it aside (mv ${where} ${where}.damaged) to start a new history, or restore it from a backup, or pass --no-history`,
+  );
+}
+
+function migrate(db: Database, where: string): void {
+  const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
+  if (version > SCHEMA_VERSION) {
+    throw new UsageError(`the history database ${where} was written by a newer regsize (schema ${version}, this one knows ${SCHEMA_VERSION}): upgrade regsize or ${FIX}`);
+  }
+  if (version < SCHEMA_VERSION) {
+    db.exec(SCHEMA);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  }
+  db.exec('PRAGMA foreign_keys = ON');
+}
+
+function insertRun(db: Database, run: RunRecord): void {
+  db.exec('BEGIN');
+  try {
+    db.run('INSERT INTO runs (at, config, platform) VALUES (?, ?, ?)', [run.at, run.config, run.platform]);
+    const id = Number(db.exec('SELECT last_insert_rowid()')[0]?.values[0]?.[0]);
+    const size = db.prepare('INSERT OR REPLACE INTO sizes (run_id, image, platform, digest, manifest_digest, compressed_size, max_size) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const repo = db.prepare('INSERT OR REPLACE INTO repositories (run_id, repository, unique_size, total_size, image_count) VALUES (?, ?, ?, ?, ?)');
+    try {
+      for (const e of run.entries) size.run([id, e.image, e.platform, e.digest, e.manifestDigest, e.compressedSize, e.maxSize]);
+      for (const r of run.repositories ?? []) repo.run([id, r.repository, r.uniqueSize, r.totalSize, r.imageCount]);
+    } finally {
+      size.free();
+      repo.free();
+    }
+    db.exec('COMMIT');
+  } catch (e) {
+    db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+/** SQLite's messages may quote text from the damaged file: one line, no control characters. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim().slice(0, 200);
 }
 
 /** SQLite has no infinities; the widest integers it compares with stand in for them. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { isRegsizeError } from '../../src/errors.js';
 import { parseReference } from '../../src/reference/reference.js';
 import { defaultHistoryPath, History } from '../../src/report/history.js';
+import { loadSqlite } from '../../src/report/sqlite.js';
 import { imageHistory } from '../../src/report/timeline.js';
 
 const DAY = 86_400_000;
@@ -95,9 +96,10 @@ describe('report history database', function () {
     await assert.rejects(History.open(junk), (e: unknown) => isRegsizeError(e) && e.code === 'INVALID_INPUT' && e.message.startsWith(`${junk} is not a regsize history database`));
 
     const newer = join(dir, 'newer.db');
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(newer);
-    db.pragma('user_version = 99');
+    const sqlite = await loadSqlite();
+    const db = new sqlite.Database();
+    db.exec('PRAGMA user_version = 99');
+    writeFileSync(newer, db.export());
     db.close();
     await assert.rejects(History.open(newer), /written by a newer regsize \(schema 99/);
 
