@@ -4,7 +4,7 @@ import { bandwidthFlag, formatFlag, platformFlag, registryFlags, sizeFlag, units
 import { sizerFromFlags, uncompressedFlags } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
-import { parseReference } from '../src/reference/reference.js';
+import { parseImageInput } from '../src/source/parse.js';
 import { renderCompare } from '../src/render/compare.js';
 import { stderrProgress } from '../src/render/progress.js';
 import { compareImages, type CompareResult, isErrorEntry } from '../src/sizing/compare.js';
@@ -37,7 +37,7 @@ export default class Compare extends BaseCommand {
     const inputs = argv as string[];
     if (inputs.length === 0) throw new UsageError('no images given: regsize IMAGE [IMAGE...], e.g. regsize python:3.11-slim python:3.11-alpine');
     // Every reference is checked before any network call.
-    const refs = inputs.map(parseReference);
+    const refs = inputs.map(parseImageInput);
     const { client, logger } = this.session(flags);
     const progress = stderrProgress('sizing', !this.jsonEnabled() && refs.length > 2);
     const uncompressed = sizerFromFlags(client, flags, !this.jsonEnabled());

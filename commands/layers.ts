@@ -4,7 +4,7 @@ import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/f
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
-import { parseReference } from '../src/reference/reference.js';
+import { parseImageInput } from '../src/source/parse.js';
 import { renderLayers } from '../src/render/layers.js';
 import { listLayers, type LayersResult } from '../src/sizing/layers.js';
 
@@ -30,7 +30,7 @@ export default class Layers extends BaseCommand {
 
   async run(): Promise<LayersResult> {
     const { args, flags } = await this.parse(Layers);
-    const ref = parseReference(args.image);
+    const ref = parseImageInput(args.image);
     if (flags.platform === 'all') throw new UsageError('layers shows one platform: name it, e.g. --platform linux/arm64 (compare --platform all lists every platform)');
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
