@@ -15,6 +15,7 @@ import { stat } from 'node:fs/promises';
 import { RegsizeError } from '../errors.js';
 import type { Reference } from '../reference/reference.js';
 import { openDockerArchive, type ArchiveOptions } from '../source/docker-archive.js';
+import { openDaemonImage } from '../source/docker-daemon.js';
 import { directoryStore, tarStore } from '../source/file-store.js';
 import type { LocalImage } from '../source/local-image.js';
 import { openLayout } from '../source/oci-layout.js';
@@ -59,7 +60,7 @@ async function loadLocal(input: LocalInput, ctx: OpenContext): Promise<LocalImag
       await checkPath(input, 'file');
       return openDockerArchive(await tarStore(input.path), input.ref, input.input, name, ctx.archive);
     case 'docker-daemon':
-      throw new RegsizeError('UNSUPPORTED', `${input.input}: docker-daemon: is not supported yet; docker save the image and size docker-archive:FILE`);
+      return openDaemonImage(input.path, input.input, ctx.archive?.onProgress);
   }
 }
 

@@ -12,13 +12,14 @@
 import { availableParallelism } from 'node:os';
 import { RegsizeError } from '../errors.js';
 import { sha256Digest } from '../oci/digest.js';
+import type { LayerReader } from '../oci/layer-reader.js';
 import type { ImageManifest } from '../oci/manifest.js';
 import { MediaType } from '../oci/media-types.js';
 import { formatReference, parseReference } from '../reference/reference.js';
 import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from '../transport/client.js';
 import { mapLimit } from '../util/limit.js';
 import type { FileStore } from './file-store.js';
-import { estimateGzip } from './gzip-estimate.js';
+import { estimateGzip, type TarEstimate } from './gzip-estimate.js';
 import type { LocalImage } from './local-image.js';
 import { openLayout, verifiedStream } from './oci-layout.js';
 
@@ -82,7 +83,7 @@ function chooseImage(entries: ArchiveEntry[], nameTag: string | undefined, input
   return found;
 }
 
-function diffIdsOf(config: Buffer, input: string): string[] {
+export function diffIdsOf(config: Buffer, input: string): string[] {
   try {
     const ids = (JSON.parse(config.toString('utf8')) as { rootfs?: { diff_ids?: unknown } }).rootfs?.diff_ids;
     if (Array.isArray(ids) && ids.every((d) => typeof d === 'string')) return ids as string[];
@@ -99,7 +100,6 @@ export async function openDockerArchive(files: FileStore, nameTag: string | unde
   }
   const entry = chooseImage(parseManifestJson(await files.read('manifest.json', MAX_MANIFEST_BYTES), input), nameTag, input);
   const configBytes = await files.read(entry.config, MAX_CONFIG_BYTES);
-  const configDigest = sha256Digest(configBytes);
   const diffIds = diffIdsOf(configBytes, input);
   if (diffIds.length !== entry.layers.length) {
     throw new RegsizeError('MANIFEST_INVALID', `${input}: manifest.json lists ${entry.layers.length} layers, the config ${diffIds.length} diff_ids`);
@@ -113,13 +113,28 @@ export async function openDockerArchive(files: FileStore, nameTag: string | unde
     if (e.digest !== diffIds[i]) throw new RegsizeError('DIGEST_MISMATCH', `${input}: layer ${p} hashes to ${e.digest}, the config says ${diffIds[i]}; the archive is corrupt`);
     return e;
   });
+  const paths = new Map(estimates.map((e, i) => [e.digest, entry.layers[i] as string]));
+  return tarLayersImage(input, name, configBytes, estimates, {
+    openLayer(blob) {
+      const p = paths.get(blob.digest);
+      if (!p) throw new RegsizeError('BLOB_UNKNOWN', `${input}: no layer ${blob.digest} in the archive`);
+      return verifiedStream(files, p, blob, input);
+    },
+  });
+}
+
+/**
+ * An image whose layers are plain tars (docker save, the Docker Engine), as sizing sees it: a
+ * manifest made up from the config and the layers' estimates, named by the image ID.
+ */
+export function tarLayersImage(input: string, name: string, configBytes: Buffer, estimates: TarEstimate[], reader: LayerReader): LocalImage {
+  const configDigest = sha256Digest(configBytes);
   const manifest: ImageManifest = {
     kind: 'image',
     mediaType: MediaType.DOCKER_MANIFEST,
     config: { mediaType: MediaType.DOCKER_CONFIG, digest: configDigest, size: configBytes.length },
     layers: estimates.map((e) => ({ mediaType: DOCKER_LAYER_TAR, digest: e.digest, size: e.tar })),
   };
-  const paths = new Map(estimates.map((e, i) => [e.digest, entry.layers[i] as string]));
   const top = { digest: configDigest, bytes: Buffer.from(JSON.stringify(manifest)), manifest };
   return {
     input,
@@ -127,21 +142,15 @@ export async function openDockerArchive(files: FileStore, nameTag: string | unde
     top,
     store: {
       async manifestGet(ref) {
-        if (ref !== configDigest) throw new RegsizeError('MANIFEST_UNKNOWN', `${input}: no manifest ${ref} in the archive`);
+        if (ref !== configDigest) throw new RegsizeError('MANIFEST_UNKNOWN', `${input}: no manifest ${ref} in the image`);
         return top;
       },
       async blobGet(digest) {
-        if (digest !== configDigest) throw new RegsizeError('BLOB_UNKNOWN', `${input}: no blob ${digest} in the archive`);
+        if (digest !== configDigest) throw new RegsizeError('BLOB_UNKNOWN', `${input}: no blob ${digest} in the image`);
         return configBytes;
       },
     },
-    reader: {
-      openLayer(blob) {
-        const p = paths.get(blob.digest);
-        if (!p) throw new RegsizeError('BLOB_UNKNOWN', `${input}: no layer ${blob.digest} in the archive`);
-        return verifiedStream(files, p, blob, input);
-      },
-    },
+    reader,
     estimated: new Map(estimates.map((e) => [e.digest, { compressed: e.compressed, tar: e.tar }])),
   };
 }
