@@ -1,3 +1,4 @@
+import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
 import { bandwidthFlag, formatFlag, platformFlag, registryFlags, sizeFlag, unitsFlag } from '../src/cli/flags.js';
@@ -41,13 +42,16 @@ export default class Compare extends BaseCommand {
     const { client, logger } = this.session(flags);
     const progress = stderrProgress('sizing', !this.jsonEnabled() && refs.length > 2);
     const uncompressed = sizerFromFlags(client, flags, !this.jsonEnabled());
+    const compressing = archiveProgress(!this.jsonEnabled());
     const result = await compareImages(client, refs, {
       platform: flags.platform ?? hostPlatform(),
       concurrency: flags.concurrency,
       logger,
       onProgress: (d, t) => progress.update(d, t),
       ...(uncompressed.sizer ? { uncompressed: uncompressed.sizer } : {}),
+      archive: compressing.archive,
     });
+    compressing.done();
     progress.done();
     uncompressed.done();
     for (const e of result.images) {

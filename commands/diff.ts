@@ -1,4 +1,5 @@
 import { Args } from '@oclif/core';
+import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
@@ -38,10 +39,12 @@ export default class Diff extends BaseCommand {
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
     const { sizer, done } = sizerFromFlags(client, flags, human);
+    const compressing = archiveProgress(human);
     let result: DiffResult;
     try {
-      result = await diffImages(client, baseRef, imageRef, { platform: flags.platform ?? hostPlatform(), logger, ...(sizer ? { uncompressed: sizer } : {}) });
+      result = await diffImages(client, baseRef, imageRef, { platform: flags.platform ?? hostPlatform(), logger, archive: compressing.archive, ...(sizer ? { uncompressed: sizer } : {}) });
     } finally {
+      compressing.done();
       done();
     }
     for (const w of result.warnings) logger.warn(w);

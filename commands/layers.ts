@@ -1,4 +1,5 @@
 import { Args } from '@oclif/core';
+import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
@@ -35,10 +36,12 @@ export default class Layers extends BaseCommand {
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
     const { sizer, done } = sizerFromFlags(client, flags, human);
+    const compressing = archiveProgress(human);
     let result: LayersResult;
     try {
-      result = await listLayers(client, ref, { platform: flags.platform ?? hostPlatform(), logger, ...(sizer ? { uncompressed: sizer } : {}) });
+      result = await listLayers(client, ref, { platform: flags.platform ?? hostPlatform(), logger, archive: compressing.archive, ...(sizer ? { uncompressed: sizer } : {}) });
     } finally {
+      compressing.done();
       done();
     }
     for (const w of result.warnings) logger.warn(`${result.reference}: ${w}`);

@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import type { Descriptor } from '../oci/manifest.js';
 import { parsePlatform, type Platform } from '../oci/platform.js';
 import { parseReference, type Reference } from '../reference/reference.js';
+import type { ArchiveOptions } from '../source/docker-archive.js';
 import { type ImageInput, isLocalInput } from '../source/parse.js';
 import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
@@ -57,6 +58,8 @@ export interface DiffOptions {
   platform: Platform;
   logger: Logger;
   uncompressed?: UncompressedSizer;
+  /** Progress of compressing docker-archive layers. */
+  archive?: ArchiveOptions;
 }
 
 export interface Matchable {
