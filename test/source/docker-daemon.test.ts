@@ -52,6 +52,7 @@ describe('docker-daemon: through podman\'s Docker-compatible API', function () {
   let service: ChildProcess | undefined;
   let layers: Layer[];
   let archive: string;
+  let podman: string[];
 
   before(async () => {
     reg = await startRegistry();
@@ -63,7 +64,7 @@ describe('docker-daemon: through podman\'s Docker-compatible API', function () {
     await pushImage(reg, 'team/app', '1', makeImage({ layers, format: 'docker' }));
     archive = path.join(dir, 'app.tar');
     await copyFromRegistry(reg, 'team/app:1', `docker-archive:${archive}:localhost/app:v1`);
-    const podman = ['--root', path.join(dir, 'root'), '--runroot', path.join(dir, 'runroot'), '--storage-driver', 'vfs'];
+    podman = ['--root', path.join(dir, 'root'), '--runroot', path.join(dir, 'runroot'), '--storage-driver', 'vfs'];
     await run('podman', [...podman, 'load', '-q', '-i', archive]);
     sock = path.join(dir, 'podman.sock');
     service = spawn('podman', [...podman, 'system', 'service', '--time=0', `unix://${sock}`], { stdio: 'ignore' });
@@ -92,6 +93,26 @@ describe('docker-daemon: through podman\'s Docker-compatible API', function () {
     const saved = await listLayers(client, parseImageInput(`docker-archive:${archive}`), o);
     assert.deepEqual(r.layers.map((l) => l.size), saved.layers.map((l) => l.size));
     assert.equal(r.compressedSize, saved.compressedSize);
+  });
+
+  it('reads podman save output, --format oci-archive and docker-archive, with exact uncompressed sizes', async () => {
+    const client = session().client;
+    const o = { platform: AMD64, logger: session().logger, uncompressed: new UncompressedSizer(client) };
+    const oci = path.join(dir, 'podman-oci.tar');
+    const docker = path.join(dir, 'podman-docker.tar');
+    await run('podman', [...podman, 'save', '-q', '--format', 'oci-archive', '-o', oci, 'localhost/app:v1']);
+    await run('podman', [...podman, 'save', '-q', '--format', 'docker-archive', '-o', docker, 'localhost/app:v1']);
+    const fromOci = await listLayers(client, parseImageInput(`oci-archive:${oci}`), o);
+    const fromDocker = await listLayers(client, parseImageInput(`docker-archive:${docker}`), o);
+    const fromSkopeo = await listLayers(client, parseImageInput(`docker-archive:${archive}`), o);
+    for (const r of [fromOci, fromDocker]) {
+      assert.deepEqual(r.layers.map((l) => l.uncompressedSize), layers.map((l) => l.uncompressedSize));
+      assert.deepEqual(r.layers.map((l) => l.createdBy), layers.map((l) => l.createdBy));
+    }
+    // podman stores the layers as plain tars in both formats: the docker archive is estimated
+    // as skopeo's own archive of the same tars; the OCI one says what it stores.
+    assert.deepEqual(fromDocker.layers.map((l) => l.size), fromSkopeo.layers.map((l) => l.size));
+    assert.equal(fromDocker.compressedSizeEstimated, true);
   });
 
   it('finds the Engine through the current docker context, as the docker CLI does', async () => {
