@@ -18,8 +18,6 @@ export interface FileStore {
   read(name: string, max: number): Promise<Buffer>;
   /** A file's bytes, streamed in order. */
   stream(name: string): AsyncIterable<Uint8Array>;
-  /** Every file name (for "is this an image?" checks). */
-  names(): Promise<string[]>;
 }
 
 function missing(where: string, name: string): RegsizeError {
@@ -64,9 +62,6 @@ export function directoryStore(dir: string): FileStore {
     stream(name) {
       return createReadStream(resolve(name));
     },
-    async names() {
-      return [];
-    },
   };
 }
 
@@ -97,9 +92,6 @@ export async function tarStore(file: string): Promise<FileStore> {
       if (!e) throw missing(file, name);
       if (e.size === 0) return (async function* () {})();
       return createReadStream(file, { start: e.offset, end: e.offset + e.size - 1 });
-    },
-    async names() {
-      return [...entries.keys()];
     },
   };
 }
