@@ -1,10 +1,11 @@
+import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
 import { bandwidthFlag, formatFlag, platformFlag, registryFlags, sizeFlag, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
-import { parseReference } from '../src/reference/reference.js';
+import { parseImageInput } from '../src/source/parse.js';
 import { renderCompare } from '../src/render/compare.js';
 import { stderrProgress } from '../src/render/progress.js';
 import { compareImages, type CompareResult, isErrorEntry } from '../src/sizing/compare.js';
@@ -37,17 +38,20 @@ export default class Compare extends BaseCommand {
     const inputs = argv as string[];
     if (inputs.length === 0) throw new UsageError('no images given: regsize IMAGE [IMAGE...], e.g. regsize python:3.11-slim python:3.11-alpine');
     // Every reference is checked before any network call.
-    const refs = inputs.map(parseReference);
+    const refs = inputs.map(parseImageInput);
     const { client, logger } = this.session(flags);
     const progress = stderrProgress('sizing', !this.jsonEnabled() && refs.length > 2);
     const uncompressed = sizerFromFlags(client, flags, !this.jsonEnabled());
+    const compressing = archiveProgress(!this.jsonEnabled());
     const result = await compareImages(client, refs, {
       platform: flags.platform ?? hostPlatform(),
       concurrency: flags.concurrency,
       logger,
       onProgress: (d, t) => progress.update(d, t),
       ...(uncompressed.sizer ? { uncompressed: uncompressed.sizer } : {}),
+      archive: compressing.archive,
     });
+    compressing.done();
     progress.done();
     uncompressed.done();
     for (const e of result.images) {

@@ -1,10 +1,11 @@
 import { Args } from '@oclif/core';
+import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
-import { parseReference } from '../src/reference/reference.js';
+import { parseImageInput } from '../src/source/parse.js';
 import { renderDiff } from '../src/render/diff.js';
 import { diffImages, type DiffResult } from '../src/sizing/diff.js';
 
@@ -32,16 +33,18 @@ export default class Diff extends BaseCommand {
   async run(): Promise<DiffResult> {
     const { args, flags } = await this.parse(Diff);
     // Both references are checked before any network call.
-    const baseRef = args.image === undefined ? undefined : parseReference(args.base);
-    const imageRef = parseReference(args.image ?? args.base);
+    const baseRef = args.image === undefined ? undefined : parseImageInput(args.base);
+    const imageRef = parseImageInput(args.image ?? args.base);
     if (flags.platform === 'all') throw new UsageError('diff compares one platform: name it, e.g. --platform linux/arm64');
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
     const { sizer, done } = sizerFromFlags(client, flags, human);
+    const compressing = archiveProgress(human);
     let result: DiffResult;
     try {
-      result = await diffImages(client, baseRef, imageRef, { platform: flags.platform ?? hostPlatform(), logger, ...(sizer ? { uncompressed: sizer } : {}) });
+      result = await diffImages(client, baseRef, imageRef, { platform: flags.platform ?? hostPlatform(), logger, archive: compressing.archive, ...(sizer ? { uncompressed: sizer } : {}) });
     } finally {
+      compressing.done();
       done();
     }
     for (const w of result.warnings) logger.warn(w);

@@ -1,10 +1,11 @@
 import { Args } from '@oclif/core';
+import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
-import { parseReference } from '../src/reference/reference.js';
+import { parseImageInput } from '../src/source/parse.js';
 import { renderLayers } from '../src/render/layers.js';
 import { listLayers, type LayersResult } from '../src/sizing/layers.js';
 
@@ -30,15 +31,17 @@ export default class Layers extends BaseCommand {
 
   async run(): Promise<LayersResult> {
     const { args, flags } = await this.parse(Layers);
-    const ref = parseReference(args.image);
+    const ref = parseImageInput(args.image);
     if (flags.platform === 'all') throw new UsageError('layers shows one platform: name it, e.g. --platform linux/arm64 (compare --platform all lists every platform)');
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
     const { sizer, done } = sizerFromFlags(client, flags, human);
+    const compressing = archiveProgress(human);
     let result: LayersResult;
     try {
-      result = await listLayers(client, ref, { platform: flags.platform ?? hostPlatform(), logger, ...(sizer ? { uncompressed: sizer } : {}) });
+      result = await listLayers(client, ref, { platform: flags.platform ?? hostPlatform(), logger, archive: compressing.archive, ...(sizer ? { uncompressed: sizer } : {}) });
     } finally {
+      compressing.done();
       done();
     }
     for (const w of result.warnings) logger.warn(`${result.reference}: ${w}`);

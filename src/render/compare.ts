@@ -1,5 +1,6 @@
 /** The compare table: sizes, layer counts, download times, deltas to the first image, sharing. */
 import { type CompareResult, type ImageEntry, isErrorEntry, sharingSummary } from '../sizing/compare.js';
+import { ESTIMATE_NOTE, sizeCell } from './estimated.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
 import { type Bandwidth, formatBytes, formatDuration, formatPercent, formatSignedBytes, transferSeconds, type Units } from './units.js';
 
@@ -35,7 +36,7 @@ export function renderCompare(result: CompareResult, o: RenderOptions): string {
     rows.push([
       e.reference,
       e.platform,
-      formatBytes(e.compressedSize, o.units),
+      sizeCell(e.compressedSize, o.units, e.compressedSizeEstimated),
       ...(withUncompressed ? [e.uncompressedSize === null || e.uncompressedSize === undefined ? 'unknown' : formatBytes(e.uncompressedSize, o.units)] : []),
       foreign ? `${e.layers.length} (${foreign} foreign)` : String(e.layers.length),
       ...o.bandwidths.map((b) => formatDuration(transferSeconds(e.compressedSize, b))),
@@ -43,6 +44,7 @@ export function renderCompare(result: CompareResult, o: RenderOptions): string {
     ]);
   }
   let out = rows.length ? renderTable(columns, rows, o.style) : '';
+  if (images.some((i) => i.compressedSizeEstimated)) out += `${ESTIMATE_NOTE}\n`;
   if (errors.length) out += (out ? '\n' : '') + errors.join('\n') + '\n';
   if (images.length > 1) out += '\n' + renderSharing(images, o) + '\n';
   return out;

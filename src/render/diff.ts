@@ -3,6 +3,7 @@ import type { ImageEntry } from '../sizing/compare.js';
 import type { DiffLayer, DiffResult } from '../sizing/diff.js';
 import { shortDigest, STEP_WIDTH, stepCell, uncompressedCell } from './layers.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
+import { ESTIMATE_NOTE, sizeCell } from './estimated.js';
 import { formatBytes, formatPercent, formatSignedBytes, type Units } from './units.js';
 
 export interface DiffRenderOptions {
@@ -31,7 +32,7 @@ export function renderDiff(r: DiffResult, o: DiffRenderOptions): string {
     e.name,
     e.platform,
     String(e.layers.length),
-    formatBytes(e.compressedSize, o.units),
+    sizeCell(e.compressedSize, o.units, e.compressedSizeEstimated),
     ...(withUncompressed ? [uncompressedCell(e.uncompressedSize, undefined, o.units)] : []),
   ];
   out.push(renderTable(imageColumns, [imageRow('BASE', r.base), imageRow('IMAGE', r.image)], o.style).trimEnd());
@@ -62,6 +63,7 @@ export function renderDiff(r: DiffResult, o: DiffRenderOptions): string {
     const basePositions = new Map(r.base.layers.map((l, i) => [l.digest, i + 1]));
     out.push(layerTable(r.removedLayers, (l) => basePositions.get(l.digest), r.base.compressedSize, withUncompressed, o).trimEnd());
   }
+  if (r.image.compressedSizeEstimated || r.base.compressedSizeEstimated) out.push(ESTIMATE_NOTE);
   return out.join('\n\n') + '\n';
 }
 

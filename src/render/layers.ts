@@ -2,6 +2,7 @@
 import { layerKindLabel } from '../oci/media-types.js';
 import type { LayersResult } from '../sizing/layers.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
+import { ESTIMATE_NOTE, sizeCell } from './estimated.js';
 import { formatBytes, formatPercent, type Units } from './units.js';
 
 export interface LayersRenderOptions {
@@ -65,9 +66,9 @@ export function renderLayers(r: LayersResult, o: LayersRenderOptions): string {
     return [
       String(i + 1),
       shortDigest(l.digest),
-      formatBytes(l.size, o.units),
+      sizeCell(l.size, o.units, l.compressedSizeEstimated),
       formatPercent(l.size, r.compressedSize),
-      formatBytes(running, o.units),
+      sizeCell(running, o.units, l.compressedSizeEstimated),
       ...(withUncompressed ? [uncompressedCell(l.uncompressedSize, l.uncompressedNote, o.units)] : []),
       layerKindLabel(l.mediaType),
       stepCell(l.createdBy, o.style),
@@ -75,7 +76,8 @@ export function renderLayers(r: LayersResult, o: LayersRenderOptions): string {
   });
   const count = `${r.layers.length} layer${r.layers.length === 1 ? '' : 's'}`;
   const uncompressed = withUncompressed ? `, ${uncompressedCell(r.uncompressedSize, undefined, o.units)} uncompressed` : '';
-  const title = `${r.name} (${r.platform}): ${count}, ${formatBytes(r.compressedSize, o.units)} compressed${uncompressed}`;
+  const title = `${r.name} (${r.platform}): ${count}, ${sizeCell(r.compressedSize, o.units, r.compressedSizeEstimated)} compressed${uncompressed}`;
   const head = o.style === 'markdown' ? `**${title.replace(/\*/g, '\\*')}**\n\n` : `${title}\n\n`;
-  return head + (rows.length ? renderTable(columns, rows, o.style) : 'no layers\n');
+  const note = r.compressedSizeEstimated ? `${ESTIMATE_NOTE}\n` : '';
+  return head + (rows.length ? renderTable(columns, rows, o.style) : 'no layers\n') + note;
 }

@@ -14,13 +14,15 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import { ACCOUNT_ID_RE, REGION_RE } from '../ecr/hosts.js';
 import { isRegsizeError, UsageError } from '../errors.js';
 import { parsePlatform } from '../oci/platform.js';
-import { parseReference, parseRepository, type Reference } from '../reference/reference.js';
+import { parseRepository } from '../reference/reference.js';
 import { type Bandwidth, parseBandwidthList, parseSize } from '../render/units.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
+import { type ImageInput, parseImageInput } from '../source/parse.js';
 
 /** One entry of `images:`. */
 export interface ImageTarget {
-  ref: Reference;
+  /** A registry reference or a local image (oci:, oci-archive:, docker-archive:; paths from the working directory). */
+  ref: ImageInput;
   maxSize?: number;
   /** Line in the config file, for messages about this entry. */
   line: number;
@@ -133,12 +135,12 @@ export function parseConfig(text: string, file: string): ReportConfig {
     config.images = ctx.list(images, 'images').map(({ node, path }) => {
       if (isScalar(node)) {
         const text = ctx.string(node, path);
-        return { ref: ctx.parse(node, path, () => parseReference(text)), line: ctx.line(node) };
+        return { ref: ctx.parse(node, path, () => parseImageInput(text)), line: ctx.line(node) };
       }
       const m = ctx.entries(ctx.map(node, path, 'an image reference, or a mapping with ref and maxSize'), path, IMAGE_KEYS);
       const refNode = ctx.required(m, 'ref', node, path, 'the image reference, e.g. ref: python:3.12-slim');
       const text = ctx.string(refNode, `${path}.ref`);
-      const t: ImageTarget = { ref: ctx.parse(refNode, `${path}.ref`, () => parseReference(text)), line: ctx.line(node) };
+      const t: ImageTarget = { ref: ctx.parse(refNode, `${path}.ref`, () => parseImageInput(text)), line: ctx.line(node) };
       const max = m.get('maxSize');
       if (max) t.maxSize = ctx.size(max, `${path}.maxSize`);
       return t;

@@ -14,8 +14,9 @@ import { isAuditError, type RepositoryAudit } from '../ecr/audit-repositories.js
 import { formatPlatform } from '../oci/platform.js';
 import { formatReference } from '../reference/reference.js';
 import type { Bandwidth } from '../render/units.js';
-import { resolveAll, toImageEntry } from '../sizing/compare.js';
+import { entryOf, resolveAll } from '../sizing/compare.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
+import { isLocalInput } from '../source/parse.js';
 import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
 import { budgetFor, deltaFrom, isGrowthAlert } from './budget.js';
@@ -65,7 +66,7 @@ export async function runReport(config: ReportConfig, o: ReportRunOptions): Prom
   // 1. What to size. The first mention of an image wins (images: before tags:), so an explicit
   //    entry's maxSize is the one applied.
   const concurrency = o.concurrency ?? 8;
-  const targets: Target[] = config.images.map((t) => ({ ref: t.ref, source: 'images', maxSize: t.maxSize ?? defaultMax, name: formatReference(t.ref) }));
+  const targets: Target[] = config.images.map((t) => ({ ref: t.ref, source: 'images', maxSize: t.maxSize ?? defaultMax, name: isLocalInput(t.ref) ? t.ref.input : formatReference(t.ref) }));
   const expanded = await expandTags(o.client, config.tags, { platform: o.platform, concurrency, force: o.force ?? false, logger: o.logger, defaultMaxSize: defaultMax });
   targets.push(...expanded.targets);
   const seen = new Set<string>();
@@ -96,7 +97,7 @@ export async function runReport(config: ReportConfig, o: ReportRunOptions): Prom
     }
     for (const image of r.images) {
       // A tag pinned to the digest the tags module learned is still known by its tag.
-      const entry = { ...toImageEntry(image), name: t.name };
+      const entry = { ...entryOf(image), name: t.name };
       const history = o.history ? compareWithHistory(o.history, entry.name, entry.platform, entry.manifestDigest, entry.compressedSize, now, cutoff, o.alertGrowthPercent) : null;
       entries.push({ ...entry, source: t.source, budget: budgetFor(entry.compressedSize, t.maxSize), history });
     }

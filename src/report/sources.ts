@@ -12,6 +12,7 @@ import { toRegsizeError } from '../errors.js';
 import { formatPlatform } from '../oci/platform.js';
 import { formatReference, parseRepository, type Reference } from '../reference/reference.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
+import type { ImageInput } from '../source/parse.js';
 import { isMissingPlatform, isTagError } from '../tags/result.js';
 import { compareVersions } from '../tags/select.js';
 import { sizeTags } from '../tags/size.js';
@@ -22,7 +23,7 @@ import type { EntrySource, ReportError } from './model.js';
 
 /** An image to size and the budget it is held to. */
 export interface Target {
-  ref: Reference;
+  ref: ImageInput;
   source: EntrySource;
   maxSize: number | undefined;
   /** What the history knows the image by: the reference without a pinned digest. */

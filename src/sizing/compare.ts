@@ -7,10 +7,14 @@ import { type ErrorCode, toRegsizeError } from '../errors.js';
 import { compressedSize } from '../oci/manifest.js';
 import { isForeignLayer } from '../oci/media-types.js';
 import { formatReference, type Reference } from '../reference/reference.js';
+import type { ArchiveOptions } from '../source/docker-archive.js';
+import { type ImageInput, isLocalInput } from '../source/parse.js';
 import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
 import { mapLimit } from '../util/limit.js';
-import { type PlatformRequest, resolveImage, type ResolvedImage } from './resolve.js';
+import type { OpenedImage } from './image-source.js';
+import { sourceFor } from './open.js';
+import type { PlatformRequest, ResolvedImage, ResolvedManifest } from './resolve.js';
 import type { UncompressedSizer } from './uncompressed.js';
 
 export interface LayerEntry {
@@ -19,6 +23,8 @@ export interface LayerEntry {
   mediaType: string;
   /** Present (true) for non-distributable layers, which registries may not serve. */
   foreign?: true;
+  /** Present (true) when `size` is estimated: a local layer stored as a plain tar, gzipped as a push would. */
+  compressedSizeEstimated?: true;
 }
 
 export interface ImageEntry {
@@ -28,6 +34,8 @@ export interface ImageEntry {
   platform: string;
   manifestDigest: string;
   compressedSize: number;
+  /** Present (true) when compressedSize is estimated (local layers stored as plain tars: docker save). */
+  compressedSizeEstimated?: true;
   layers: LayerEntry[];
   /** With --uncompressed: exact tar bytes, or null when a layer's size cannot be known. */
   uncompressedSize?: number | null;
@@ -49,14 +57,25 @@ export function isErrorEntry(e: CompareEntry): e is ErrorEntry {
 }
 
 export function toImageEntry(r: ResolvedImage): ImageEntry {
+  return manifestEntry(r.ref.input, formatReference({ registry: r.ref.registry, repository: r.ref.repository, tag: r.ref.tag, digest: r.ref.digest }), r, false);
+}
+
+/** The entry of an opened image, registry or local. */
+export function entryOf(image: OpenedImage): ImageEntry {
+  return manifestEntry(image.input, image.name, image, image.compressedSizeEstimated);
+}
+
+function manifestEntry(reference: string, name: string, r: ResolvedManifest, estimated: boolean): ImageEntry {
+  const mark = estimated ? { compressedSizeEstimated: true as const } : {};
   return {
-    reference: r.ref.input,
-    name: formatReference({ registry: r.ref.registry, repository: r.ref.repository, tag: r.ref.tag, digest: r.ref.digest }),
+    reference,
+    name,
     digest: r.digest,
     platform: r.platform,
     manifestDigest: r.manifestDigest,
     compressedSize: compressedSize(r.manifest),
-    layers: r.manifest.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType, ...(isForeignLayer(l.mediaType) ? { foreign: true as const } : {}) })),
+    ...mark,
+    layers: r.manifest.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType, ...(isForeignLayer(l.mediaType) ? { foreign: true as const } : {}), ...mark })),
   };
 }
 
@@ -74,19 +93,22 @@ export interface CompareOptions {
   onProgress?: (done: number, total: number) => void;
   /** With --uncompressed: each entry gains uncompressedSize (null when a layer's is unknown). */
   uncompressed?: UncompressedSizer;
+  /** Progress of compressing docker-archive layers. */
+  archive?: ArchiveOptions;
 }
 
 /** Resolves every reference; entries keep the order given, one per platform with "all". */
 export async function resolveAll(
   client: RegistryClient,
-  refs: Reference[],
+  refs: ImageInput[],
   options: CompareOptions,
-): Promise<({ ok: true; images: ResolvedImage[] } | { ok: false; entry: ErrorEntry })[]> {
-  client.expect(refs);
+): Promise<({ ok: true; images: OpenedImage[] } | { ok: false; entry: ErrorEntry })[]> {
+  client.expect(refs.filter((r): r is Reference => !isLocalInput(r)));
   let done = 0;
+  const ctx = { client, sizer: options.uncompressed, ...(options.archive ? { archive: options.archive } : {}) };
   return mapLimit(refs, options.concurrency, async (ref) => {
     try {
-      const images = await resolveImage(client, ref, options.platform, options.logger);
+      const images = await sourceFor(ref, ctx).open(options.platform, options.logger);
       return { ok: true as const, images };
     } catch (e) {
       return { ok: false as const, entry: errorEntry(ref.input, e) };
@@ -96,15 +118,16 @@ export async function resolveAll(
   });
 }
 
-export async function compareImages(client: RegistryClient, refs: Reference[], options: CompareOptions): Promise<CompareResult> {
+export async function compareImages(client: RegistryClient, refs: ImageInput[], options: CompareOptions): Promise<CompareResult> {
   const resolved = await resolveAll(client, refs, options);
-  const sizer = options.uncompressed;
-  if (sizer) {
-    const withSize = async (r: ResolvedImage): Promise<ImageEntry> => ({ ...toImageEntry(r), uncompressedSize: (await sizer.image(r.repo, r.manifest.layers)).total });
-    const entries = await Promise.all(resolved.map((r) => (r.ok ? Promise.all(r.images.map(withSize)) : [r.entry])));
+  if (options.uncompressed) {
+    const withSize = async (r: OpenedImage): Promise<ImageEntry> => ({ ...entryOf(r), uncompressedSize: (await r.uncompressed()).total });
+    // A local image that cannot be read for its uncompressed size is that image's error alone.
+    const sized = (r: OpenedImage): Promise<CompareEntry> => (r.ref ? withSize(r) : withSize(r).catch((e: unknown) => errorEntry(r.input, e)));
+    const entries = await Promise.all(resolved.map((r) => (r.ok ? Promise.all(r.images.map(sized)) : [r.entry])));
     return { images: entries.flat() };
   }
-  return { images: resolved.flatMap((r): CompareEntry[] => (r.ok ? r.images.map(toImageEntry) : [r.entry])) };
+  return { images: resolved.flatMap((r): CompareEntry[] => (r.ok ? r.images.map(entryOf) : [r.entry])) };
 }
 
 export interface SharedLayer {

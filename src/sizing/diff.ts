@@ -8,11 +8,14 @@ import { UsageError } from '../errors.js';
 import type { Descriptor } from '../oci/manifest.js';
 import { parsePlatform, type Platform } from '../oci/platform.js';
 import { parseReference, type Reference } from '../reference/reference.js';
+import type { ArchiveOptions } from '../source/docker-archive.js';
+import { type ImageInput, isLocalInput } from '../source/parse.js';
 import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
 import type { ImageEntry } from './compare.js';
 import { type DescribedImage, type LayerRow, resolveAndDescribe } from './layers.js';
-import type { ResolvedImage } from './resolve.js';
+import type { OpenedImage } from './image-source.js';
+import type { ResolvedManifest } from './resolve.js';
 import { totalUncompressed, type UncompressedSizer } from './uncompressed.js';
 
 /** https://github.com/opencontainers/image-spec/blob/main/annotations.md#pre-defined-annotation-keys */
@@ -55,6 +58,8 @@ export interface DiffOptions {
   platform: Platform;
   logger: Logger;
   uncompressed?: UncompressedSizer;
+  /** Progress of compressing docker-archive layers. */
+  archive?: ArchiveOptions;
 }
 
 export interface Matchable {
@@ -89,7 +94,7 @@ export function matchLayers(base: Matchable[], image: Matchable[]): LayerMatch {
 }
 
 /** The base an image's annotations name: on the manifest, its index entry, or the index. */
-export function baseAnnotations(r: ResolvedImage): { name?: string; digest?: string } {
+export function baseAnnotations(r: Pick<ResolvedManifest, 'manifest' | 'index' | 'manifestDigest'>): { name?: string; digest?: string } {
   const sources: (Record<string, string> | undefined)[] = [
     r.manifest.annotations,
     r.index?.manifests.find((d: Descriptor) => d.digest === r.manifestDigest)?.annotations,
@@ -103,8 +108,8 @@ export function baseAnnotations(r: ResolvedImage): { name?: string; digest?: str
 }
 
 /** The reference to diff against, pinned to the annotated digest when there is one. */
-export function baseReferenceFromAnnotations(r: ResolvedImage): Reference {
-  const input = r.ref.input;
+export function baseReferenceFromAnnotations(r: Pick<OpenedImage, 'input' | 'manifest' | 'index' | 'manifestDigest'>): Reference {
+  const input = r.input;
   const { name, digest } = baseAnnotations(r);
   if (!name) throw new UsageError(`${input} does not name its base image (no ${BASE_NAME_ANNOTATION} annotation); give the base: regsize diff BASE ${input}`);
   const text = digest && !name.includes('@') ? `${name}@${digest}` : name;
@@ -161,8 +166,8 @@ export function diffDescribed(base: DescribedImage, image: DescribedImage, baseF
  * Resolves IMAGE, then BASE (given, or from IMAGE's annotations) for the platform IMAGE
  * resolved to, and compares them.
  */
-export async function diffImages(client: RegistryClient, baseRef: Reference | undefined, imageRef: Reference, options: DiffOptions): Promise<DiffResult> {
-  client.expect(baseRef ? [baseRef, imageRef] : [imageRef]);
+export async function diffImages(client: RegistryClient, baseRef: ImageInput | undefined, imageRef: ImageInput, options: DiffOptions): Promise<DiffResult> {
+  client.expect((baseRef ? [baseRef, imageRef] : [imageRef]).filter((r): r is Reference => !isLocalInput(r)));
   const image = await resolveAndDescribe(client, imageRef, options);
   const ref = baseRef ?? baseReferenceFromAnnotations(image.resolved);
   const base = await resolveAndDescribe(client, ref, { ...options, platform: parsePlatform(image.entry.platform) });

@@ -7,11 +7,14 @@ import { isRegistryError, RegsizeError } from '../errors.js';
 import type { Reference } from '../reference/reference.js';
 import type { Platform } from '../oci/platform.js';
 import { isForeignLayer } from '../oci/media-types.js';
+import type { ArchiveOptions } from '../source/docker-archive.js';
+import { type ImageInput, isLocalInput } from '../source/parse.js';
 import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
-import { type ImageEntry, toImageEntry } from './compare.js';
-import { fetchImageConfig, layerOrigins } from './config.js';
-import { resolveImage, type ResolvedImage } from './resolve.js';
+import { entryOf, type ImageEntry } from './compare.js';
+import { layerOrigins } from './config.js';
+import type { OpenedImage } from './image-source.js';
+import { sourceFor } from './open.js';
 import type { UncompressedSizer } from './uncompressed.js';
 
 export interface LayerRow {
@@ -27,6 +30,8 @@ export interface LayerRow {
   uncompressedNote?: string;
   /** For non-distributable layers, which registries may not serve. */
   foreign?: true;
+  /** When `size` is estimated (a local layer stored as a plain tar, gzipped as a push would). */
+  compressedSizeEstimated?: true;
 }
 
 export interface LayersResult {
@@ -35,6 +40,8 @@ export interface LayersResult {
   platform: string;
   manifestDigest: string;
   compressedSize: number;
+  /** Present (true) when compressedSize is estimated (local layers stored as plain tars). */
+  compressedSizeEstimated?: true;
   /** With --uncompressed: the sum of the layers' tar sizes, or null when any is unknown. */
   uncompressedSize?: number | null;
   layers: LayerRow[];
@@ -47,11 +54,13 @@ export interface LayersOptions {
   logger: Logger;
   /** Given with --uncompressed. */
   uncompressed?: UncompressedSizer;
+  /** Progress of compressing docker-archive layers. */
+  archive?: ArchiveOptions;
 }
 
 /** An image with its layers described: what `layers` prints and `diff` compares. */
 export interface DescribedImage {
-  resolved: ResolvedImage;
+  resolved: OpenedImage;
   entry: ImageEntry;
   rows: LayerRow[];
   /** Per layer, from the config; undefined where the config cannot say. */
@@ -59,13 +68,10 @@ export interface DescribedImage {
   warnings: string[];
 }
 
-/** Fetches the config (and, when asked, the uncompressed sizes) of a resolved image. */
-export async function describeImage(client: RegistryClient, resolved: ResolvedImage, uncompressed: UncompressedSizer | undefined): Promise<DescribedImage> {
+/** Fetches the config (and, when asked, the uncompressed sizes) of an opened image. */
+export async function describeImage(resolved: OpenedImage, withUncompressed: boolean): Promise<DescribedImage> {
   const layers = resolved.manifest.layers;
-  const [config, sizes] = await Promise.all([
-    fetchImageConfig(client, resolved.repo, resolved.manifest, resolved.ref.input),
-    uncompressed ? uncompressed.image(resolved.repo, layers) : undefined,
-  ]);
+  const [config, sizes] = await Promise.all([resolved.config(), withUncompressed ? resolved.uncompressed() : undefined]);
   const origins = layerOrigins(config, layers.length);
   const rows = layers.map((l, i): LayerRow => {
     const u = sizes?.layers[i];
@@ -77,22 +83,24 @@ export async function describeImage(client: RegistryClient, resolved: ResolvedIm
       ...(u ? { uncompressedSize: u.size } : {}),
       ...(u?.note ? { uncompressedNote: u.note } : {}),
       ...(isForeignLayer(l.mediaType) ? { foreign: true as const } : {}),
+      ...(resolved.compressedSizeEstimated ? { compressedSizeEstimated: true as const } : {}),
     };
   });
-  const entry: ImageEntry = { ...toImageEntry(resolved), ...(sizes ? { uncompressedSize: sizes.total } : {}) };
+  const entry: ImageEntry = { ...entryOf(resolved), ...(sizes ? { uncompressedSize: sizes.total } : {}) };
   return { resolved, entry, rows, diffIds: origins.diffIds, warnings: origins.warnings };
 }
 
 /** Resolves one platform of `ref` and describes its layers. */
-export async function resolveAndDescribe(client: RegistryClient, ref: Reference, options: LayersOptions): Promise<DescribedImage> {
-  client.expect([ref]);
-  let resolved: ResolvedImage;
+export async function resolveAndDescribe(client: RegistryClient, ref: ImageInput, options: LayersOptions): Promise<DescribedImage> {
+  if (!isLocalInput(ref)) client.expect([ref]);
+  let resolved: OpenedImage;
+  const source = sourceFor(ref, { client, sizer: options.uncompressed, ...(options.archive ? { archive: options.archive } : {}) });
   try {
-    [resolved] = (await resolveImage(client, ref, options.platform, options.logger)) as [ResolvedImage];
+    [resolved] = (await source.open(options.platform, options.logger)) as [OpenedImage];
   } catch (e) {
-    throw notAManifestHint(ref, e);
+    throw isLocalInput(ref) ? e : notAManifestHint(ref, e);
   }
-  return describeImage(client, resolved, options.uncompressed);
+  return describeImage(resolved, options.uncompressed !== undefined);
 }
 
 /**
@@ -104,7 +112,7 @@ function notAManifestHint(ref: Reference, e: unknown): unknown {
   return new RegsizeError(e.code, `${e.message}; if ${ref.digest} is a layer or config digest, give the image's tag or manifest digest instead`);
 }
 
-export async function listLayers(client: RegistryClient, ref: Reference, options: LayersOptions): Promise<LayersResult> {
+export async function listLayers(client: RegistryClient, ref: ImageInput, options: LayersOptions): Promise<LayersResult> {
   const d = await resolveAndDescribe(client, ref, options);
   return {
     reference: d.entry.reference,
@@ -112,6 +120,7 @@ export async function listLayers(client: RegistryClient, ref: Reference, options
     platform: d.entry.platform,
     manifestDigest: d.entry.manifestDigest,
     compressedSize: d.entry.compressedSize,
+    ...(d.entry.compressedSizeEstimated ? { compressedSizeEstimated: true as const } : {}),
     ...(d.entry.uncompressedSize !== undefined ? { uncompressedSize: d.entry.uncompressedSize } : {}),
     layers: d.rows,
     warnings: d.warnings,

@@ -9,6 +9,7 @@ import { isImageManifestMediaType, isIndexMediaType } from '../oci/media-types.j
 import { formatPlatform, normalizePlatform, type Platform } from '../oci/platform.js';
 import { allPlatforms, choosePlatform, platformMatches } from '../oci/platform-match.js';
 import { manifestIdentifier, type Reference } from '../reference/reference.js';
+import type { ManifestStore } from '../source/local-image.js';
 import type { RegistryClient, RepoRef } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
 import { mapLimit } from '../util/limit.js';
@@ -18,10 +19,8 @@ const PLATFORMS_AT_ONCE = 16;
 
 export type PlatformRequest = Platform | 'all';
 
-/** One platform's image manifest, with where it came from. */
-export interface ResolvedImage {
-  ref: Reference;
-  repo: RepoRef;
+/** One platform's image manifest, wherever it is stored. */
+export interface ResolvedManifest {
   /** What the tag resolved to (an index or the image manifest itself). */
   digest: string;
   /** The top-level manifest when it is an index (for annotations, e.g. the base image). */
@@ -31,6 +30,12 @@ export interface ResolvedImage {
   manifest: ImageManifest;
 }
 
+/** One platform's image manifest, with the registry it came from. */
+export interface ResolvedImage extends ResolvedManifest {
+  ref: Reference;
+  repo: RepoRef;
+}
+
 interface ImageConfigPlatform {
   os?: unknown;
   architecture?: unknown;
@@ -38,8 +43,8 @@ interface ImageConfigPlatform {
 }
 
 /** The platform an image's config names (`os`, `architecture`, `variant`). */
-async function configPlatform(client: RegistryClient, repo: RepoRef, m: ImageManifest, what: string): Promise<Platform> {
-  const bytes = await client.blobGet(repo, m.config.digest);
+async function configPlatform(store: ManifestStore, m: ImageManifest, what: string): Promise<Platform> {
+  const bytes = await store.blobGet(m.config.digest);
   let cfg: ImageConfigPlatform;
   try {
     cfg = JSON.parse(Buffer.from(bytes).toString('utf8')) as ImageConfigPlatform;
@@ -52,28 +57,39 @@ async function configPlatform(client: RegistryClient, repo: RepoRef, m: ImageMan
   return { os: cfg.os, architecture: cfg.architecture, ...(typeof cfg.variant === 'string' && cfg.variant ? { variant: cfg.variant } : {}) };
 }
 
+/** The registry's repository as a store of manifests and blobs. */
+export function registryStore(client: RegistryClient, repo: RepoRef): ManifestStore {
+  return { manifestGet: (r) => client.manifestGet(repo, r), blobGet: (d) => client.blobGet(repo, d) };
+}
+
 export async function resolveImage(client: RegistryClient, ref: Reference, want: PlatformRequest, logger: Logger): Promise<ResolvedImage[]> {
   const repo: RepoRef = { registry: ref.registry, repository: ref.repository };
   const what = ref.input;
-  const top = await client.manifestGet(repo, manifestIdentifier(ref));
+  const store = registryStore(client, repo);
+  const top = await store.manifestGet(manifestIdentifier(ref));
   if (ref.digest && top.digest !== ref.digest) {
     throw new RegsizeError('DIGEST_MISMATCH', `${what}: the registry returned ${top.digest} for ${ref.digest}`);
   }
   // A pinned name:tag@digest is fetched by digest (immutable); Docker ignores the tag then too.
+  return (await resolveManifest(store, top, want, what, logger)).map((r) => ({ ref, repo, ...r }));
+}
+
+/** From a fetched manifest (index or image) to the platform image(s) asked for, in any store. */
+export async function resolveManifest(store: ManifestStore, top: FetchedManifest, want: PlatformRequest, what: string, logger: Logger): Promise<ResolvedManifest[]> {
   if (top.manifest.kind === 'image') {
-    const platform = await configPlatform(client, repo, top.manifest, what);
+    const platform = await configPlatform(store, top.manifest, what);
     if (want !== 'all' && !platformMatches(want, platform)) {
       throw new RegsizeError('PLATFORM_NOT_FOUND', `${what}: the image is ${formatPlatform(platform)} only, not ${formatPlatform(normalizePlatform(want))} (use --platform ${formatPlatform(platform)})`);
     }
-    return [{ ref, repo, digest: top.digest, platform: formatPlatform(platform), manifestDigest: top.digest, manifest: top.manifest }];
+    return [{ digest: top.digest, platform: formatPlatform(platform), manifestDigest: top.digest, manifest: top.manifest }];
   }
   const index = top.manifest;
   const chosen: Descriptor[] = want === 'all' ? allPlatforms(index) : [pick(index, want, what, logger)];
   if (chosen.length === 0) throw new RegsizeError('PLATFORM_NOT_FOUND', `${what}: the index lists no platform images`);
   // Bounded: an index may list a thousand platforms, and each costs a manifest GET.
   return mapLimit(chosen, PLATFORMS_AT_ONCE, async (d) => {
-    const child = await childImage(client, repo, d, what, new Set([top.digest]));
-    return { ref, repo, digest: top.digest, index, platform: formatPlatform(d.platform as Platform), manifestDigest: child.digest, manifest: child.manifest as ImageManifest };
+    const child = await childImage(store, d, what, new Set([top.digest]));
+    return { digest: top.digest, index, platform: formatPlatform(d.platform as Platform), manifestDigest: child.digest, manifest: child.manifest as ImageManifest };
   });
 }
 
@@ -90,18 +106,18 @@ function pick(index: IndexManifest, want: Platform, what: string, logger: Logger
 const MAX_INDEX_DEPTH = 8;
 
 /** Follows an index entry to its image manifest; nested indexes are followed, loops refused. */
-async function childImage(client: RegistryClient, repo: RepoRef, d: Descriptor, what: string, visited: Set<string>): Promise<FetchedManifest> {
+async function childImage(store: ManifestStore, d: Descriptor, what: string, visited: Set<string>): Promise<FetchedManifest> {
   if (visited.has(d.digest)) throw new RegsizeError('MANIFEST_INVALID', `${what}: the index refers to itself (${d.digest}); the descriptor graph loops`);
   if (visited.size > MAX_INDEX_DEPTH) throw new RegsizeError('MANIFEST_INVALID', `${what}: indexes nested more than ${MAX_INDEX_DEPTH} deep; the descriptor graph is not a sensible image`);
   if (!isImageManifestMediaType(d.mediaType) && !isIndexMediaType(d.mediaType)) {
     throw new RegsizeError('UNSUPPORTED_MANIFEST', `${what}: index entry ${d.digest} has media type ${d.mediaType}, not an image manifest`);
   }
-  const child = await client.manifestGet(repo, d.digest);
+  const child = await store.manifestGet(d.digest);
   if (child.bytes.length !== d.size) {
     throw new RegsizeError('DIGEST_MISMATCH', `${what}: manifest ${d.digest} is ${child.bytes.length} bytes, the index says ${d.size}`);
   }
   if (child.manifest.kind === 'image') return child;
   visited.add(d.digest);
   const nested = choosePlatform(child.manifest, d.platform ?? normalizePlatform({ os: 'linux', architecture: 'amd64' }), what).descriptor;
-  return childImage(client, repo, nested, what, visited);
+  return childImage(store, nested, what, visited);
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRegsizeError } from '../../src/errors.js';
+import type { Reference } from '../../src/reference/reference.js';
 import { loadConfig, parseConfig } from '../../src/report/config.js';
 
 /** The 1-based line of the first line containing `needle`, found independently of the loader. */
@@ -56,7 +57,7 @@ ecr:
     assert.deepEqual(c.platform, { os: 'linux', architecture: 'arm64' });
     assert.deepEqual(c.bandwidths?.map((b) => b.bitsPerSecond), [5e6, 1e9]);
     assert.equal(c.defaults.maxSize, 300 * 1000 ** 2);
-    assert.deepEqual(c.images.map((i) => [i.ref.registry, i.ref.repository, i.ref.tag, i.maxSize, i.line]), [
+    assert.deepEqual(c.images.map((i) => [(i.ref as Reference).registry, (i.ref as Reference).repository, (i.ref as Reference).tag, i.maxSize, i.line]), [
       ['docker.io', 'library/python', '3.12-slim', undefined, 7],
       ['123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'app', 'prod', 250 * 1024 ** 2, 8],
     ]);
@@ -140,6 +141,6 @@ ecr:
     assert.throws(() => loadConfig(join(dir, 'nope.yaml')), (e: unknown) => isRegsizeError(e) && e.code === 'CONFIG_INVALID' && /cannot read config .*nope\.yaml: no such file/.test(e.message));
     const file = join(dir, 'ok.yaml');
     writeFileSync(file, 'images:\n  - alpine:3.20\n');
-    assert.equal(loadConfig(file).images[0]?.ref.repository, 'library/alpine');
+    assert.equal((loadConfig(file).images[0]?.ref as Reference | undefined)?.repository, 'library/alpine');
   });
 });
