@@ -1,14 +1,15 @@
 import { BaseCommand } from '../src/cli/base-command.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
-import { bandwidthFlag, formatFlag, platformFlag, registryFlags, sizeFlag, unitsFlag } from '../src/cli/flags.js';
+import { bandwidthFlag, formatFlag, growthLimitFlag, platformFlag, registryFlags, sizeFlag, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseReference } from '../src/reference/reference.js';
 import { renderCompare } from '../src/render/compare.js';
 import { stderrProgress } from '../src/render/progress.js';
-import { compareImages, type CompareResult, isErrorEntry } from '../src/sizing/compare.js';
+import { compareImages, type CompareResult, type ImageEntry, isErrorEntry } from '../src/sizing/compare.js';
 import { formatBytes } from '../src/render/units.js';
+import { type GateReport, growthMessage, increasesOverFirst } from '../src/sizing/growth-gate.js';
 
 export default class Compare extends BaseCommand {
   static override summary = 'Compare the compressed sizes of images, straight from their registries (the default command).';
@@ -28,11 +29,12 @@ export default class Compare extends BaseCommand {
     units: unitsFlag(),
     format: formatFlag,
     'max-size': sizeFlag({ description: 'exit 3 when any image is larger than this (a CI gate), e.g. 200MB' }),
+    'max-increase': growthLimitFlag({ description: 'exit 3 when an image is larger than the first image by more than this: a percentage (5%) or a size (20MB)' }),
     ...uncompressedFlags,
     ...registryFlags,
   };
 
-  async run(): Promise<CompareResult> {
+  async run(): Promise<CompareResult & { gates?: GateReport }> {
     const { argv, flags } = await this.parse(Compare);
     const inputs = argv as string[];
     if (inputs.length === 0) throw new UsageError('no images given: regsize IMAGE [IMAGE...], e.g. regsize python:3.11-slim python:3.11-alpine');
@@ -56,13 +58,18 @@ export default class Compare extends BaseCommand {
 
     const max = flags['max-size'];
     const over = max === undefined ? [] : result.images.filter((e) => !isErrorEntry(e) && e.compressedSize > max);
+    const limit = flags['max-increase'];
+    const sized = result.images.filter((e): e is ImageEntry => !isErrorEntry(e));
+    const increases = limit === undefined ? [] : increasesOverFirst(sized.filter((e) => e.reference === inputs[0]), sized.filter((e) => e.reference !== inputs[0]), limit);
+    const grew = increases.filter((c) => c.exceeded);
     if (!this.jsonEnabled()) {
       this.log(renderCompare(result, { units: flags.units, bandwidths: flags.bandwidth.list, style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
     }
-    if (max !== undefined) {
-      for (const e of over) if (!isErrorEntry(e)) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, flags.units)}, over --max-size ${formatBytes(max, flags.units)}`);
-    }
-    process.exitCode = resultExitCode(result.images.some(isErrorEntry), over.length > 0);
-    return result;
+    for (const e of over) if (!isErrorEntry(e)) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, flags.units)}, over --max-size ${formatBytes(max ?? 0, flags.units)}`);
+    for (const c of grew) logger.warn(growthMessage(c.image, c.base, c, flags.units));
+    process.exitCode = resultExitCode(result.images.some(isErrorEntry), over.length + grew.length > 0);
+    if (max === undefined && limit === undefined) return result;
+    const failed: GateReport['failed'] = [...(over.length ? ['max-size' as const] : []), ...(grew.length ? ['max-increase' as const] : [])];
+    return { ...result, gates: { failed, ...(limit === undefined ? {} : { increases }) } };
   }
 }

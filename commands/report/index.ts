@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/report/config.js';
 import { defaultHistoryPath, History } from '../../src/report/history.js';
 import { isReportError, type ReportResult } from '../../src/report/model.js';
 import { runReport } from '../../src/report/run.js';
+import { growthMessage } from '../../src/sizing/growth-gate.js';
 import { renderReportCsv } from '../../src/render/report-csv.js';
 import { renderReportHtml } from '../../src/render/report-html.js';
 import { renderReportMarkdown } from '../../src/render/report-markdown.js';
@@ -77,10 +78,12 @@ export default class Report extends BaseCommand {
         process.stdout.write(output);
       }
       for (const e of result.images) {
-        if (!isReportError(e) && e.budget?.over) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, units)}, over its budget of ${formatBytes(e.budget.maxSize, units)}`);
+        if (isReportError(e)) continue;
+        if (e.budget?.over) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, units)}, over its budget of ${formatBytes(e.budget.maxSize, units)}`);
+        if (e.growthBudget?.exceeded && e.history?.previous) logger.warn(growthMessage(`${e.reference} (${e.platform})`, `its previous run (${e.history.previous.from.at})`, e.growthBudget, units, 'maxGrowth'));
       }
       const failed = result.summary.failed > 0 || result.summary.repositoriesFailed > 0 || result.history?.recorded === false;
-      process.exitCode = resultExitCode(failed, result.summary.overBudget > 0);
+      process.exitCode = resultExitCode(failed, result.summary.overBudget + result.summary.overGrowth > 0);
       return result;
     } finally {
       history?.close();

@@ -5,6 +5,7 @@
 import { Flags } from '@oclif/core';
 import { parsePlatform, type Platform } from '../oci/platform.js';
 import { type Bandwidth, parseBandwidthList, parseSize, type Units } from '../render/units.js';
+import { type GrowthLimit, parseGrowthLimit } from '../sizing/growth-gate.js';
 
 export const platformFlag = Flags.custom<Platform | 'all'>({
   description: 'platform to size from a multi-platform image: os/arch[/variant], or "all" for one row per platform [default: linux/<this machine\'s architecture>, as docker pull]',
@@ -27,6 +28,12 @@ export const bandwidthFlag = Flags.custom<BandwidthList>({
 export const sizeFlag = Flags.custom<number>({
   helpValue: '200MB',
   parse: async (input) => parseSize(input),
+});
+
+/** A relative gate: a percentage ("5%") or a size ("20MB"); a bare number is refused. */
+export const growthLimitFlag = Flags.custom<GrowthLimit>({
+  helpValue: '10%|20MB',
+  parse: async (input) => parseGrowthLimit(input),
 });
 
 export const unitsFlag = Flags.custom<Units>({

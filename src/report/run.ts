@@ -15,6 +15,7 @@ import { formatPlatform } from '../oci/platform.js';
 import { formatReference } from '../reference/reference.js';
 import type { Bandwidth } from '../render/units.js';
 import { resolveAll, toImageEntry } from '../sizing/compare.js';
+import { checkGrowth } from '../sizing/growth-gate.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
 import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
@@ -61,12 +62,13 @@ export interface ReportRunOptions {
 export async function runReport(config: ReportConfig, o: ReportRunOptions): Promise<ReportResult> {
   const now = o.now ?? Date.now();
   const defaultMax = config.defaults.maxSize;
+  const defaultGrowth = config.defaults.maxGrowth;
 
   // 1. What to size. The first mention of an image wins (images: before tags:), so an explicit
   //    entry's maxSize is the one applied.
   const concurrency = o.concurrency ?? 8;
-  const targets: Target[] = config.images.map((t) => ({ ref: t.ref, source: 'images', maxSize: t.maxSize ?? defaultMax, name: formatReference(t.ref) }));
-  const expanded = await expandTags(o.client, config.tags, { platform: o.platform, concurrency, force: o.force ?? false, logger: o.logger, defaultMaxSize: defaultMax });
+  const targets: Target[] = config.images.map((t) => ({ ref: t.ref, source: 'images', maxSize: t.maxSize ?? defaultMax, maxGrowth: t.maxGrowth ?? defaultGrowth, name: formatReference(t.ref) }));
+  const expanded = await expandTags(o.client, config.tags, { platform: o.platform, concurrency, force: o.force ?? false, logger: o.logger, defaultMaxSize: defaultMax, defaultMaxGrowth: defaultGrowth });
   targets.push(...expanded.targets);
   const seen = new Set<string>();
   const unique = targets.filter((t) => {
@@ -98,7 +100,9 @@ export async function runReport(config: ReportConfig, o: ReportRunOptions): Prom
       // A tag pinned to the digest the tags module learned is still known by its tag.
       const entry = { ...toImageEntry(image), name: t.name };
       const history = o.history ? compareWithHistory(o.history, entry.name, entry.platform, entry.manifestDigest, entry.compressedSize, now, cutoff, o.alertGrowthPercent) : null;
-      entries.push({ ...entry, source: t.source, budget: budgetFor(entry.compressedSize, t.maxSize), history });
+      const previous = history?.previous;
+      const growthBudget = t.maxGrowth && previous ? checkGrowth(previous.from.compressedSize, entry.compressedSize, t.maxGrowth) : null;
+      entries.push({ ...entry, source: t.source, budget: budgetFor(entry.compressedSize, t.maxSize), history, growthBudget });
     }
   });
   // Tags that could not be listed or looked up close their section (the sort is stable).
@@ -144,6 +148,7 @@ export async function runReport(config: ReportConfig, o: ReportRunOptions): Prom
       sized: images.length,
       failed: entries.length - images.length,
       overBudget: images.filter((e) => e.budget?.over).length,
+      overGrowth: images.filter((e) => e.growthBudget?.exceeded).length,
       rebuilt: images.filter((e) => e.history?.rebuilt).length,
       growthAlerts: images.filter((e) => e.history?.growthAlert).length,
       totalSize: images.reduce((s, e) => s + e.compressedSize, 0),
