@@ -66,3 +66,6 @@ export const registryFlags = {
 };
 
 export const formatFlag = Flags.string({ description: 'output format (use --json for JSON)', options: ['table', 'markdown'], default: 'table' });
+
+/** compare and tags: the table formats, and CSV for scripts and spreadsheets. */
+export const formatWithCsvFlag = Flags.string({ description: 'output format (use --json for JSON); csv has one row per entry, exact bytes', options: ['table', 'markdown', 'csv'], default: 'table' });
