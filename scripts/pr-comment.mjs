@@ -25,7 +25,7 @@
 //
 // The token is sent only to the API origin the CI named: a pagination link to any other origin
 // is refused. Responses are bounded (size, pages, time). Errors are one line on stderr, exit 1.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 export const MARKER = '<!-- regsize -->';
@@ -159,7 +159,8 @@ export async function upsertComment(env, markdown) {
   return { action: 'created', id: json?.id };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Run as a script (through a symlink too, as `npm link` and some global installs lay it out).
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   try {
     const file = process.argv[2];
     if (!file) throw new CommentError('usage: node scripts/pr-comment.mjs BODY.md');

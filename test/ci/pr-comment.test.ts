@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -286,6 +286,52 @@ describe('action.yml', function () {
       assert.match(after[0]?.body as string, /✅ Within `--max-increase 5%`\./);
       assert.equal(gh.comments.length, 2);
       await pushImage(reg, 'org/app', 'pr-9', pr);
+    });
+
+    it('the GitLab CI template runs the same scripts and writes one merge-request note', async () => {
+      const job = (parse(readFileSync(join(ROOT, 'ci/gitlab/regsize.gitlab-ci.yml'), 'utf8')) as { regsize: { script: string[]; variables: Record<string, string>; rules: { if: string }[] } }).regsize;
+      assert.deepEqual(job.rules, [{ if: '$CI_MERGE_REQUEST_IID' }]);
+      const gl = await startFakeCodeHost('gitlab', { path: '/api/v4/projects/42/merge_requests/5/notes' });
+      const work = mkdtempSync(join(dir, 'gitlab-'));
+      try {
+        // `npm install` is a stand-in (no registry here); `npm root --global` names a folder
+        // where this checkout is the installed package, as npm would lay it out.
+        const bin = join(work, 'bin');
+        const globalRoot = join(work, 'lib');
+        mkdirSync(bin);
+        mkdirSync(globalRoot);
+        symlinkSync(ROOT, join(globalRoot, 'regsize'));
+        writeFileSync(join(bin, 'regsize'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+        writeFileSync(join(bin, 'npm'), `#!/bin/sh\ncase "$1" in root) echo "${globalRoot}" ;; *) printf '%s\\n' "$*" > "${work}/npm-args" ;; esac\n`);
+        chmodSync(join(bin, 'regsize'), 0o755);
+        chmodSync(join(bin, 'npm'), 0o755);
+        const script = join(work, 'job.sh');
+        writeFileSync(script, job.script.join('\n'));
+        const env = {
+          ...job.variables,
+          REGSIZE_BASE: `${reg.host}/org/app:main`,
+          REGSIZE_IMAGE: `${reg.host}/org/app:pr-9`,
+          REGSIZE_MAX_INCREASE: '5%',
+          PATH: `${bin}:${process.env.PATH}`,
+          CI_API_V4_URL: `${gl.url}/api/v4`,
+          CI_PROJECT_ID: '42',
+          CI_MERGE_REQUEST_IID: '5',
+          REGSIZE_GITLAB_TOKEN: 'glpat-regsizeTest0000',
+          DOCKER_CONFIG: emptyDockerConfig(),
+          XDG_CACHE_HOME: join(work, 'cache'),
+        };
+        const first = await run('bash', ['-eo', 'pipefail', script], env, work);
+        assert.equal(first.code, 3, first.stderr);
+        assert.equal(readFileSync(join(work, 'npm-args'), 'utf8').trim(), 'install --global --no-fund --no-audit regsize@latest');
+        const second = await run('bash', ['-eo', 'pipefail', script], { ...env, REGSIZE_MAX_INCREASE: '90%' }, work);
+        assert.equal(second.code, 0, second.stderr);
+        const notes = gl.comments.filter((c) => c.body.includes(MARKER));
+        assert.equal(notes.length, 1);
+        assert.match(notes[0]?.body as string, /✅ Within `--max-increase 90%`\./);
+        assert.ok(gl.requests.every((q) => q.token === 'glpat-regsizeTest0000'));
+      } finally {
+        await gl.close();
+      }
     });
   });
 });
