@@ -38,9 +38,10 @@ limit=$(plain "${REGSIZE_MAX_INCREASE:-}")
 {
   printf '### Image size: `%s` against `%s`\n\n' "$image" "$base"
   case $code in
-    0) if [ -n "$limit" ]; then printf '✅ Within `--max-increase %s`.\n\n' "$limit"; fi ;;
-    3) printf '❌ Larger than `--max-increase %s` allows.\n\n' "$limit" ;;
-    *) printf '⚠️ regsize could not measure the images (exit %s); its messages are below.\n\n' "$code" ;;
+    # Words, not only an emoji, so the status reads the same in a mail notification or a terminal.
+    0) if [ -n "$limit" ]; then printf '**Passed:** within `--max-increase %s`.\n\n' "$limit"; fi ;;
+    3) printf '**Failed:** larger than `--max-increase %s` allows.\n\n' "$limit" ;;
+    *) printf '**Not measured:** regsize exited %s; its messages are below.\n\n' "$code" ;;
   esac
   if [ -s "$tmp/compare.md" ]; then cat "$tmp/compare.md"; printf '\n'; fi
   if [ -s "$tmp/diff.md" ]; then

@@ -270,7 +270,7 @@ describe('action.yml', function () {
       assert.equal(marked.length, 1);
       const comment = marked[0]?.body as string;
       assert.ok(comment.startsWith(`${MARKER}\n### Image size: \`${prRef}\` against \`${baseRef}\``), comment);
-      assert.match(comment, /❌ Larger than `--max-increase 5%` allows\./);
+      assert.match(comment, /\*\*Failed:\*\* larger than `--max-increase 5%` allows\./);
       assert.ok(comment.includes(`+${formatBytes(grew)}`), comment);
       assert.ok(comment.includes('<details>'), comment);
       assert.equal(r.summary, comment.slice(MARKER.length + 1), 'the job summary shows the same markdown');
@@ -283,7 +283,7 @@ describe('action.yml', function () {
       assert.equal(again.npmArgs, 'install --global --no-fund --no-audit regsize@latest');
       const after = gh.comments.filter((c) => c.body.includes(MARKER));
       assert.deepEqual(after.map((c) => c.id), marked.map((c) => c.id), 'updated, not duplicated');
-      assert.match(after[0]?.body as string, /✅ Within `--max-increase 5%`\./);
+      assert.match(after[0]?.body as string, /\*\*Passed:\*\* within `--max-increase 5%`\./);
       assert.equal(gh.comments.length, 2);
       await pushImage(reg, 'org/app', 'pr-9', pr);
     });
@@ -327,7 +327,7 @@ describe('action.yml', function () {
         assert.equal(second.code, 0, second.stderr);
         const notes = gl.comments.filter((c) => c.body.includes(MARKER));
         assert.equal(notes.length, 1);
-        assert.match(notes[0]?.body as string, /✅ Within `--max-increase 90%`\./);
+        assert.match(notes[0]?.body as string, /\*\*Passed:\*\* within `--max-increase 90%`\./);
         assert.ok(gl.requests.every((q) => q.token === 'glpat-regsizeTest0000'));
       } finally {
         await gl.close();
