@@ -91,7 +91,8 @@ export default class Report extends BaseCommand {
       for (const e of result.images) {
         if (isReportError(e)) continue;
         if (e.budget?.over) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, units)}, over its budget of ${formatBytes(e.budget.maxSize, units)}`);
-        if (e.growthBudget?.exceeded && e.history?.previous) logger.warn(growthMessage(`${e.reference} (${e.platform})`, `its previous run (${e.history.previous.from.at})`, e.growthBudget, units, 'maxGrowth'));
+        const g = e.growthBudget;
+        if (g?.exceeded) logger.warn(growthMessage(`${e.reference} (${e.platform})`, g.against === 'previous' ? `its previous run (${e.history?.previous?.from.at})` : g.against, g, units, 'maxGrowth'));
       }
       const failed = result.summary.failed > 0 || result.summary.repositoriesFailed > 0 || result.history?.recorded === false;
       process.exitCode = resultExitCode(failed, result.summary.overBudget + result.summary.overGrowth > 0);

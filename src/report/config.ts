@@ -25,6 +25,8 @@ export interface ImageTarget {
   maxSize?: number;
   /** Fail (exit 3) when the image grew by more than this since the previous recorded run. */
   maxGrowth?: GrowthLimit;
+  /** maxGrowth is counted from this image (sized in the same run) instead of the previous run. */
+  baseline?: Reference;
   /** Line in the config file, for messages about this entry. */
   line: number;
 }
@@ -76,7 +78,7 @@ export interface ReportConfig {
 
 const TOP_KEYS = ['title', 'platform', 'bandwidth', 'defaults', 'images', 'tags', 'ecr'];
 const DEFAULTS_KEYS = ['maxSize', 'maxGrowth'];
-const IMAGE_KEYS = ['ref', 'maxSize', 'maxGrowth'];
+const IMAGE_KEYS = ['ref', 'maxSize', 'maxGrowth', 'baseline'];
 const TAGS_KEYS = ['repository', 'filter', 'regex', 'limit', 'allTags', 'maxSize', 'maxGrowth'];
 const ECR_KEYS = ['region', 'repositories', 'all', 'registryId', 'profile', 'staleDays', 'pricePerGbMonth'];
 const SECRET_KEY = /pass(word)?|secret|token|credential|auth|username|access.?key/i;
@@ -149,6 +151,12 @@ export function parseConfig(text: string, file: string): ReportConfig {
       if (max) t.maxSize = ctx.size(max, `${path}.maxSize`);
       const growth = m.get('maxGrowth');
       if (growth) t.maxGrowth = ctx.growth(growth, `${path}.maxGrowth`);
+      const baseline = m.get('baseline');
+      if (baseline) {
+        if (!growth) throw ctx.error(baseline, `${path}.baseline`, 'a baseline is what maxGrowth is counted from: give maxGrowth too (e.g. maxGrowth: 10%)');
+        const b = ctx.string(baseline, `${path}.baseline`);
+        t.baseline = ctx.parse(baseline, `${path}.baseline`, () => parseReference(b));
+      }
       return t;
     });
   }

@@ -57,10 +57,10 @@ export type ReportImage = ImageEntry & {
   /** null with --no-history. */
   history: EntryHistory | null;
   /**
-   * The image's `maxGrowth` (or `defaults.maxGrowth`) held against the previous recorded run;
-   * null when it has none, or on its first run (nothing to grow from).
+   * The image's `maxGrowth` (or `defaults.maxGrowth`) held against its `baseline` image, else
+   * the previous recorded run; null when it has none, or on its first run (nothing to grow from).
    */
-  growthBudget: GrowthCheck | null;
+  growthBudget: (GrowthCheck & { against: string }) | null;
 };
 
 export type ReportError = ErrorEntry & {

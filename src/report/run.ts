@@ -11,11 +11,12 @@
  * Rendering is left to src/render/report-*.ts; the command only chooses one.
  */
 import { isAuditError, type RepositoryAudit } from '../ecr/audit-repositories.js';
+import { compressedSize } from '../oci/manifest.js';
 import { formatPlatform } from '../oci/platform.js';
 import { formatReference } from '../reference/reference.js';
 import type { Bandwidth } from '../render/units.js';
 import { resolveAll, toImageEntry } from '../sizing/compare.js';
-import { checkGrowth } from '../sizing/growth-gate.js';
+import { checkGrowth, type GrowthLimit } from '../sizing/growth-gate.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
 import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
@@ -67,7 +68,7 @@ export async function runReport(config: ReportConfig, o: ReportRunOptions): Prom
   // 1. What to size. The first mention of an image wins (images: before tags:), so an explicit
   //    entry's maxSize is the one applied.
   const concurrency = o.concurrency ?? 8;
-  const targets: Target[] = config.images.map((t) => ({ ref: t.ref, source: 'images', maxSize: t.maxSize ?? defaultMax, maxGrowth: t.maxGrowth ?? defaultGrowth, name: formatReference(t.ref) }));
+  const targets: Target[] = config.images.map((t) => ({ ref: t.ref, source: 'images', maxSize: t.maxSize ?? defaultMax, maxGrowth: t.maxGrowth ?? defaultGrowth, ...(t.baseline ? { baseline: t.baseline } : {}), name: formatReference(t.ref) }));
   const expanded = await expandTags(o.client, config.tags, { platform: o.platform, concurrency, force: o.force ?? false, logger: o.logger, defaultMaxSize: defaultMax, defaultMaxGrowth: defaultGrowth });
   targets.push(...expanded.targets);
   const seen = new Set<string>();
@@ -77,19 +78,25 @@ export async function runReport(config: ReportConfig, o: ReportRunOptions): Prom
     return true;
   });
 
-  // 2. Size them.
-  const [resolved, audited] = await Promise.all([
+  // 2. Size them, and the baselines their maxGrowth is counted from (each once).
+  const baselines = [...new Map(unique.flatMap((t) => (t.baseline ? [[formatReference(t.baseline), t.baseline] as const] : []))).entries()];
+  const [all, audited] = await Promise.all([
     resolveAll(
       o.client,
-      unique.map((t) => t.ref),
+      [...unique.map((t) => t.ref), ...baselines.map(([, ref]) => ref)],
       { platform: o.platform, concurrency, logger: o.logger, ...(o.onProgress ? { onProgress: o.onProgress } : {}) },
     ),
     auditEcr(config.ecr, { concurrency, logger: o.logger, now: new Date(now), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) }),
   ]);
 
+  const resolved = all.slice(0, unique.length);
+  const baselineOf = new Map(baselines.map(([key], i) => [key, all[unique.length + i]]));
+
   // 3. Budgets and history.
   const cutoff = now - o.since.ms;
   const entries: ReportEntry[] = [];
+  // A baseline that could not be sized is a failed entry of its own: the gate it serves was not checked.
+  for (const r of baselineOf.values()) if (r && !r.ok) entries.push({ ...r.entry, source: 'images', budget: null });
   resolved.forEach((r, i) => {
     const t = unique[i] as Target;
     if (!r.ok) {
@@ -100,8 +107,7 @@ export async function runReport(config: ReportConfig, o: ReportRunOptions): Prom
       // A tag pinned to the digest the tags module learned is still known by its tag.
       const entry = { ...toImageEntry(image), name: t.name };
       const history = o.history ? compareWithHistory(o.history, entry.name, entry.platform, entry.manifestDigest, entry.compressedSize, now, cutoff, o.alertGrowthPercent) : null;
-      const previous = history?.previous;
-      const growthBudget = t.maxGrowth && previous ? checkGrowth(previous.from.compressedSize, entry.compressedSize, t.maxGrowth) : null;
+      const growthBudget = t.maxGrowth ? growthAgainst(t, entry, history, baselineOf) : null;
       entries.push({ ...entry, source: t.source, budget: budgetFor(entry.compressedSize, t.maxSize), history, growthBudget });
     }
   });
@@ -158,6 +164,19 @@ export async function runReport(config: ReportConfig, o: ReportRunOptions): Prom
       monthlyCost: Math.round(audits.reduce((s, a) => s + (a.monthlyCost ?? 0), 0) * 100) / 100,
     },
   };
+}
+
+/** maxGrowth against the baseline image on the same platform, else the previous run; null when neither was measured. */
+function growthAgainst(t: Target, entry: { platform: string; compressedSize: number }, history: EntryHistory | null, baselineOf: Map<string, Awaited<ReturnType<typeof resolveAll>>[number] | undefined>): ReportImage['growthBudget'] {
+  const limit = t.maxGrowth as GrowthLimit;
+  if (t.baseline) {
+    const key = formatReference(t.baseline);
+    const r = baselineOf.get(key);
+    const base = r?.ok ? r.images.find((b) => b.platform === entry.platform) : undefined;
+    return base ? { against: key, ...checkGrowth(compressedSize(base.manifest), entry.compressedSize, limit) } : null;
+  }
+  const previous = history?.previous;
+  return previous ? { against: 'previous', ...checkGrowth(previous.from.compressedSize, entry.compressedSize, limit) } : null;
 }
 
 function storageDelta(h: History, a: RepositoryAudit, now: number): StorageDelta | null {

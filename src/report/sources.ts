@@ -28,6 +28,8 @@ export interface Target {
   maxSize: number | undefined;
   /** Growth allowed since the previous recorded run (maxGrowth). */
   maxGrowth: GrowthLimit | undefined;
+  /** The image maxGrowth is counted from, instead of the previous run. */
+  baseline?: Reference;
   /** What the history knows the image by: the reference without a pinned digest. */
   name: string;
 }

@@ -155,4 +155,29 @@ images:
     ]);
     assert.equal(r2.summary.overGrowth, 1);
   });
+
+  it('report: maxGrowth against a named baseline image, sized in the same run, without any history', async () => {
+    const cfg = join(dir, 'baseline.yaml');
+    writeFileSync(
+      cfg,
+      `platform: linux/amd64
+images:
+  - ref: ${prRef}
+    maxGrowth: 5%
+    baseline: ${mainRef}
+  - ref: ${reg.host}/team/app:main
+    maxGrowth: 1%
+    baseline: ${reg.host}/team/app:gone
+`,
+    );
+    const r = await runInProcess(Report, ['--config', cfg, '--no-history', '--format', 'json', '--no-cache']);
+    // The missing baseline is a failed entry (exit 1 wins over 3), and the gate that could be checked failed.
+    assert.equal(r.exitCode, 1, r.stderr);
+    const doc = JSON.parse(r.stdout) as { images: { reference: string; error?: { code: string }; growthBudget?: { against: string; fromSize: number; toSize: number; exceeded: boolean } | null }[] };
+    const g = doc.images.find((e) => e.reference === prRef)?.growthBudget;
+    assert.deepEqual(g && [g.against, g.fromSize, g.toSize, g.exceeded], [mainRef, size(main), size(pr), true]);
+    assert.equal(doc.images.find((e) => e.reference === mainRef)?.growthBudget, null, 'no baseline measured: not checked, not passed');
+    assert.equal(doc.images.find((e) => e.reference === `${reg.host}/team/app:gone`)?.error?.code, 'MANIFEST_UNKNOWN');
+    assert.match(r.stderr, new RegExp(`is ${formatBytes(size(pr) - size(main)).replace('.', '\\.')} \\(\\+[\\d.]+%\\) larger than ${mainRef.replace(/\./g, '\\.')}; maxGrowth 5%`));
+  });
 });

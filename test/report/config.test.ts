@@ -76,6 +76,10 @@ ecr:
     const e = configError(bad);
     assert.equal(e.code, 'CONFIG_INVALID');
     assert.match(e.message, /^regsize\.yaml:3: images\[0\]\.maxGrowth: invalid maxGrowth "5": give a unit/);
+    const lone = configError('images:\n  - ref: app:pr\n    baseline: app:main\n');
+    assert.match(lone.message, /^regsize\.yaml:3: images\[0\]\.baseline: a baseline is what maxGrowth is counted from: give maxGrowth too/);
+    const withBase = parseConfig('images:\n  - ref: app:pr\n    maxGrowth: 5%\n    baseline: app:main\n', 'regsize.yaml');
+    assert.equal(withBase.images[0]?.baseline?.tag, 'main');
   });
 
   it('names the line and key of an unknown key, and suggests the one meant', function () {
@@ -85,7 +89,7 @@ ecr:
     assert.match(e.message, new RegExp(`^regsize\\.yaml:${lineOf(text, 'maxsize')}: defaults\\.maxsize: unknown key \\(did you mean "maxSize"\\?\\)`));
 
     const nested = 'images:\n  - python:3.12-slim\n  - ref: node:22\n    max: 1GB\n';
-    assert.match(configError(nested).message, new RegExp(`^regsize\\.yaml:${lineOf(nested, 'max:')}: images\\[1\\]\\.max: unknown key; expected ref, maxSize, maxGrowth$`));
+    assert.match(configError(nested).message, new RegExp(`^regsize\\.yaml:${lineOf(nested, 'max:')}: images\\[1\\]\\.max: unknown key; expected ref, maxSize, maxGrowth, baseline$`));
   });
 
   it('names the line of a bad size string and says how to write one', function () {
