@@ -1,13 +1,15 @@
 import { Args } from '@oclif/core';
 import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
+import { resultExitCode } from '../src/cli/exit-codes.js';
+import { formatFlag, growthLimitFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseImageInput } from '../src/source/parse.js';
 import { renderDiff } from '../src/render/diff.js';
 import { diffImages, type DiffResult } from '../src/sizing/diff.js';
+import { checkGrowth, type GateReport, growthMessage } from '../src/sizing/growth-gate.js';
 
 export default class Diff extends BaseCommand {
   static override summary = 'What an image adds to its base: shared layers, and each added layer with the Dockerfile step that made it.';
@@ -26,11 +28,12 @@ export default class Diff extends BaseCommand {
     platform: platformFlag(),
     units: unitsFlag(),
     format: formatFlag,
+    'max-increase': growthLimitFlag({ description: 'exit 3 when IMAGE is larger than BASE by more than this: a percentage (5%) or a size (20MB)' }),
     ...uncompressedFlags,
     ...registryFlags,
   };
 
-  async run(): Promise<DiffResult> {
+  async run(): Promise<DiffResult & { gates?: GateReport }> {
     const { args, flags } = await this.parse(Diff);
     // Both references are checked before any network call.
     const baseRef = args.image === undefined ? undefined : parseImageInput(args.base);
@@ -51,6 +54,12 @@ export default class Diff extends BaseCommand {
     warnUnknownLayers(logger, result.image.reference, [...result.sharedLayers, ...result.addedLayers], result.image.layers);
     warnUnknownLayers(logger, result.base.reference, result.removedLayers, result.base.layers);
     if (human) this.log(renderDiff(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
-    return result;
+    const limit = flags['max-increase'];
+    if (limit === undefined) return result;
+    const { image, base } = result;
+    const check = { image: image.reference, base: base.reference, platform: image.platform, ...checkGrowth(base.compressedSize, image.compressedSize, limit) };
+    if (check.exceeded) logger.warn(growthMessage(check.image, check.base, check, flags.units));
+    process.exitCode = resultExitCode(false, check.exceeded);
+    return { ...result, gates: { failed: check.exceeded ? ['max-increase'] : [], increases: [check] } };
   }
 }

@@ -1,10 +1,11 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
-import { bandwidthFlag, formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
+import { bandwidthFlag, formatWithCsvFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { formatPlatform, hostPlatform } from '../src/oci/platform.js';
 import { parseRepository } from '../src/reference/reference.js';
 import { stderrProgress } from '../src/render/progress.js';
+import { renderTagsCsv } from '../src/render/scripts.js';
 import { renderTags } from '../src/render/tags.js';
 import { isMissingPlatform, isTagError, type TagSort, type TagsResult } from '../src/tags/result.js';
 import { sizeTags } from '../src/tags/size.js';
@@ -17,6 +18,7 @@ export default class Tags extends BaseCommand {
     "<%= config.bin %> <%= command.id %> python --filter '3.12-*'",
     "<%= config.bin %> <%= command.id %> node --regex '^22\\.[0-9]+\\.[0-9]+-alpine$' --sort version",
     '<%= config.bin %> <%= command.id %> ghcr.io/org/app --limit 20 --platform linux/arm64 --json',
+    '<%= config.bin %> <%= command.id %> ghcr.io/org/app --format csv > tags.csv',
   ];
   static override args = {
     repository: Args.string({ description: 'repository without tag, e.g. python, bitnami/redis, ghcr.io/org/app', required: true }),
@@ -37,7 +39,7 @@ export default class Tags extends BaseCommand {
     platform: platformFlag(),
     bandwidth: bandwidthFlag({ description: 'link speed for the download-time column (the first of a comma-separated list is used)' }),
     units: unitsFlag(),
-    format: formatFlag,
+    format: formatWithCsvFlag,
     ...registryFlags,
   };
 
@@ -74,12 +76,15 @@ export default class Tags extends BaseCommand {
       if (selection.tags.length === 0) {
         const hidden = selection.hidden ? ` (${selection.hidden} signature/attestation tags hidden; --all-tags shows them)` : '';
         note(flags.filter || flags.regex ? `no tags of ${repo.input} match the filters${hidden}` : `${repo.input} has no tags to size${hidden}`);
+        // A script still gets the header: an empty table, not an empty file.
+        if (flags.format === 'csv') process.stdout.write(renderTagsCsv(result));
       } else {
         if (selection.hidden) note(`${selection.hidden} signature/attestation tag${selection.hidden === 1 ? '' : 's'} hidden (--all-tags shows them)`);
         if (selection.matched > selection.tags.length) note(`${selection.matched} tags match; sized the ${selection.tags.length} highest in version order (--limit ${flags.limit})`);
         const missing = result.tags.filter(isMissingPlatform).length;
         if (missing) note(`${missing} tag${missing === 1 ? ' has' : 's have'} no ${platform === 'all' ? '' : `${formatPlatform(platform)} `}image (see --platform)`);
-        this.log(renderTags(result, { units: flags.units, bandwidth: flags.bandwidth.list[0], style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+        if (flags.format === 'csv') process.stdout.write(renderTagsCsv(result));
+        else this.log(renderTags(result, { units: flags.units, bandwidth: flags.bandwidth.list[0], style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
         logger.debug(`${selection.tags.length} tags, ${digests} distinct digests`);
       }
     }

@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'CREDENTIALS'
   | 'AWS'
   | 'BUDGET_EXCEEDED'
+  | 'PUSH_FAILED'
   | 'INTERNAL';
 
 export class RegsizeError extends Error {

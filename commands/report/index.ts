@@ -1,4 +1,5 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
@@ -10,7 +11,10 @@ import { parseGrowthPercent } from '../../src/report/budget.js';
 import { loadConfig } from '../../src/report/config.js';
 import { defaultHistoryPath, History } from '../../src/report/history.js';
 import { isReportError, type ReportResult } from '../../src/report/model.js';
+import { pushMetrics, pushUrl } from '../../src/report/pushgateway.js';
 import { runReport } from '../../src/report/run.js';
+import { growthMessage } from '../../src/sizing/growth-gate.js';
+import { renderOpenMetrics } from '../../src/render/openmetrics.js';
 import { renderReportCsv } from '../../src/render/report-csv.js';
 import { renderReportHtml } from '../../src/render/report-html.js';
 import { renderReportMarkdown } from '../../src/render/report-markdown.js';
@@ -26,10 +30,15 @@ export default class Report extends BaseCommand {
     '<%= config.bin %> report --config regsize.yaml --format html --output report.html',
     '<%= config.bin %> report --config regsize.yaml --format json --history ./regsize-history.db --since 7d',
     '<%= config.bin %> report history python:3.12-slim',
+    '<%= config.bin %> report --config regsize.yaml --format openmetrics --output /var/lib/node_exporter/textfile/regsize.prom',
+    '<%= config.bin %> report --config regsize.yaml --pushgateway http://pushgateway:9091',
   ];
   static override flags = {
     config: Flags.string({ char: 'c', description: 'the report config (YAML; see examples/regsize.yaml)', required: true, helpValue: 'regsize.yaml' }),
-    format: Flags.string({ description: 'output format', options: ['markdown', 'json', 'csv', 'html'], default: 'markdown' }),
+    format: Flags.string({ description: 'output format (openmetrics: the Prometheus text exposition, for node_exporter\'s textfile collector)', options: ['markdown', 'json', 'csv', 'html', 'openmetrics'], default: 'markdown' }),
+    pushgateway: Flags.string({ description: 'also push the metrics (as --format openmetrics) to this Prometheus Pushgateway, replacing the previous push of the same job and instance', helpValue: 'http://pushgateway:9091' }),
+    'pushgateway-job': Flags.string({ description: 'the job label of the push [default: regsize]', dependsOn: ['pushgateway'] }),
+    'pushgateway-instance': Flags.string({ description: 'the instance label of the push [default: this host\'s name]', dependsOn: ['pushgateway'] }),
     output: Flags.string({ char: 'o', description: 'write the report to this file (replaced atomically) instead of stdout', helpValue: 'report.html' }),
     history: Flags.string({ description: 'history database (SQLite) [default: $XDG_DATA_HOME/regsize/history.db]', helpValue: 'history.db', exclusive: ['no-history'] }),
     'no-history': Flags.boolean({ description: 'neither read nor record the history (no deltas)', default: false }),
@@ -47,6 +56,8 @@ export default class Report extends BaseCommand {
     const sinceMs = parseDurationMs(flags.since, '--since');
     if (sinceMs <= 0) throw new UsageError(`invalid --since "${flags.since}": give a positive duration, e.g. 30d`);
     const alertGrowthPercent = parseGrowthPercent(flags['alert-growth']);
+    const push = flags.pushgateway === undefined ? undefined : { url: flags.pushgateway, job: flags['pushgateway-job'] ?? 'regsize', instance: flags['pushgateway-instance'] ?? hostname() };
+    if (push) pushUrl(push);
     const config = loadConfig(flags.config);
     const units = flags.units as Units;
     const historyPath = flags['no-history'] ? undefined : (flags.history ?? defaultHistoryPath());
@@ -76,11 +87,15 @@ export default class Report extends BaseCommand {
       } else if (!this.jsonEnabled()) {
         process.stdout.write(output);
       }
+      if (push) await pushMetrics(client.http, push, renderOpenMetrics(result));
       for (const e of result.images) {
-        if (!isReportError(e) && e.budget?.over) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, units)}, over its budget of ${formatBytes(e.budget.maxSize, units)}`);
+        if (isReportError(e)) continue;
+        if (e.budget?.over) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, units)}, over its budget of ${formatBytes(e.budget.maxSize, units)}`);
+        const g = e.growthBudget;
+        if (g?.exceeded) logger.warn(growthMessage(`${e.reference} (${e.platform})`, g.against === 'previous' ? `its previous run (${e.history?.previous?.from.at})` : g.against, g, units, 'maxGrowth'));
       }
       const failed = result.summary.failed > 0 || result.summary.repositoriesFailed > 0 || result.history?.recorded === false;
-      process.exitCode = resultExitCode(failed, result.summary.overBudget > 0);
+      process.exitCode = resultExitCode(failed, result.summary.overBudget + result.summary.overGrowth > 0);
       return result;
     } finally {
       history?.close();
@@ -96,6 +111,8 @@ function render(result: ReportResult, format: string, units: Units): string {
       return renderReportCsv(result);
     case 'html':
       return renderReportHtml(result, units);
+    case 'openmetrics':
+      return renderOpenMetrics(result);
     default:
       return renderReportMarkdown(result, units);
   }

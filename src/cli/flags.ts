@@ -5,6 +5,7 @@
 import { Flags } from '@oclif/core';
 import { parsePlatform, type Platform } from '../oci/platform.js';
 import { type Bandwidth, parseBandwidthList, parseSize, type Units } from '../render/units.js';
+import { type GrowthLimit, parseGrowthLimit } from '../sizing/growth-gate.js';
 import { MAX_TIMEOUT_MS } from '../transport/http.js';
 
 export const platformFlag = Flags.custom<Platform | 'all'>({
@@ -28,6 +29,12 @@ export const bandwidthFlag = Flags.custom<BandwidthList>({
 export const sizeFlag = Flags.custom<number>({
   helpValue: '200MB',
   parse: async (input) => parseSize(input),
+});
+
+/** A relative gate: a percentage ("5%") or a size ("20MB"); a bare number is refused. */
+export const growthLimitFlag = Flags.custom<GrowthLimit>({
+  helpValue: '10%|20MB',
+  parse: async (input) => parseGrowthLimit(input),
 });
 
 export const unitsFlag = Flags.custom<Units>({
@@ -63,3 +70,6 @@ export const registryFlags = {
 };
 
 export const formatFlag = Flags.string({ description: 'output format (use --json for JSON)', options: ['table', 'markdown'], default: 'table' });
+
+/** compare and tags: the table formats, and CSV for scripts and spreadsheets. */
+export const formatWithCsvFlag = Flags.string({ description: 'output format (use --json for JSON); csv has one row per entry, exact bytes', options: ['table', 'markdown', 'csv'], default: 'table' });

@@ -4,7 +4,7 @@
  * command id, so the argument list is routed here, before oclif sees it.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const PASS_THROUGH = new Set(['--help', '-h', '--version', 'help']);
 
@@ -12,11 +12,30 @@ const PASS_THROUGH = new Set(['--help', '-h', '--version', 'help']);
 export function commandWords(root: string): Set<string> {
   const manifest = join(root, 'oclif.manifest.json');
   if (existsSync(manifest)) {
-    const ids = Object.keys((JSON.parse(readFileSync(manifest, 'utf8')) as { commands?: object }).commands ?? {});
+    const ids = [...manifestIds(manifest), ...pluginIds(root)];
     return new Set(ids.map((id) => id.split(':')[0] as string));
   }
   const dir = join(root, 'dist', 'commands');
   return new Set(existsSync(dir) ? readdirSync(dir).map((f) => f.replace(/\.js$/, '')).filter((f) => !f.endsWith('.map') && !f.endsWith('.d.ts')) : []);
+}
+
+function manifestIds(file: string): string[] {
+  return Object.keys((JSON.parse(readFileSync(file, 'utf8')) as { commands?: object }).commands ?? {});
+}
+
+/**
+ * Commands of the plugins package.json lists (`regsize autocomplete`), from each plugin's own
+ * manifest, found the way Node finds the package: node_modules here, then in each parent.
+ */
+function pluginIds(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { oclif?: { plugins?: string[] } };
+  return (pkg.oclif?.plugins ?? []).flatMap((name) => {
+    for (let dir = root; ; dir = dirname(dir)) {
+      const file = join(dir, 'node_modules', name, 'oclif.manifest.json');
+      if (existsSync(file)) return manifestIds(file);
+      if (dirname(dir) === dir) return [];
+    }
+  });
 }
 
 export function routeArgs(args: string[], words: Set<string>): string[] {

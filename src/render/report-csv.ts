@@ -62,3 +62,12 @@ export function renderReportCsv(r: ReportResult): string {
   // Every record has every field (RFC 4180 section 2.4): image rows leave the repository columns empty.
   return rows.map((row) => [...row, ...Array<Cell>(HEADER.length - row.length).fill('')].map(field).join(',')).join('\r\n') + '\r\n';
 }
+
+/**
+ * Any other table as CSV (compare and tags --format csv), with the same quoting and the same
+ * formula guard on every text cell: a tag or an error message is the registry's text.
+ */
+export function renderCsv(header: string[], rows: Cell[][]): string {
+  const lines = [header, ...rows].map((row) => [...row, ...Array<Cell>(Math.max(0, header.length - row.length)).fill('')].map((v) => field(typeof v === 'string' ? text(v) : v)).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}

@@ -14,8 +14,9 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import { ACCOUNT_ID_RE, REGION_RE } from '../ecr/hosts.js';
 import { isRegsizeError, UsageError } from '../errors.js';
 import { parsePlatform } from '../oci/platform.js';
-import { parseRepository } from '../reference/reference.js';
+import { parseReference, parseRepository, type Reference } from '../reference/reference.js';
 import { type Bandwidth, parseBandwidthList, parseSize } from '../render/units.js';
+import { type GrowthLimit, parseGrowthLimit } from '../sizing/growth-gate.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
 import { type ImageInput, parseImageInput } from '../source/parse.js';
 
@@ -24,6 +25,10 @@ export interface ImageTarget {
   /** A registry reference or a local image (oci:, oci-archive:, docker-archive:; paths from the working directory). */
   ref: ImageInput;
   maxSize?: number;
+  /** Fail (exit 3) when the image grew by more than this since the previous recorded run. */
+  maxGrowth?: GrowthLimit;
+  /** maxGrowth is counted from this image (sized in the same run) instead of the previous run. */
+  baseline?: Reference;
   /** Line in the config file, for messages about this entry. */
   line: number;
 }
@@ -41,6 +46,7 @@ export interface TagsTarget {
   /** Keep signature and attestation tags (sha256-<hex>.sig ...). */
   allTags?: boolean;
   maxSize?: number;
+  maxGrowth?: GrowthLimit;
   line: number;
 }
 
@@ -66,16 +72,16 @@ export interface ReportConfig {
   title?: string;
   platform?: PlatformRequest;
   bandwidths?: Bandwidth[];
-  defaults: { maxSize?: number };
+  defaults: { maxSize?: number; maxGrowth?: GrowthLimit };
   images: ImageTarget[];
   tags: TagsTarget[];
   ecr: EcrTarget[];
 }
 
 const TOP_KEYS = ['title', 'platform', 'bandwidth', 'defaults', 'images', 'tags', 'ecr'];
-const DEFAULTS_KEYS = ['maxSize'];
-const IMAGE_KEYS = ['ref', 'maxSize'];
-const TAGS_KEYS = ['repository', 'filter', 'regex', 'limit', 'allTags', 'maxSize'];
+const DEFAULTS_KEYS = ['maxSize', 'maxGrowth'];
+const IMAGE_KEYS = ['ref', 'maxSize', 'maxGrowth', 'baseline'];
+const TAGS_KEYS = ['repository', 'filter', 'regex', 'limit', 'allTags', 'maxSize', 'maxGrowth'];
 const ECR_KEYS = ['region', 'repositories', 'all', 'registryId', 'profile', 'staleDays', 'pricePerGbMonth'];
 const SECRET_KEY = /pass(word)?|secret|token|credential|auth|username|access.?key/i;
 
@@ -128,6 +134,8 @@ export function parseConfig(text: string, file: string): ReportConfig {
     const d = ctx.entries(ctx.map(defaults, 'defaults'), 'defaults', DEFAULTS_KEYS);
     const max = d.get('maxSize');
     if (max) config.defaults.maxSize = ctx.size(max, 'defaults.maxSize');
+    const growth = d.get('maxGrowth');
+    if (growth) config.defaults.maxGrowth = ctx.growth(growth, 'defaults.maxGrowth');
   }
 
   const images = top.get('images');
@@ -143,6 +151,14 @@ export function parseConfig(text: string, file: string): ReportConfig {
       const t: ImageTarget = { ref: ctx.parse(refNode, `${path}.ref`, () => parseImageInput(text)), line: ctx.line(node) };
       const max = m.get('maxSize');
       if (max) t.maxSize = ctx.size(max, `${path}.maxSize`);
+      const growth = m.get('maxGrowth');
+      if (growth) t.maxGrowth = ctx.growth(growth, `${path}.maxGrowth`);
+      const baseline = m.get('baseline');
+      if (baseline) {
+        if (!growth) throw ctx.error(baseline, `${path}.baseline`, 'a baseline is what maxGrowth is counted from: give maxGrowth too (e.g. maxGrowth: 10%)');
+        const b = ctx.string(baseline, `${path}.baseline`);
+        t.baseline = ctx.parse(baseline, `${path}.baseline`, () => parseReference(b));
+      }
       return t;
     });
   }
@@ -173,6 +189,8 @@ export function parseConfig(text: string, file: string): ReportConfig {
       if (allTags) t.allTags = ctx.boolean(allTags, `${path}.allTags`);
       const max = m.get('maxSize');
       if (max) t.maxSize = ctx.size(max, `${path}.maxSize`);
+      const growth = m.get('maxGrowth');
+      if (growth) t.maxGrowth = ctx.growth(growth, `${path}.maxGrowth`);
       return t;
     });
   }
@@ -325,6 +343,12 @@ class Ctx {
   positiveInteger(node: Node, key: string): number {
     if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value) || node.value < 1) throw this.error(node, key, 'expected a whole number of 1 or more');
     return node.value;
+  }
+
+  /** "10%" or "20MB", as --max-increase. */
+  growth(node: Node, key: string): GrowthLimit {
+    const text = this.scalarText(node, key);
+    return this.parse(node, key, () => parseGrowthLimit(text, 'maxGrowth'));
   }
 
   /** "300MB", "1.5GiB", or a plain number of bytes. */

@@ -5,6 +5,7 @@
  */
 import type { RepositoryAudit, RepositoryAuditError } from '../ecr/audit-repositories.js';
 import type { ErrorEntry, ImageEntry } from '../sizing/compare.js';
+import type { GrowthCheck } from '../sizing/growth-gate.js';
 
 /** Which config section an entry came from. */
 export type EntrySource = 'images' | 'tags';
@@ -55,6 +56,11 @@ export type ReportImage = ImageEntry & {
   budget: Budget | null;
   /** null with --no-history. */
   history: EntryHistory | null;
+  /**
+   * The image's `maxGrowth` (or `defaults.maxGrowth`) held against its `baseline` image, else
+   * the previous recorded run; null when it has none, or on its first run (nothing to grow from).
+   */
+  growthBudget: (GrowthCheck & { against: string }) | null;
 };
 
 export type ReportError = ErrorEntry & {
@@ -94,6 +100,8 @@ export interface ReportSummary {
   sized: number;
   failed: number;
   overBudget: number;
+  /** Images that grew by more than their maxGrowth since the previous run. */
+  overGrowth: number;
   rebuilt: number;
   growthAlerts: number;
   /** Sum of the sized images' compressed sizes. */

@@ -11,10 +11,12 @@
  * Rendering is left to src/render/report-*.ts; the command only chooses one.
  */
 import { isAuditError, type RepositoryAudit } from '../ecr/audit-repositories.js';
+import { compressedSize } from '../oci/manifest.js';
 import { formatPlatform } from '../oci/platform.js';
 import { formatReference } from '../reference/reference.js';
 import type { Bandwidth } from '../render/units.js';
 import { entryOf, resolveAll } from '../sizing/compare.js';
+import { checkGrowth, type GrowthLimit } from '../sizing/growth-gate.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
 import { isLocalInput } from '../source/parse.js';
 import type { RegistryClient } from '../transport/client.js';
@@ -62,12 +64,20 @@ export interface ReportRunOptions {
 export async function runReport(config: ReportConfig, o: ReportRunOptions): Promise<ReportResult> {
   const now = o.now ?? Date.now();
   const defaultMax = config.defaults.maxSize;
+  const defaultGrowth = config.defaults.maxGrowth;
 
   // 1. What to size. The first mention of an image wins (images: before tags:), so an explicit
   //    entry's maxSize is the one applied.
   const concurrency = o.concurrency ?? 8;
-  const targets: Target[] = config.images.map((t) => ({ ref: t.ref, source: 'images', maxSize: t.maxSize ?? defaultMax, name: isLocalInput(t.ref) ? t.ref.input : formatReference(t.ref) }));
-  const expanded = await expandTags(o.client, config.tags, { platform: o.platform, concurrency, force: o.force ?? false, logger: o.logger, defaultMaxSize: defaultMax });
+  const targets: Target[] = config.images.map((t) => ({
+    ref: t.ref,
+    source: 'images',
+    maxSize: t.maxSize ?? defaultMax,
+    maxGrowth: t.maxGrowth ?? defaultGrowth,
+    ...(t.baseline ? { baseline: t.baseline } : {}),
+    name: isLocalInput(t.ref) ? t.ref.input : formatReference(t.ref),
+  }));
+  const expanded = await expandTags(o.client, config.tags, { platform: o.platform, concurrency, force: o.force ?? false, logger: o.logger, defaultMaxSize: defaultMax, defaultMaxGrowth: defaultGrowth });
   targets.push(...expanded.targets);
   const seen = new Set<string>();
   const unique = targets.filter((t) => {
@@ -76,19 +86,25 @@ export async function runReport(config: ReportConfig, o: ReportRunOptions): Prom
     return true;
   });
 
-  // 2. Size them.
-  const [resolved, audited] = await Promise.all([
+  // 2. Size them, and the baselines their maxGrowth is counted from (each once).
+  const baselines = [...new Map(unique.flatMap((t) => (t.baseline ? [[formatReference(t.baseline), t.baseline] as const] : []))).entries()];
+  const [all, audited] = await Promise.all([
     resolveAll(
       o.client,
-      unique.map((t) => t.ref),
+      [...unique.map((t) => t.ref), ...baselines.map(([, ref]) => ref)],
       { platform: o.platform, concurrency, logger: o.logger, ...(o.onProgress ? { onProgress: o.onProgress } : {}) },
     ),
     auditEcr(config.ecr, { concurrency, logger: o.logger, now: new Date(now), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) }),
   ]);
 
+  const resolved = all.slice(0, unique.length);
+  const baselineOf = new Map(baselines.map(([key], i) => [key, all[unique.length + i]]));
+
   // 3. Budgets and history.
   const cutoff = now - o.since.ms;
   const entries: ReportEntry[] = [];
+  // A baseline that could not be sized is a failed entry of its own: the gate it serves was not checked.
+  for (const r of baselineOf.values()) if (r && !r.ok) entries.push({ ...r.entry, source: 'images', budget: null });
   resolved.forEach((r, i) => {
     const t = unique[i] as Target;
     if (!r.ok) {
@@ -99,7 +115,8 @@ export async function runReport(config: ReportConfig, o: ReportRunOptions): Prom
       // A tag pinned to the digest the tags module learned is still known by its tag.
       const entry = { ...entryOf(image), name: t.name };
       const history = o.history ? compareWithHistory(o.history, entry.name, entry.platform, entry.manifestDigest, entry.compressedSize, now, cutoff, o.alertGrowthPercent) : null;
-      entries.push({ ...entry, source: t.source, budget: budgetFor(entry.compressedSize, t.maxSize), history });
+      const growthBudget = t.maxGrowth ? growthAgainst(t, entry, history, baselineOf) : null;
+      entries.push({ ...entry, source: t.source, budget: budgetFor(entry.compressedSize, t.maxSize), history, growthBudget });
     }
   });
   // Tags that could not be listed or looked up close their section (the sort is stable).
@@ -145,6 +162,7 @@ export async function runReport(config: ReportConfig, o: ReportRunOptions): Prom
       sized: images.length,
       failed: entries.length - images.length,
       overBudget: images.filter((e) => e.budget?.over).length,
+      overGrowth: images.filter((e) => e.growthBudget?.exceeded).length,
       rebuilt: images.filter((e) => e.history?.rebuilt).length,
       growthAlerts: images.filter((e) => e.history?.growthAlert).length,
       totalSize: images.reduce((s, e) => s + e.compressedSize, 0),
@@ -154,6 +172,19 @@ export async function runReport(config: ReportConfig, o: ReportRunOptions): Prom
       monthlyCost: Math.round(audits.reduce((s, a) => s + (a.monthlyCost ?? 0), 0) * 100) / 100,
     },
   };
+}
+
+/** maxGrowth against the baseline image on the same platform, else the previous run; null when neither was measured. */
+function growthAgainst(t: Target, entry: { platform: string; compressedSize: number }, history: EntryHistory | null, baselineOf: Map<string, Awaited<ReturnType<typeof resolveAll>>[number] | undefined>): ReportImage['growthBudget'] {
+  const limit = t.maxGrowth as GrowthLimit;
+  if (t.baseline) {
+    const key = formatReference(t.baseline);
+    const r = baselineOf.get(key);
+    const base = r?.ok ? r.images.find((b) => b.platform === entry.platform) : undefined;
+    return base ? { against: key, ...checkGrowth(compressedSize(base.manifest), entry.compressedSize, limit) } : null;
+  }
+  const previous = history?.previous;
+  return previous ? { against: 'previous', ...checkGrowth(previous.from.compressedSize, entry.compressedSize, limit) } : null;
 }
 
 function storageDelta(h: History, a: RepositoryAudit, now: number): StorageDelta | null {

@@ -11,6 +11,7 @@ import { auditRepositories, type RepositoryAuditEntry } from '../ecr/audit-repos
 import { toRegsizeError } from '../errors.js';
 import { formatPlatform } from '../oci/platform.js';
 import { formatReference, parseRepository, type Reference } from '../reference/reference.js';
+import type { GrowthLimit } from '../sizing/growth-gate.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
 import type { ImageInput } from '../source/parse.js';
 import { isMissingPlatform, isTagError } from '../tags/result.js';
@@ -26,6 +27,10 @@ export interface Target {
   ref: ImageInput;
   source: EntrySource;
   maxSize: number | undefined;
+  /** Growth allowed since the previous recorded run (maxGrowth). */
+  maxGrowth: GrowthLimit | undefined;
+  /** The image maxGrowth is counted from, instead of the previous run. */
+  baseline?: Reference;
   /** What the history knows the image by: the reference without a pinned digest. */
   name: string;
 }
@@ -37,6 +42,7 @@ export interface TagsExpandOptions {
   force: boolean;
   logger: Logger;
   defaultMaxSize: number | undefined;
+  defaultMaxGrowth: GrowthLimit | undefined;
 }
 
 export async function expandTags(client: RegistryClient, sections: TagsTarget[], o: TagsExpandOptions): Promise<{ targets: Target[]; errors: ReportError[] }> {
@@ -73,7 +79,7 @@ export async function expandTags(client: RegistryClient, sections: TagsTarget[],
         if (seen.has(e.tag)) continue; // one entry per platform with "all"; the tag is sized once
         seen.add(e.tag);
         const ref: Reference = { input, registry: repo.registry, repository: repo.repository, tag: e.tag, digest: e.digest };
-        targets.push({ ref, source: 'tags', maxSize, name: formatReference({ ...ref, digest: undefined }) });
+        targets.push({ ref, source: 'tags', maxSize, maxGrowth: s.maxGrowth ?? o.defaultMaxGrowth, name: formatReference({ ...ref, digest: undefined }) });
       }
     } catch (e) {
       const err = toRegsizeError(e);

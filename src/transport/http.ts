@@ -43,7 +43,7 @@ export interface HttpSettings {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'HEAD' | 'POST';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT';
   url: string;
   headers?: Record<string, string>;
   body?: string;

@@ -68,6 +68,21 @@ ecr:
     ]);
   });
 
+  it('reads maxGrowth as a percentage or a size, and names the line of a bare number', function () {
+    const c = parseConfig('defaults:\n  maxGrowth: 10%\nimages:\n  - ref: python:3.12-slim\n    maxGrowth: 20MB\ntags:\n  - repository: python\n    maxGrowth: 2.5%\n', 'regsize.yaml');
+    assert.deepEqual(c.defaults.maxGrowth, { kind: 'percent', percent: 10, text: '10%' });
+    assert.deepEqual(c.images[0]?.maxGrowth, { kind: 'bytes', bytes: 20_000_000, text: '20MB' });
+    assert.deepEqual(c.tags[0]?.maxGrowth, { kind: 'percent', percent: 2.5, text: '2.5%' });
+    const bad = 'images:\n  - ref: python:3.12-slim\n    maxGrowth: 5\n';
+    const e = configError(bad);
+    assert.equal(e.code, 'CONFIG_INVALID');
+    assert.match(e.message, /^regsize\.yaml:3: images\[0\]\.maxGrowth: invalid maxGrowth "5": give a unit/);
+    const lone = configError('images:\n  - ref: app:pr\n    baseline: app:main\n');
+    assert.match(lone.message, /^regsize\.yaml:3: images\[0\]\.baseline: a baseline is what maxGrowth is counted from: give maxGrowth too/);
+    const withBase = parseConfig('images:\n  - ref: app:pr\n    maxGrowth: 5%\n    baseline: app:main\n', 'regsize.yaml');
+    assert.equal(withBase.images[0]?.baseline?.tag, 'main');
+  });
+
   it('names the line and key of an unknown key, and suggests the one meant', function () {
     const text = 'defaults:\n  maxsize: 300MB\nimages:\n  - python:3.12-slim\n';
     const e = configError(text);
@@ -75,7 +90,7 @@ ecr:
     assert.match(e.message, new RegExp(`^regsize\\.yaml:${lineOf(text, 'maxsize')}: defaults\\.maxsize: unknown key \\(did you mean "maxSize"\\?\\)`));
 
     const nested = 'images:\n  - python:3.12-slim\n  - ref: node:22\n    max: 1GB\n';
-    assert.match(configError(nested).message, new RegExp(`^regsize\\.yaml:${lineOf(nested, 'max:')}: images\\[1\\]\\.max: unknown key; expected ref, maxSize$`));
+    assert.match(configError(nested).message, new RegExp(`^regsize\\.yaml:${lineOf(nested, 'max:')}: images\\[1\\]\\.max: unknown key; expected ref, maxSize, maxGrowth, baseline$`));
   });
 
   it('names the line of a bad size string and says how to write one', function () {
