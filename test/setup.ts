@@ -16,7 +16,8 @@ import nock from 'nock';
 nock.disableNetConnect();
 nock.enableNetConnect((host) => /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(host));
 
-const runTmp = mkdtempSync(path.join(os.tmpdir(), 'regsize-test-run-'));
+// Short: podman refuses a --runroot over 50 characters, and tests nest theirs in here.
+const runTmp = mkdtempSync(path.join(os.tmpdir(), 'rs-'));
 process.env.TMPDIR = runTmp;
 const cleanUp = () => rmSync(runTmp, { recursive: true, force: true, maxRetries: 3 });
 process.once('exit', cleanUp);

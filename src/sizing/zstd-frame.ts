@@ -9,9 +9,9 @@
  *     (ZSTD_WINDOWLOG_LIMIT_DEFAULT = 27: larger windows need `zstd -d --long=31`);
  *   - at most what the blob could ever fill. A block regenerates at most 128 KiB (Block_Maximum_Size)
  *     from at least 4 bytes (a 3-byte header and one RLE byte), so a blob of n bytes decompresses
- *     to at most n * 32 KiB; a larger window is a lie. Windows up to 8 MiB (what zstd's levels
- *     1-19 and klauspost/compress's encoder use when streaming) always pass, so tiny legitimate
- *     layers are never refused.
+ *     to at most n * 32 KiB; a larger window is a lie. Windows up to 32 MiB always pass, so tiny
+ *     legitimate layers are never refused: zstd's levels 1-19 use up to 8 MiB, and the
+ *     zstd:chunked layers buildah 1.28 pushes declare 32 MiB even for a 444-byte blob.
  *
  * Walking is cheap: block contents are skipped, only the 3-byte block headers are read.
  */
@@ -19,8 +19,8 @@ import { RegsizeError } from '../errors.js';
 
 /** zstd's default decompression limit: `--long=27`. */
 export const ZSTD_MAX_WINDOW = 2 ** 27;
-/** A window this small always passes the plausibility check (windowLog 23). */
-export const ZSTD_ALWAYS_PLAUSIBLE_WINDOW = 2 ** 23;
+/** A window this small always passes the plausibility check (windowLog 25). */
+export const ZSTD_ALWAYS_PLAUSIBLE_WINDOW = 2 ** 25;
 /** Block_Maximum_Size (RFC 8878 §3.1.1.2.3) over the smallest block (header 3 + 1 RLE byte). */
 const MAX_EXPANSION = (128 * 1024) / 4;
 

@@ -74,6 +74,7 @@ describe('uncompressed sizes of images pushed by buildah (gzip, zstd, zstd:chunk
       for (const l of estimated) {
         if (l.uncompressedSize === null) assert.ok(l.uncompressedNote, `an unknown size says why (${l.digest})`);
         else assert.equal(l.uncompressedSize, l.truth, `${f} layer ${l.digest}: ${l.uncompressedNote ?? ''}`);
+        if (f === 'zstd:chunked' && l.size <= 64 * 1024) assert.equal(l.uncompressedSize, l.truth, `a small chunked layer is counted: ${l.uncompressedNote ?? ''}`);
       }
       const exact = await layersOf(f, true);
       assert.deepEqual(exact.map((l) => l.uncompressedSize), exact.map((l) => l.truth));
