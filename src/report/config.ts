@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
-import { ACCOUNT_ID_RE, REGION_RE } from '../ecr/hosts.js';
+import { ACCOUNT_ID_RE, isEcrRepositoryName, REGION_RE } from '../ecr/hosts.js';
 import { isRegsizeError, UsageError } from '../errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import { parseReference, parseRepository, type Reference } from '../reference/reference.js';
@@ -190,8 +190,8 @@ export function parseConfig(text: string, file: string): ReportConfig {
       else if (repos) {
         repositories = ctx.list(repos, `${path}.repositories`).map(({ node: r, path: rp }) => {
           const name = ctx.string(r, rp);
-          if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(name)) {
-            throw ctx.error(r, rp, `"${name}" is not an ECR repository name (lowercase letters, digits, ".", "_", "-" and "/")`);
+          if (!isEcrRepositoryName(name)) {
+            throw ctx.error(r, rp, `"${name}" is not an ECR repository name (lowercase letters, digits, ".", "_", "-" and "/", 2 to 256 characters)`);
           }
           return name;
         });
