@@ -48,12 +48,13 @@ export function renderReportMarkdown(r: ReportResult, units: Units): string {
   }
 
   const { headline, counts } = summaryParts(r, units);
-  const out: string[] = [`## ${r.title}`, ''];
+  let out: string[] = [`## ${r.title}`, ''];
   out.push([`**${headline}**`, ...counts.map((c) => `${EMOJI[c.mark]} ${c.text}`)].join(' · '), '');
   if (rows.length) out.push(renderTable(columns, rows, 'markdown').trimEnd(), '');
   if (used.size) out.push((['over', 'growth', 'rebuilt', 'new'] as Mark[]).filter((m) => used.has(m)).map((m) => `${EMOJI[m]} ${markMeaning(m, r)}`).join(' · '), '');
-  if (failures.length) out.push('**Could not size:**', ...failures, '');
-  if (r.repositories.length) out.push(...repositories(r, units));
+  // concat, not push(...list): a spread of 125,000+ arguments overflows the stack.
+  if (failures.length) out = out.concat('**Could not size:**', failures, '');
+  if (r.repositories.length) out = out.concat(repositories(r, units));
   const context = [`Generated ${dateTimeText(r.generatedAt)} from ${code(r.config)}`, `platform ${markdownText(r.platform)}`];
   if (r.history) context.push(r.history.previousRunAt ? `last run ${dateTimeText(r.history.previousRunAt)}` : 'first run: no history yet');
   out.push(`<sub>${context.join(' · ')} · sizes are compressed bytes, what a pull downloads</sub>`, '');
@@ -97,6 +98,5 @@ function repositories(r: ReportResult, units: Units): string[] {
   const out = ['### ECR repositories', '', renderTable(columns, rows, 'markdown').trimEnd(), ''];
   const staleDays = [...new Set(r.repositories.flatMap((x) => (isRepositoryError(x) ? [] : [x.staleDays])))];
   out.push(`Stored: each layer counted once per repository, as ECR bills it; ${formatBytes(s.storedSize, units)} in all, about ${dollars(s.monthlyCost)} a month. Stale: not pulled for ${staleDays.join(' or ') || 90} days.`, '');
-  if (failures.length) out.push('**Could not audit:**', ...failures, '');
-  return out;
+  return failures.length ? out.concat('**Could not audit:**', failures, '') : out;
 }

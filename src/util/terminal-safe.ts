@@ -13,6 +13,7 @@
  * It lives below every layer (the logger in transport/ and the CLI's error line use it too).
  * JSON output does not go through it: JSON escaping already keeps it exact and inert.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function visible(c: string): string {
