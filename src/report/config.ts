@@ -9,7 +9,7 @@
  * from the Docker config and credential helpers, ECR from the AWS credential chain; a key that
  * looks like a secret is refused with a message saying so.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { ACCOUNT_ID_RE, isEcrRepositoryName, REGION_RE } from '../ecr/hosts.js';
 import { isRegsizeError, UsageError } from '../errors.js';
@@ -17,6 +17,7 @@ import { parsePlatform } from '../oci/platform.js';
 import { parseReference, parseRepository, type Reference } from '../reference/reference.js';
 import { type Bandwidth, parseBandwidthList, parseSize } from '../render/units.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
+import { checkConfigBounds, checkConfigSize, MAX_CONFIG_BYTES } from './config-bounds.js';
 
 /** One entry of `images:`. */
 export interface ImageTarget {
@@ -81,8 +82,9 @@ const SECRET_KEY = /pass(word)?|secret|token|credential|auth|username|access.?ke
 export function loadConfig(file: string): ReportConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBounded(file);
   } catch (e) {
+    if (isRegsizeError(e)) throw e;
     const code = (e as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String((e as Error).message);
     throw new UsageError(`cannot read config ${file}: ${why} (pass --config FILE; see examples/regsize.yaml)`, 'CONFIG_INVALID');
@@ -90,8 +92,25 @@ export function loadConfig(file: string): ReportConfig {
   return parseConfig(text, file);
 }
 
+/** The file's text, refused before reading when its size is over the bound, and read no further than the bound (a FIFO, /dev/zero). */
+function readBounded(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile()) checkConfigSize(file, st.size);
+    const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (let n; length < buf.length && (n = readSync(fd, buf, length, buf.length - length, null)) > 0; ) length += n;
+    checkConfigSize(file, length, false);
+    return buf.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Validates config text; `file` is only used in messages. */
 export function parseConfig(text: string, file: string): ReportConfig {
+  checkConfigBounds(text, file);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   const ctx = new Ctx(file, lines, doc);
