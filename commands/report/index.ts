@@ -15,6 +15,7 @@ import { renderReportMarkdown } from '../../src/render/report-markdown.js';
 import { stderrProgress } from '../../src/render/progress.js';
 import { formatBytes, parseBandwidthList, parseDurationMs, type Units } from '../../src/render/units.js';
 import { writeFileAtomic } from '../../src/util/atomic-write.js';
+import { jsonTerminalSafe } from '../../src/util/terminal-safe.js';
 
 export default class Report extends BaseCommand {
   static override summary = 'Size every image a config names, hold each to its budget, and show what changed since earlier runs.';
@@ -90,7 +91,7 @@ export default class Report extends BaseCommand {
 function render(result: ReportResult, format: string, units: Units): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(result, null, 2)}\n`;
+      return `${jsonTerminalSafe(JSON.stringify(result, null, 2))}\n`;
     case 'csv':
       return renderReportCsv(result);
     case 'html':

@@ -11,7 +11,7 @@ import { DockerConfigCredentials } from '../transport/credentials.js';
 import { createSession, type Session, type SessionOptions } from '../session.js';
 import { stderrLogger } from '../transport/logger.js';
 import { parseDurationMs } from '../render/units.js';
-import { terminalSafe } from '../util/terminal-safe.js';
+import { jsonTerminalSafe, terminalSafe } from '../util/terminal-safe.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 
 export interface RegistryFlagValues {
@@ -46,6 +46,11 @@ export abstract class BaseCommand extends Command {
       ...extra,
       credentialStores: [ecr, ...(extra.credentialStores ?? [])],
     });
+  }
+
+  /** --json output: exact JSON, with nothing in it a terminal would act on (see jsonTerminalSafe). */
+  protected override logJson(json: unknown): void {
+    process.stdout.write(`${jsonTerminalSafe(JSON.stringify(json, null, 2))}\n`);
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {

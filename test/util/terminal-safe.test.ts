@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { terminalSafe } from '../../src/util/terminal-safe.js';
+import { jsonTerminalSafe, terminalSafe } from '../../src/util/terminal-safe.js';
 
 describe('terminalSafe: untrusted text on one terminal line', () => {
   it('shows ESC/OSC/CSI sequences, C0, DEL and C1 controls visibly instead of sending them', () => {
@@ -22,5 +22,14 @@ describe('terminalSafe: untrusted text on one terminal line', () => {
     assert.equal(terminalSafe(fine), fine);
     const once = terminalSafe('x\x1b[31my\u202e');
     assert.equal(terminalSafe(once), once);
+  });
+});
+
+describe('jsonTerminalSafe: JSON that parses the same and cannot act on a terminal', () => {
+  it('escapes what JSON.stringify leaves raw (DEL, C1, bidi, U+2028/2029), and the value is unchanged', () => {
+    const value = { tag: 'a\x7fb\x9b2Jc\u202ed\u2028e\u2066f', n: -1 };
+    const text = jsonTerminalSafe(JSON.stringify(value));
+    assert.equal(text, '{"tag":"a\\u007fb\\u009b2Jc\\u202ed\\u2028e\\u2066f","n":-1}');
+    assert.deepEqual(JSON.parse(text), value);
   });
 });
