@@ -27,7 +27,6 @@ export function terminalSafe(text: string): string {
   return text.replace(UNSAFE, visible);
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const JSON_RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
