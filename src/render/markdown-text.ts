@@ -6,7 +6,8 @@
  *   - control characters are shown visibly first (terminalSafe), so no newline splits a line
  *     and the markdown printed to a terminal is as safe as a table;
  *   - the inline markdown punctuation is backslash-escaped (CommonMark 2.4: any ASCII
- *     punctuation may be), `&`, `<` and `>` become entities (no raw HTML, no entity tricks);
+ *     punctuation may be), `<` and `>` become entities (no raw HTML), and so does an `&` that
+ *     would start an entity (`&lt;` shows as written; `&&` stays readable);
  *   - a leading `#`, `+`, `-`, `=` or `1.` is escaped so the text cannot start a heading, a
  *     list or a rule if it ever opens a line;
  *   - `@` is followed by a zero-width space: GitHub (and chat tools) look for mentions in the
@@ -22,7 +23,7 @@ const ZERO_WIDTH_SPACE = '\u200b';
 /** Untrusted text as markdown that renders exactly as the text (see above). */
 export function markdownText(text: string): string {
   return terminalSafe(text)
-    .replace(/&/g, '&amp;')
+    .replace(/&(?=#?\w+;)/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/[\\`*_[\]()!~|{}]/g, '\\$&')

@@ -17,7 +17,8 @@ describe('markdownText: registry text rendered literally in markdown', () => {
 
   it('turns HTML into text, and entities too', () => {
     assert.equal(markdownText('<img src=x onerror=alert(1)>'), '&lt;img src=x onerror=alert\\(1\\)&gt;');
-    assert.equal(markdownText('&lt;b&gt;'), '&amp;lt;b&amp;gt;');
+    assert.equal(markdownText('&lt;b&gt; &#60;'), '&amp;lt;b&amp;gt; &amp;#60;');
+    assert.equal(markdownText('make && make install'), 'make && make install');
   });
 
   it('neutralises mentions: a zero-width space after every @', () => {
