@@ -7,6 +7,7 @@ import { UsageError } from '../../src/errors.js';
 import { renderAudit, renderAuditCsv } from '../../src/render/audit.js';
 import { stderrProgress } from '../../src/render/progress.js';
 import { stderrLogger } from '../../src/transport/logger.js';
+import { terminalSafe } from '../../src/util/terminal-safe.js';
 
 const priceFlag = Flags.custom<number>({
   description: 'storage price in dollars per GB-month (AWS GB: 2^30 bytes); ECR charges 0.10 in most regions',
@@ -84,7 +85,7 @@ export default class EcrAudit extends BaseCommand {
     const failed = result.repositories.filter(isAuditError);
     if (!this.jsonEnabled()) {
       // One line per failed repository on stderr; the others are still reported on stdout.
-      for (const f of failed) process.stderr.write(`regsize: ${f.error.message}\n`);
+      for (const f of failed) process.stderr.write(`regsize: ${terminalSafe(f.error.message)}\n`);
       const out = flags.format === 'csv' ? renderAuditCsv(result) : renderAudit(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain' });
       if (out) this.log(out.trimEnd());
       if (!failed.length && !result.repositories.length) logger.warn('the registry has no repositories');

@@ -1,6 +1,4 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
 import { resultExitCode } from '../../src/cli/exit-codes.js';
@@ -20,6 +18,8 @@ import { renderReportHtml } from '../../src/render/report-html.js';
 import { renderReportMarkdown } from '../../src/render/report-markdown.js';
 import { stderrProgress } from '../../src/render/progress.js';
 import { formatBytes, parseBandwidthList, parseDurationMs, type Units } from '../../src/render/units.js';
+import { writeFileAtomic } from '../../src/util/atomic-write.js';
+import { jsonTerminalSafe } from '../../src/util/terminal-safe.js';
 
 export default class Report extends BaseCommand {
   static override summary = 'Size every image a config names, hold each to its budget, and show what changed since earlier runs.';
@@ -82,7 +82,7 @@ export default class Report extends BaseCommand {
 
       const output = render(result, flags.format, units);
       if (flags.output) {
-        writeAtomically(flags.output, output);
+        await writeReport(flags.output, output);
         process.stderr.write(`regsize: wrote ${flags.output} (${result.summary.sized} images, ${result.summary.overBudget} over budget${result.summary.failed ? `, ${result.summary.failed} failed` : ''})\n`);
       } else if (!this.jsonEnabled()) {
         process.stdout.write(output);
@@ -106,7 +106,7 @@ export default class Report extends BaseCommand {
 function render(result: ReportResult, format: string, units: Units): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(result, null, 2)}\n`;
+      return `${jsonTerminalSafe(JSON.stringify(result, null, 2))}\n`;
     case 'csv':
       return renderReportCsv(result);
     case 'html':
@@ -118,14 +118,11 @@ function render(result: ReportResult, format: string, units: Units): string {
   }
 }
 
-/** A web server or a chat bot reading the file never sees half a report. */
-function writeAtomically(file: string, text: string): void {
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+/** A web server or a chat bot reading the file never sees half a report (see src/util/atomic-write.ts). */
+async function writeReport(file: string, text: string): Promise<void> {
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
+    await writeFileAtomic(file, text, { mode: 0o644 });
   } catch (e) {
-    rmSync(tmp, { force: true });
     throw new UsageError(`cannot write ${file}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`);
   }
 }

@@ -17,12 +17,13 @@
  * or credentials. Any cache failure (a read-only disk, a full one) only costs speed: it is
  * reported once and the run goes on uncached.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { computeDigest } from '../oci/digest.js';
 import type { Logger } from '../transport/logger.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { mapLimit } from '../util/limit.js';
 import { makeFolder } from './folder.js';
 import type { CachedManifest, ContentCache } from './types.js';
@@ -214,14 +215,10 @@ export class DiskCache implements ContentCache {
   /** Temporary file in the same folder, then rename: readers see the whole entry or nothing. */
   private async write(file: string, bytes: Uint8Array, replaces: boolean): Promise<void> {
     if (!this.writable) return;
-    const folder = dirname(file);
-    const temp = join(folder, `${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
-      await this.ensureFolder(folder);
-      await writeFile(temp, bytes, { mode: 0o600, flag: 'wx' });
-      await rename(temp, file);
+      await this.ensureFolder(dirname(file));
+      await writeFileAtomic(file, bytes, { mode: 0o600, keepMode: false, tempPrefix: `${TEMP_MARK}${process.pid}-`, durable: false });
     } catch (e) {
-      await unlink(temp).catch(() => {});
       this.writable = false;
       this.logger.warn(`cannot write to the cache at ${this.dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); going on without writing to it (use --cache-dir or --no-cache)`);
       return;

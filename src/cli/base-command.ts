@@ -11,6 +11,7 @@ import { DockerConfigCredentials, dockerConfigPath, helperRunner } from '../tran
 import { createSession, type Session, type SessionOptions } from '../session.js';
 import { stderrLogger } from '../transport/logger.js';
 import { parseDurationMs } from '../render/units.js';
+import { jsonTerminalSafe, terminalSafe } from '../util/terminal-safe.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 
 export interface RegistryFlagValues {
@@ -47,6 +48,11 @@ export abstract class BaseCommand extends Command {
     });
   }
 
+  /** --json output: exact JSON, with nothing in it a terminal would act on (see jsonTerminalSafe). */
+  protected override logJson(json: unknown): void {
+    process.stdout.write(`${jsonTerminalSafe(JSON.stringify(json, null, 2))}\n`);
+  }
+
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
     if (err instanceof Errors.ExitError) throw err;
     let code: ErrorCode;
@@ -65,7 +71,8 @@ export abstract class BaseCommand extends Command {
     // One line: oclif puts the cause of a flag parse error on an indented second line.
     const message = err.message.trim().replace(/\s*\n\s*See more help with --help$/, ' (see --help)').replace(/\s*\n\s*/g, ': ').replace(/^Error: /, '');
     if (this.jsonEnabled()) this.logJson({ error: { code, message } });
-    process.stderr.write(`regsize: ${message}\n`);
+    // Messages quote registries (error bodies, tag names): nothing in them may act on the terminal.
+    process.stderr.write(`regsize: ${terminalSafe(message)}\n`);
     if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
     else if (code === 'INTERNAL') process.stderr.write('regsize: this is a bug; run again with --debug and report the trace\n');
     process.exitCode = exit;

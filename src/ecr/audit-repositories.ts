@@ -11,12 +11,10 @@ import type { Logger } from '../transport/logger.js';
 import { auditFigures, type RepositoryFigures } from './audit.js';
 import { createEcrClient, ecrError, type EcrClientHandle, validateRegion } from './client.js';
 import { describeImages, EcrApi, listRepositories, readManifests, type RepositoryTarget } from './fetch-inventory.js';
-import { ACCOUNT_ID_RE, ECR_PUBLIC_HOST, parseEcrHost } from './hosts.js';
+import { ACCOUNT_ID_RE, ECR_PUBLIC_HOST, isEcrRepositoryName, parseEcrHost } from './hosts.js';
 import type { EcrLimits } from './limits.js';
 import { type LifecycleSuggestion, suggestLifecyclePolicy } from './lifecycle.js';
 
-/** ECR's repository name rule (API reference, CreateRepository). */
-const REPOSITORY_RE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 /** One repository's audit: its figures (see audit.ts) and where it lives. */
 export interface RepositoryAudit extends RepositoryFigures {
@@ -93,7 +91,7 @@ export function parseAuditTarget(input: string): ParsedTarget {
     throw new UsageError(`"${input}" is an ECR Public repository; ecr audit reads private registries (<account>.dkr.ecr.<region>.amazonaws.com)`, 'INVALID_REFERENCE');
   }
   const name = host ? raw.slice(slash + 1) : raw;
-  if (name.length < 2 || name.length > 256 || !REPOSITORY_RE.test(name)) {
+  if (!isEcrRepositoryName(name)) {
     throw new UsageError(`invalid repository name "${name}": lowercase letters, digits, ".", "_", "-" and "/" (2 to 256 characters), e.g. team/app`, 'INVALID_REFERENCE');
   }
   return host ? { input, repositoryName: name, registryId: host.accountId, region: host.region, fips: host.fips } : { input, repositoryName: name };
@@ -149,6 +147,7 @@ export async function auditRepositories(o: EcrAuditOptions): Promise<AuditResult
         const i = next++;
         const target = targets[i] as RepositoryTarget;
         try {
+          refuseForeignName(target);
           entries[i] = await auditOne(api, target, o, now);
         } catch (e) {
           const err = toRegsizeError(e);
@@ -164,6 +163,17 @@ export async function auditRepositories(o: EcrAuditOptions): Promise<AuditResult
   } finally {
     if (!o.client) handle.client.destroy();
   }
+}
+
+/**
+ * A name from DescribeRepositories is the API's word, not the user's: one outside ECR's
+ * grammar (a hostile or broken endpoint) is never sent back in a request nor printed in a
+ * command line to paste; it becomes that repository's error, the others go on.
+ */
+function refuseForeignName(target: RepositoryTarget): void {
+  if (isEcrRepositoryName(target.repositoryName)) return;
+  const shown = JSON.stringify(target.repositoryName.slice(0, 300));
+  throw new RegsizeError('AWS', `the ECR API returned the repository name ${shown}, which is not a valid ECR repository name (lowercase letters, digits, ".", "_", "-" and "/"): not audited`);
 }
 
 function dedupe(targets: RepositoryTarget[]): RepositoryTarget[] {

@@ -22,6 +22,16 @@ export interface EcrHost {
 /** Region names as AWS spells them: eu-west-1, us-gov-west-1, cn-north-1, us-isob-east-1. */
 export const REGION_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 export const ACCOUNT_ID_RE = /^\d{12}$/;
+/**
+ * ECR's repository name grammar (API reference, CreateRepository: 2 to 256 characters of
+ * `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`). The one copy: arguments,
+ * the report config and the names the API returns are all held to it.
+ */
+const REPOSITORY_NAME_RE = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+export function isEcrRepositoryName(name: string): boolean {
+  return name.length >= 2 && name.length <= 256 && REPOSITORY_NAME_RE.test(name);
+}
 const ECR_HOST_RE = /^(\d{12})\.dkr\.(ecr|ecr-fips)\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
 export const ECR_PUBLIC_HOST = 'public.ecr.aws';

@@ -4,6 +4,10 @@
  * per repository, for spreadsheets.
  */
 import { type AuditResult, isAuditError, type RepositoryAudit } from '../ecr/audit-repositories.js';
+import { terminalSafe } from '../util/terminal-safe.js';
+import { renderCsv } from './csv.js';
+import { literal, markdownCode } from './markdown-text.js';
+import { shellQuote } from './shell-quote.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
 import { formatBytes, type Units } from './units.js';
 
@@ -42,7 +46,7 @@ export function renderAudit(result: AuditResult, o: AuditRenderOptions): string 
     { header: '$/MONTH', align: 'right' },
   ];
   const rows = ok.map((r) => [
-    r.repositoryName,
+    literal(r.repositoryName, o.style),
     String(r.imageCount),
     String(r.taggedCount),
     String(r.untaggedCount),
@@ -83,10 +87,16 @@ export function renderAudit(result: AuditResult, o: AuditRenderOptions): string 
 }
 
 function renderLargest(r: RepositoryAudit, o: AuditRenderOptions): string {
-  const title = `Largest images in ${r.repositoryName} (${r.largest.length} of ${r.imageCount}):`;
+  const title = `Largest images in ${literal(r.repositoryName, o.style)} (${r.largest.length} of ${r.imageCount}):`;
   const table = renderTable(
     [{ header: 'DIGEST' }, { header: 'TAGS', maxWidth: 40 }, { header: 'SIZE', align: 'right' }, { header: 'PUSHED' }, { header: 'LAST PULL' }],
-    r.largest.map((i) => [i.digest.slice(0, 19), i.tags.length ? i.tags.join(', ') : '(untagged)', formatBytes(i.size, o.units), day(i.pushedAt), day(i.lastPulledAt)]),
+    r.largest.map((i) => [
+      literal(i.digest.slice(0, 19), o.style),
+      i.tags.length ? i.tags.map((t) => literal(t, o.style)).join(', ') : '(untagged)',
+      formatBytes(i.size, o.units),
+      literal(day(i.pushedAt), o.style),
+      literal(day(i.lastPulledAt), o.style),
+    ]),
     o.style,
   ).trimEnd();
   return `${o.style === 'markdown' ? `**${title}**` : title}\n${table}`;
@@ -95,11 +105,21 @@ function renderLargest(r: RepositoryAudit, o: AuditRenderOptions): string {
 function renderLifecycle(r: RepositoryAudit, o: AuditRenderOptions): string {
   const s = r.lifecycle;
   if (!s) return '';
-  if (s.expiresCount === 0) return `Lifecycle policy for ${r.repositoryName}: no untagged images to expire today; the policy below keeps it that way.\n${fence(s.policy, o)}`;
+  const name = literal(r.repositoryName, o.style);
+  if (s.expiresCount === 0) return `Lifecycle policy for ${name}: no untagged images to expire today; the policy below keeps it that way.\n${fence(s.policy, o)}`;
   const frees = s.freesBytes === null ? 'frees an unknown amount (--no-layers)' : `frees ${formatBytes(s.freesBytes, o.units)}`;
-  const head = `Lifecycle policy for ${r.repositoryName}: expires ${s.expiresCount} untagged image${s.expiresCount === 1 ? '' : 's'} and ${frees}:`;
-  const apply = `Apply with: aws ecr put-lifecycle-policy --repository-name ${r.repositoryName}${r.registryId ? ` --registry-id ${r.registryId}` : ''} --region ${r.region} --lifecycle-policy-text file://policy.json`;
-  return `${head}\n${fence(s.policy, o)}\n${apply}`;
+  const head = `Lifecycle policy for ${name}: expires ${s.expiresCount} untagged image${s.expiresCount === 1 ? '' : 's'} and ${frees}:`;
+  return `${head}\n${fence(s.policy, o)}\nApply with: ${o.style === 'markdown' ? markdownCode(applyCommand(r)) : terminalSafe(applyCommand(r))}`;
+}
+
+/**
+ * The command that applies the policy, for pasting into a shell: every value in it came from
+ * the API (or a flag), so each is quoted for the shell, whatever it holds. (The audit also
+ * refuses repository names outside ECR's grammar before it gets here.)
+ */
+export function applyCommand(r: Pick<RepositoryAudit, 'repositoryName' | 'registryId' | 'region'>): string {
+  const registry = r.registryId ? ` --registry-id ${shellQuote(r.registryId)}` : '';
+  return `aws ecr put-lifecycle-policy --repository-name ${shellQuote(r.repositoryName)}${registry} --region ${shellQuote(r.region)} --lifecycle-policy-text file://policy.json`;
 }
 
 function fence(policy: unknown, o: AuditRenderOptions): string {
@@ -107,19 +127,13 @@ function fence(policy: unknown, o: AuditRenderOptions): string {
   return o.style === 'markdown' ? `\`\`\`json\n${json}\n\`\`\`` : json;
 }
 
-/** CSV (RFC 4180 quoting, LF line ends): one row per repository, exact bytes, empty cells for unknown figures. */
+/** CSV (src/render/csv.ts: RFC 4180, CRLF, formula guard): one row per repository, exact bytes, empty cells for unknown figures. */
 export function renderAuditCsv(result: AuditResult): string {
   const header = ['registryId', 'repositoryName', 'region', 'imageCount', 'taggedCount', 'untaggedCount', 'totalSize', 'uniqueSize', 'reclaimableUntaggedSize', 'staleCount', 'reclaimableStaleSize', 'monthlyCost', 'error'];
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [header.join(',')];
-  for (const r of result.repositories) {
-    const row = isAuditError(r)
+  const rows = result.repositories.map((r) =>
+    isAuditError(r)
       ? [r.registryId, r.repositoryName, r.region, '', '', '', '', '', '', '', '', '', `${r.error.code}: ${r.error.message}`]
-      : [r.registryId, r.repositoryName, r.region, r.imageCount, r.taggedCount, r.untaggedCount, r.totalSize, r.uniqueSize, r.reclaimableUntaggedSize, r.staleCount, r.reclaimableStaleSize, r.monthlyCost, ''];
-    lines.push(row.map(cell).join(','));
-  }
-  return `${lines.join('\n')}\n`;
+      : [r.registryId, r.repositoryName, r.region, r.imageCount, r.taggedCount, r.untaggedCount, r.totalSize, r.uniqueSize, r.reclaimableUntaggedSize, r.staleCount, r.reclaimableStaleSize, r.monthlyCost, ''],
+  );
+  return renderCsv(header, rows);
 }

@@ -1,6 +1,8 @@
 /** The compare table: sizes, layer counts, download times, deltas to the first image, sharing. */
 import { type CompareResult, type ImageEntry, isErrorEntry, sharingSummary } from '../sizing/compare.js';
+import { terminalSafe } from '../util/terminal-safe.js';
 import { ESTIMATE_NOTE, sizeCell } from './estimated.js';
+import { literal, markdownCode } from './markdown-text.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
 import { type Bandwidth, formatBytes, formatDuration, formatPercent, formatSignedBytes, transferSeconds, type Units } from './units.js';
 
@@ -27,15 +29,15 @@ export function renderCompare(result: CompareResult, o: RenderOptions): string {
   const errors: string[] = [];
   for (const e of result.images) {
     if (isErrorEntry(e)) {
-      if (o.style === 'markdown') rows.push([e.reference, `**error** ${e.error.code}`, '', ...(withUncompressed ? [''] : []), '', ...o.bandwidths.map(() => ''), '']);
-      errors.push(`error: ${e.error.message} [${e.error.code}]`);
+      if (o.style === 'markdown') rows.push([literal(e.reference, o.style), `**error** ${e.error.code}`, '', ...(withUncompressed ? [''] : []), '', ...o.bandwidths.map(() => ''), '']);
+      errors.push(`error: ${literal(e.error.message, o.style)} [${e.error.code}]`);
       continue;
     }
     const foreign = e.layers.filter((l) => l.foreign).length;
     const delta = first && e !== first ? `${formatSignedBytes(e.compressedSize - first.compressedSize, o.units)} (${formatPercent(e.compressedSize - first.compressedSize, first.compressedSize, true)})` : '';
     rows.push([
-      e.reference,
-      e.platform,
+      literal(e.reference, o.style),
+      literal(e.platform, o.style),
       sizeCell(e.compressedSize, o.units, e.compressedSizeEstimated),
       ...(withUncompressed ? [e.uncompressedSize === null || e.uncompressedSize === undefined ? 'unknown' : formatBytes(e.uncompressedSize, o.units)] : []),
       foreign ? `${e.layers.length} (${foreign} foreign)` : String(e.layers.length),
@@ -59,7 +61,9 @@ function renderSharing(images: ImageEntry[], o: RenderOptions): string {
     const count = `${s.shared.length} layer${s.shared.length === 1 ? '' : 's'}`;
     lines.push(`Shared layers: ${count}, ${formatBytes(s.sharedBytes, o.units)}, stored and downloaded once:`);
     for (const l of s.shared) {
-      lines.push(`  ${l.digest.slice(0, 19)}  ${formatBytes(l.size, o.units).padStart(8)}  in ${l.images.map((i) => images[i]?.reference).join(', ')}`);
+      const line = `${l.digest.slice(0, 19)}  ${formatBytes(l.size, o.units).padStart(8)}  in ${l.images.map((i) => images[i]?.reference ?? '').join(', ')}`;
+      // Markdown: the layers as a list of code spans, where nothing is markup.
+      lines.push(o.style === 'markdown' ? `- ${markdownCode(line)}` : `  ${terminalSafe(line)}`);
     }
   }
   const bw = o.bandwidths[0];
@@ -69,5 +73,5 @@ function renderSharing(images: ImageEntry[], o: RenderOptions): string {
   if (o.style !== 'markdown') return lines.join('\n');
   // Markdown: the layers as a list, and a blank line so the last sentence is not part of it.
   const last = lines.pop() as string;
-  return [...lines.map((l) => (l.startsWith('  ') ? `- \`${l.trim()}\`` : l)), '', last].join('\n');
+  return [...lines, '', last].join('\n');
 }

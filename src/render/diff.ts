@@ -2,6 +2,7 @@
 import type { ImageEntry } from '../sizing/compare.js';
 import type { DiffLayer, DiffResult } from '../sizing/diff.js';
 import { shortDigest, STEP_WIDTH, stepCell, uncompressedCell } from './layers.js';
+import { literal } from './markdown-text.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
 import { ESTIMATE_NOTE, sizeCell } from './estimated.js';
 import { formatBytes, formatPercent, formatSignedBytes, type Units } from './units.js';
@@ -29,14 +30,14 @@ export function renderDiff(r: DiffResult, o: DiffRenderOptions): string {
   ];
   const imageRow = (label: string, e: ImageEntry) => [
     label,
-    e.name,
-    e.platform,
+    literal(e.name, o.style),
+    literal(e.platform, o.style),
     String(e.layers.length),
     sizeCell(e.compressedSize, o.units, e.compressedSizeEstimated),
     ...(withUncompressed ? [uncompressedCell(e.uncompressedSize, undefined, o.units)] : []),
   ];
   out.push(renderTable(imageColumns, [imageRow('BASE', r.base), imageRow('IMAGE', r.image)], o.style).trimEnd());
-  if (r.baseFrom === 'annotation') out.push(`(BASE is the base image ${r.image.reference} names in its annotations)`);
+  if (r.baseFrom === 'annotation') out.push(`(BASE is the base image ${literal(r.image.reference, o.style)} names in its annotations)`);
 
   const sharedSize = r.sharedLayers.reduce((s, l) => s + l.size, 0);
   const recompressed = r.sharedLayers.filter((l) => l.matchedBy === 'diff_id').length;
@@ -78,7 +79,7 @@ function layerTable(layers: DiffLayer[], position: (l: DiffLayer) => number | un
   ];
   const rows = layers.map((l) => [
     String(position(l) ?? ''),
-    shortDigest(l.digest),
+    literal(shortDigest(l.digest), o.style),
     formatBytes(l.size, o.units),
     formatPercent(l.size, whole),
     ...(withUncompressed ? [uncompressedCell(l.uncompressedSize, l.uncompressedNote, o.units)] : []),

@@ -1,6 +1,7 @@
 /** The `layers` table: one row per layer, its share of the image, and the step that made it. */
 import { layerKindLabel } from '../oci/media-types.js';
 import type { LayersResult } from '../sizing/layers.js';
+import { literal } from './markdown-text.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
 import { ESTIMATE_NOTE, sizeCell } from './estimated.js';
 import { formatBytes, formatPercent, type Units } from './units.js';
@@ -31,10 +32,14 @@ export function shortStep(createdBy: string | null): string {
 /** Longest step in a markdown table: pull-request comments wrap, but a heredoc RUN can run to pages. */
 export const MARKDOWN_STEP_WIDTH = 200;
 
-/** The STEP cell: shortened as a Dockerfile line; plain tables clip it (renderTable), markdown at 200. */
+/**
+ * The STEP cell: shortened as a Dockerfile line; plain tables clip it (renderTable), markdown at
+ * 200, cut before it is escaped so no escape is cut in half. `created_by` is the image author's
+ * text: it is shown literally, never as markup.
+ */
 export function stepCell(createdBy: string | null, style: TableStyle): string {
   const s = shortStep(createdBy);
-  return style === 'markdown' && s.length > MARKDOWN_STEP_WIDTH ? `${s.slice(0, MARKDOWN_STEP_WIDTH - 1)}…` : s;
+  return literal(style === 'markdown' && s.length > MARKDOWN_STEP_WIDTH ? `${s.slice(0, MARKDOWN_STEP_WIDTH - 1)}…` : s, style);
 }
 
 /** An uncompressed size cell: bytes, or why not. */
@@ -65,19 +70,19 @@ export function renderLayers(r: LayersResult, o: LayersRenderOptions): string {
     running += l.size;
     return [
       String(i + 1),
-      shortDigest(l.digest),
+      literal(shortDigest(l.digest), o.style),
       sizeCell(l.size, o.units, l.compressedSizeEstimated),
       formatPercent(l.size, r.compressedSize),
       sizeCell(running, o.units, l.compressedSizeEstimated),
       ...(withUncompressed ? [uncompressedCell(l.uncompressedSize, l.uncompressedNote, o.units)] : []),
-      layerKindLabel(l.mediaType),
+      literal(layerKindLabel(l.mediaType), o.style),
       stepCell(l.createdBy, o.style),
     ];
   });
   const count = `${r.layers.length} layer${r.layers.length === 1 ? '' : 's'}`;
   const uncompressed = withUncompressed ? `, ${uncompressedCell(r.uncompressedSize, undefined, o.units)} uncompressed` : '';
-  const title = `${r.name} (${r.platform}): ${count}, ${sizeCell(r.compressedSize, o.units, r.compressedSizeEstimated)} compressed${uncompressed}`;
-  const head = o.style === 'markdown' ? `**${title.replace(/\*/g, '\\*')}**\n\n` : `${title}\n\n`;
+  const title = `${literal(r.name, o.style)} (${literal(r.platform, o.style)}): ${count}, ${sizeCell(r.compressedSize, o.units, r.compressedSizeEstimated)} compressed${uncompressed}`;
+  const head = o.style === 'markdown' ? `**${title}**\n\n` : `${title}\n\n`;
   const note = r.compressedSizeEstimated ? `${ESTIMATE_NOTE}\n` : '';
   return head + (rows.length ? renderTable(columns, rows, o.style) : 'no layers\n') + note;
 }

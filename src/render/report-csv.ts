@@ -5,6 +5,7 @@
  * of the `ecr:` section follow as rows with source "ecr", in the repository columns at the end.
  */
 import { isReportError, isRepositoryError, type ReportResult } from '../report/model.js';
+import { type CsvCell as Cell, renderCsv } from './csv.js';
 import { repositoryText } from './report-cells.js';
 
 const HEADER = [
@@ -17,29 +18,17 @@ const HEADER = [
 ];
 const IMAGE_COLUMNS = 23;
 
-type Cell = string | number | boolean | null | undefined;
-
-function field(v: Cell): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** Text a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote (OWASP "CSV injection"). */
-function text(v: string | undefined): string | undefined {
-  return v !== undefined && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-}
-
 export function renderReportCsv(r: ReportResult): string {
-  const rows: Cell[][] = [HEADER];
+  // Every text cell is guarded against formulas by renderCsv (./csv.ts), the platform and the name included.
+  const rows: Cell[][] = [];
   for (const e of r.images) {
     if (isReportError(e)) {
-      rows.push([text(e.reference), '', '', e.source, '', '', '', '', e.budget?.maxSize, '', '', '', '', '', '', '', '', '', '', '', '', e.error.code, text(e.error.message)]);
+      rows.push([e.reference, '', '', e.source, '', '', '', '', e.budget?.maxSize, '', '', '', '', '', '', '', '', '', '', '', '', e.error.code, e.error.message]);
       continue;
     }
     const h = e.history;
     rows.push([
-      text(e.reference), e.name, e.platform, e.source, e.digest, e.manifestDigest, e.compressedSize, e.layers.length,
+      e.reference, e.name, e.platform, e.source, e.digest, e.manifestDigest, e.compressedSize, e.layers.length,
       e.budget?.maxSize, e.budget?.over ?? '', e.budget?.headroom,
       h?.previous?.from.at, h?.previous?.from.compressedSize, h?.previous?.bytes, h?.previous?.percent,
       h?.since?.from.at, h?.since?.from.compressedSize, h?.since?.bytes, h?.since?.percent,
@@ -50,7 +39,7 @@ export function renderReportCsv(r: ReportResult): string {
     const lead: Cell[] = [repositoryText(e), '', '', 'ecr'];
     const pad = (cells: Cell[]) => [...cells, ...Array<Cell>(IMAGE_COLUMNS - cells.length).fill('')];
     if (isRepositoryError(e)) {
-      rows.push([...pad([...lead, ...Array<Cell>(17).fill(''), e.error.code, text(e.error.message)]), e.region]);
+      rows.push([...pad([...lead, ...Array<Cell>(17).fill(''), e.error.code, e.error.message]), e.region]);
       continue;
     }
     rows.push([
@@ -60,14 +49,5 @@ export function renderReportCsv(r: ReportResult): string {
     ]);
   }
   // Every record has every field (RFC 4180 section 2.4): image rows leave the repository columns empty.
-  return rows.map((row) => [...row, ...Array<Cell>(HEADER.length - row.length).fill('')].map(field).join(',')).join('\r\n') + '\r\n';
-}
-
-/**
- * Any other table as CSV (compare and tags --format csv), with the same quoting and the same
- * formula guard on every text cell: a tag or an error message is the registry's text.
- */
-export function renderCsv(header: string[], rows: Cell[][]): string {
-  const lines = [header, ...rows].map((row) => [...row, ...Array<Cell>(Math.max(0, header.length - row.length)).fill('')].map((v) => field(typeof v === 'string' ? text(v) : v)).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return renderCsv(HEADER, rows);
 }

@@ -1,6 +1,7 @@
 /** The table of `regsize report history IMAGE`: one row per recorded run, oldest first. */
 import type { ImageHistory } from '../report/timeline.js';
 import { dateTimeText } from './report-cells.js';
+import { literal } from './markdown-text.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
 import { formatBytes, formatPercent, formatSignedBytes, type Units } from './units.js';
 
@@ -20,14 +21,15 @@ export function renderImageHistory(h: ImageHistory, o: { units: Units; style: Ta
     const notes = [...(p.maxSize !== null && p.compressedSize > p.maxSize ? ['over budget'] : []), ...(p.rebuilt ? ['rebuilt'] : []), ...(p.change === null ? ['first run'] : [])];
     return [
       dateTimeText(p.at),
-      ...(platforms.size > 1 ? [p.platform] : []),
+      ...(platforms.size > 1 ? [literal(p.platform, o.style)] : []),
       formatBytes(p.compressedSize, o.units),
       change,
       p.maxSize === null ? '' : formatBytes(p.maxSize, o.units),
-      p.manifestDigest.replace(/^sha256:/, '').slice(0, 12),
+      literal(p.manifestDigest.replace(/^sha256:/, '').slice(0, 12), o.style),
       notes.join(', '),
     ];
   });
-  const title = `${h.image}${platforms.size === 1 ? ` (${[...platforms][0]})` : ''}: ${h.points.length} recorded run${h.points.length === 1 ? '' : 's'}`;
+  // Everything in the history database was once a registry's answer: shown literally.
+  const title = `${literal(h.image, o.style)}${platforms.size === 1 ? ` (${literal([...platforms][0] as string, o.style)})` : ''}: ${h.points.length} recorded run${h.points.length === 1 ? '' : 's'}`;
   return `${o.style === 'markdown' ? `**${title}**\n\n` : `${title}\n`}${renderTable(columns, rows, o.style)}`;
 }

@@ -78,7 +78,8 @@ function barChart(images: ReportImage[], units: Units): string {
   const barH = 16;
   const top = 30;
   const H = top + rows.length * rowH + 6;
-  const max = Math.max(1, ...rows.map((e) => Math.max(e.compressedSize, e.budget?.maxSize ?? 0, e.history?.previous?.from.compressedSize ?? 0)));
+  // reduce, not Math.max(...rows): a spread of 125,000+ arguments overflows the stack.
+  const max = rows.reduce((m, e) => Math.max(m, e.compressedSize, e.budget?.maxSize ?? 0, e.history?.previous?.from.compressedSize ?? 0), 1);
   const ticks = niceTicks(max);
   const domain = ticks[ticks.length - 1] as number;
   const x = (v: number) => left + (v / domain) * (right - left);
@@ -121,8 +122,8 @@ function trendChart(e: ReportImage, index: number, units: Units): string {
   const H = 110;
   const pad = { l: 6, r: 6, t: 14, b: 20 };
   const values = points.map((p) => p.v);
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
+  let lo = values.reduce((m, v) => Math.min(m, v), Infinity);
+  let hi = values.reduce((m, v) => Math.max(m, v), -Infinity);
   const budget = e.budget?.maxSize;
   // The budget joins the scale only when it is close enough to matter; a far-off one would
   // flatten the line that shows the trend.
@@ -405,7 +406,7 @@ for (const th of document.querySelectorAll('table.sortable th')) {
       if (num && Number.isNaN(y)) return -1;
       return (x < y ? -1 : x > y ? 1 : 0) * (asc ? 1 : -1);
     });
-    body.append(...rows);
+    for (const row of rows) body.appendChild(row);
   };
   th.addEventListener('click', sort);
   th.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sort(); } });

@@ -6,15 +6,11 @@
  */
 import { isReportError, isRepositoryError, type ReportResult } from '../report/model.js';
 import { budgetText, dateTimeText, deltaText, dollars, errorText, type Mark, markMeaning, marksOf, repositoryText, summaryParts } from './report-cells.js';
+import { markdownCode as code, markdownText } from './markdown-text.js';
 import { type Column, renderTable } from './table.js';
 import { formatBytes, formatDuration, transferSeconds, type Units } from './units.js';
 
 const EMOJI: Record<Mark | 'failed' | 'ok', string> = { over: '🔴', growth: '📈', rebuilt: '🔁', new: '🆕', failed: '❌', ok: '✅' };
-
-/** Backticks in a code span: a reference cannot contain one, but an error message might. */
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
 
 export function renderReportMarkdown(r: ReportResult, units: Units): string {
   const withHistory = r.history !== null;
@@ -34,7 +30,7 @@ export function renderReportMarkdown(r: ReportResult, units: Units): string {
   for (const e of r.images) {
     if (isReportError(e)) {
       rows.push([EMOJI.failed, code(e.reference), '', `**${e.error.code}**`, e.budget ? formatBytes(e.budget.maxSize, units) : '', ...(withHistory ? ['', ''] : []), ...(bw ? [''] : [])]);
-      failures.push(`- ${code(e.reference)}: ${errorText(e)} (${e.error.code})`);
+      failures.push(`- ${code(e.reference)}: ${markdownText(errorText(e))} (${e.error.code})`);
       continue;
     }
     const marks = marksOf(e, withHistory);
@@ -43,7 +39,7 @@ export function renderReportMarkdown(r: ReportResult, units: Units): string {
     rows.push([
       marks.length ? marks.map((m) => EMOJI[m]).join(' ') : e.budget ? EMOJI.ok : '',
       code(e.reference),
-      e.platform,
+      markdownText(e.platform),
       size,
       budgetText(e, units),
       ...(withHistory ? [deltaText(e.history?.previous, units), deltaText(e.history?.since, units)] : []),
@@ -52,13 +48,14 @@ export function renderReportMarkdown(r: ReportResult, units: Units): string {
   }
 
   const { headline, counts } = summaryParts(r, units);
-  const out: string[] = [`## ${r.title}`, ''];
+  let out: string[] = [`## ${r.title}`, ''];
   out.push([`**${headline}**`, ...counts.map((c) => `${EMOJI[c.mark]} ${c.text}`)].join(' · '), '');
   if (rows.length) out.push(renderTable(columns, rows, 'markdown').trimEnd(), '');
   if (used.size) out.push((['over', 'growth', 'rebuilt', 'new'] as Mark[]).filter((m) => used.has(m)).map((m) => `${EMOJI[m]} ${markMeaning(m, r)}`).join(' · '), '');
-  if (failures.length) out.push('**Could not size:**', ...failures, '');
-  if (r.repositories.length) out.push(...repositories(r, units));
-  const context = [`Generated ${dateTimeText(r.generatedAt)} from ${code(r.config)}`, `platform ${r.platform}`];
+  // concat, not push(...list): a spread of 125,000+ arguments overflows the stack.
+  if (failures.length) out = out.concat('**Could not size:**', failures, '');
+  if (r.repositories.length) out = out.concat(repositories(r, units));
+  const context = [`Generated ${dateTimeText(r.generatedAt)} from ${code(r.config)}`, `platform ${markdownText(r.platform)}`];
   if (r.history) context.push(r.history.previousRunAt ? `last run ${dateTimeText(r.history.previousRunAt)}` : 'first run: no history yet');
   out.push(`<sub>${context.join(' · ')} · sizes are compressed bytes, what a pull downloads</sub>`, '');
   return out.join('\n');
@@ -81,14 +78,14 @@ function repositories(r: ReportResult, units: Units): string[] {
   const failures: string[] = [];
   for (const e of r.repositories) {
     if (isRepositoryError(e)) {
-      rows.push([code(repositoryText(e)), e.region, `${EMOJI.failed} **${e.error.code}**`, '', ...(withHistory ? [''] : []), '', '', '']);
-      failures.push(`- ${code(repositoryText(e))}: ${e.error.message.replace(/\n/g, ' ')} (${e.error.code})`);
+      rows.push([code(repositoryText(e)), markdownText(e.region), `${EMOJI.failed} **${e.error.code}**`, '', ...(withHistory ? [''] : []), '', '', '']);
+      failures.push(`- ${code(repositoryText(e))}: ${markdownText(e.error.message.replace(/\s*\n\s*/g, ' '))} (${e.error.code})`);
       continue;
     }
     const stored = e.uniqueSize === null ? 'not read' : formatBytes(e.uniqueSize, units);
     rows.push([
       code(repositoryText(e)),
-      e.region,
+      markdownText(e.region),
       e.untaggedCount ? `${e.imageCount} (${e.untaggedCount} untagged)` : String(e.imageCount),
       stored,
       ...(withHistory ? [deltaText(e.history?.previous, units)] : []),
@@ -101,6 +98,5 @@ function repositories(r: ReportResult, units: Units): string[] {
   const out = ['### ECR repositories', '', renderTable(columns, rows, 'markdown').trimEnd(), ''];
   const staleDays = [...new Set(r.repositories.flatMap((x) => (isRepositoryError(x) ? [] : [x.staleDays])))];
   out.push(`Stored: each layer counted once per repository, as ECR bills it; ${formatBytes(s.storedSize, units)} in all, about ${dollars(s.monthlyCost)} a month. Stale: not pulled for ${staleDays.join(' or ') || 90} days.`, '');
-  if (failures.length) out.push('**Could not audit:**', ...failures, '');
-  return out;
+  return failures.length ? out.concat('**Could not audit:**', failures, '') : out;
 }

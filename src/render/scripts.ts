@@ -6,7 +6,7 @@
  */
 import { type CompareResult, isErrorEntry } from '../sizing/compare.js';
 import { isTagError, type TagsResult } from '../tags/result.js';
-import { renderCsv } from './report-csv.js';
+import { renderCsv } from './csv.js';
 
 const COMPARE_HEADER = ['reference', 'name', 'platform', 'digest', 'manifest_digest', 'compressed_size', 'layers', 'uncompressed_size', 'error_code', 'error_message'];
 

@@ -1,7 +1,13 @@
 /**
  * Column-aligned tables for terminals (docker-style: no borders, two spaces between columns)
  * and GitHub-flavoured markdown tables for pull-request comments.
+ *
+ * Every cell goes through terminalSafe, so no control character in a cell reaches the terminal
+ * whoever forgot to escape it. Markdown markup in cells is the caller's: cells holding registry
+ * text must be escaped with markdownText/markdownCode (./markdown-text.ts) before they get here.
  */
+import { terminalSafe } from '../util/terminal-safe.js';
+
 export type Align = 'left' | 'right';
 
 export interface Column {
@@ -20,14 +26,18 @@ function clip(text: string, max: number | undefined): string {
 
 export function renderTable(columns: Column[], rows: string[][], style: TableStyle = 'plain'): string {
   if (style === 'markdown') {
-    const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    // A pipe splits a GFM cell unless escaped; one markdownText already escaped is left alone.
+    const esc = (s: string) => terminalSafe(s).replace(/(?<!\\)\|/g, '\\|');
     const head = `| ${columns.map((c) => esc(c.header)).join(' | ')} |`;
     const rule = `|${columns.map((c) => (c.align === 'right' ? ' ---: ' : ' --- ')).join('|')}|`;
     const body = rows.map((r) => `| ${columns.map((_, i) => esc(r[i] ?? '')).join(' | ')} |`);
     return [head, rule, ...body].join('\n') + '\n';
   }
-  const cells = rows.map((r) => columns.map((c, i) => clip(r[i] ?? '', c.maxWidth)));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] as string).length)));
+  const cells = rows.map((r) => columns.map((c, i) => clip(terminalSafe(r[i] ?? ''), c.maxWidth)));
+  const headers = columns.map((c) => terminalSafe(c.header));
+  // A loop, not Math.max(...column): spreading a column of 125,000+ rows overflows the stack.
+  const widths = headers.map((h) => h.length);
+  for (const r of cells) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] as number, cell.length)));
   const line = (r: string[]) =>
     r
       .map((cell, i) => {
@@ -37,5 +47,5 @@ export function renderTable(columns: Column[], rows: string[][], style: TableSty
       })
       .join('  ')
       .trimEnd();
-  return [line(columns.map((c) => c.header)), ...cells.map(line)].join('\n') + '\n';
+  return [line(headers), ...cells.map(line)].join('\n') + '\n';
 }

@@ -5,6 +5,7 @@
  * skipped; real failures as errors, as compare prints them.
  */
 import { isMissingPlatform, isTagError, type TagsResult } from '../tags/result.js';
+import { literal } from './markdown-text.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
 import { type Bandwidth, formatBytes, formatDuration, transferSeconds, type Units } from './units.js';
 
@@ -38,8 +39,8 @@ export function renderTags(result: TagsResult, o: TagsRenderOptions): string {
   for (const e of result.tags) {
     if (isTagError(e)) {
       const label = isMissingPlatform(e) ? 'skipped' : 'error';
-      if (o.style === 'markdown') rows.push([e.tag, `**${label}** ${e.error.code}`, '', '', ...(o.bandwidth ? [''] : [])]);
-      notes.push(`${label}: ${e.error.message}${label === 'error' ? ` [${e.error.code}]` : ''}`);
+      if (o.style === 'markdown') rows.push([literal(e.tag, o.style), `**${label}** ${e.error.code}`, '', '', ...(o.bandwidth ? [''] : [])]);
+      notes.push(`${label}: ${literal(e.error.message, o.style)}${label === 'error' ? ` [${e.error.code}]` : ''}`);
       continue;
     }
     const owner = firstTag.get(e.digest) ?? e.tag;
@@ -48,13 +49,13 @@ export function renderTags(result: TagsResult, o: TagsRenderOptions): string {
       // One ditto row per alias, however many platforms the image has.
       if (dittoDone.has(e.tag)) continue;
       dittoDone.add(e.tag);
-      rows.push([e.tag, DITTO, DITTO, DITTO, ...(o.bandwidth ? [DITTO] : [])]);
+      rows.push([literal(e.tag, o.style), DITTO, DITTO, DITTO, ...(o.bandwidth ? [DITTO] : [])]);
       continue;
     }
     rows.push([
-      e.tag,
-      shortDigest(e.digest),
-      e.platform,
+      literal(e.tag, o.style),
+      literal(shortDigest(e.digest), o.style),
+      literal(e.platform, o.style),
       formatBytes(e.compressedSize, o.units),
       ...(o.bandwidth ? [formatDuration(transferSeconds(e.compressedSize, o.bandwidth))] : []),
     ]);

@@ -9,9 +9,9 @@
  * from the Docker config and credential helpers, ECR from the AWS credential chain; a key that
  * looks like a secret is refused with a message saying so.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
-import { ACCOUNT_ID_RE, REGION_RE } from '../ecr/hosts.js';
+import { ACCOUNT_ID_RE, isEcrRepositoryName, REGION_RE } from '../ecr/hosts.js';
 import { isRegsizeError, UsageError } from '../errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import { parseReference, parseRepository, type Reference } from '../reference/reference.js';
@@ -19,6 +19,7 @@ import { type Bandwidth, parseBandwidthList, parseSize } from '../render/units.j
 import { type GrowthLimit, parseGrowthLimit } from '../sizing/growth-gate.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
 import { type ImageInput, parseImageInput } from '../source/parse.js';
+import { checkConfigBounds, checkConfigSize, MAX_CONFIG_BYTES } from './config-bounds.js';
 
 /** One entry of `images:`. */
 export interface ImageTarget {
@@ -89,8 +90,9 @@ const SECRET_KEY = /pass(word)?|secret|token|credential|auth|username|access.?ke
 export function loadConfig(file: string): ReportConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBounded(file);
   } catch (e) {
+    if (isRegsizeError(e)) throw e;
     const code = (e as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String((e as Error).message);
     throw new UsageError(`cannot read config ${file}: ${why} (pass --config FILE; see examples/regsize.yaml)`, 'CONFIG_INVALID');
@@ -98,8 +100,25 @@ export function loadConfig(file: string): ReportConfig {
   return parseConfig(text, file);
 }
 
+/** The file's text, refused before reading when its size is over the bound, and read no further than the bound (a FIFO, /dev/zero). */
+function readBounded(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile()) checkConfigSize(file, st.size);
+    const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (let n; length < buf.length && (n = readSync(fd, buf, length, buf.length - length, null)) > 0; ) length += n;
+    checkConfigSize(file, length, false);
+    return buf.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Validates config text; `file` is only used in messages. */
 export function parseConfig(text: string, file: string): ReportConfig {
+  checkConfigBounds(text, file);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   const ctx = new Ctx(file, lines, doc);
@@ -210,8 +229,8 @@ export function parseConfig(text: string, file: string): ReportConfig {
       else if (repos) {
         repositories = ctx.list(repos, `${path}.repositories`).map(({ node: r, path: rp }) => {
           const name = ctx.string(r, rp);
-          if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(name)) {
-            throw ctx.error(r, rp, `"${name}" is not an ECR repository name (lowercase letters, digits, ".", "_", "-" and "/")`);
+          if (!isEcrRepositoryName(name)) {
+            throw ctx.error(r, rp, `"${name}" is not an ECR repository name (lowercase letters, digits, ".", "_", "-" and "/", 2 to 256 characters)`);
           }
           return name;
         });

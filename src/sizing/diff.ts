@@ -74,16 +74,30 @@ export interface LayerMatch {
   removed: number[];
 }
 
-/** Matches by digest first (everywhere), then by diff_id among what is left. */
+/**
+ * Matches by digest first (everywhere), then by diff_id among what is left. Each image layer,
+ * in order, takes the first base layer not yet taken with the same key. The base layers are
+ * indexed by key once (a queue of indexes, in order, per key), so the whole match is linear in
+ * the layer counts: a findIndex per layer made a 40,000-layer diff quadratic (13 s, 509 MB).
+ */
 export function matchLayers(base: Matchable[], image: Matchable[]): LayerMatch {
   const taken = new Array<boolean>(base.length).fill(false);
   const result: LayerMatch['image'] = new Array(image.length).fill(undefined);
   const pass = (by: 'digest' | 'diff_id', key: (m: Matchable) => string | undefined) => {
+    const queues = new Map<string, { at: number; indexes: number[] }>();
+    base.forEach((b, bi) => {
+      const k = key(b);
+      if (k === undefined || taken[bi]) return;
+      const q = queues.get(k);
+      if (q) q.indexes.push(bi);
+      else queues.set(k, { at: 0, indexes: [bi] });
+    });
     image.forEach((l, i) => {
       const k = key(l);
       if (result[i] || k === undefined) return;
-      const j = base.findIndex((b, bi) => !taken[bi] && key(b) === k);
-      if (j === -1) return;
+      const q = queues.get(k);
+      if (!q || q.at >= q.indexes.length) return;
+      const j = q.indexes[q.at++] as number;
       taken[j] = true;
       result[i] = { baseIndex: j, by };
     });

@@ -126,7 +126,7 @@ describe('regsize ecr audit', function () {
     it('writes CSV with exact bytes, and markdown tables', async function () {
       const csv = await runInProcess(EcrAudit, ['team/app', '--region', 'eu-west-1', '--format', 'csv']);
       assert.equal(csv.exitCode, 0, csv.stderr);
-      assert.deepEqual(csv.stdout.trimEnd().split('\n'), [
+      assert.deepEqual(csv.stdout.trimEnd().split('\r\n'), [
         'registryId,repositoryName,region,imageCount,taggedCount,untaggedCount,totalSize,uniqueSize,reclaimableUntaggedSize,staleCount,reclaimableStaleSize,monthlyCost,error',
         `${ACCOUNT},team/app,eu-west-1,5,3,2,${755 * MB},${251 * MB},${13 * MB},2,${28 * MB},${Math.round(((251 * MB) / 2 ** 30) * 0.1 * 10_000) / 10_000},`,
       ]);
@@ -145,7 +145,7 @@ describe('regsize ecr audit', function () {
       assert.match(r.stdout, /Lifecycle policy for team\/app: expires 2 untagged images and frees 13 MB:/);
       const json = r.stdout.slice(r.stdout.indexOf('{'), r.stdout.lastIndexOf('}') + 1);
       assert.deepEqual(JSON.parse(json).rules[0].selection, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 1 });
-      assert.match(r.stdout, /aws ecr put-lifecycle-policy --repository-name team\/app --registry-id 123456789012 --region eu-west-1 --lifecycle-policy-text file:\/\/policy\.json/);
+      assert.match(r.stdout, /aws ecr put-lifecycle-policy --repository-name 'team\/app' --registry-id '123456789012' --region 'eu-west-1' --lifecycle-policy-text file:\/\/policy\.json/);
       assert.doesNotMatch(r.stdout, /Largest images/);
     });
 
