@@ -1,13 +1,11 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { ExitCode } from '../src/cli/exit-codes.js';
-import { filesFlags, filesOptionsFromFlags } from '../src/cli/files-flags.js';
+import { filesFlags, runFiles } from '../src/cli/files-flags.js';
 import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { UsageError } from '../src/errors.js';
 import { analyseImage, type FilesResult } from '../src/files/analyse.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseReference } from '../src/reference/reference.js';
-import { renderFiles } from '../src/render/files.js';
 
 export default class Files extends BaseCommand {
   static override summary = 'What is inside the bytes: largest files and folders, wasted bytes, hints with their fix, and packages, without a pull.';
@@ -34,17 +32,7 @@ export default class Files extends BaseCommand {
     const ref = parseReference(args.image);
     if (flags.platform === 'all') throw new UsageError('files lists one platform: name it, e.g. --platform linux/arm64');
     const { client, logger } = this.session(flags);
-    const human = !this.jsonEnabled();
-    const { done, ...options } = filesOptionsFromFlags(flags, logger, human);
-    let result: FilesResult;
-    try {
-      result = await analyseImage(client, ref, { ...options, platform: flags.platform ?? hostPlatform() });
-    } finally {
-      done();
-    }
-    for (const w of result.warnings) logger.warn(`${result.reference}: ${w}`);
-    if (human) this.log(renderFiles(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain', packages: flags.packages, width: process.stdout.columns }).trimEnd());
-    if (result.failedLayers) process.exitCode = ExitCode.FAILED;
-    return flags.packages ? result : { ...result, packages: [] };
+    const platform = flags.platform ?? hostPlatform();
+    return runFiles((o) => analyseImage(client, ref, { ...o, platform }), flags, logger, { human: !this.jsonEnabled(), log: (t) => this.log(t) });
   }
 }

@@ -5,7 +5,9 @@
  */
 import { Flags } from '@oclif/core';
 import { defaultCacheDir } from '../cache/disk.js';
-import { DEFAULT_MAX_DOWNLOAD, type DownloadPlan, type FilesOptions } from '../files/analyse.js';
+import { DEFAULT_MAX_DOWNLOAD, type DownloadPlan, type FilesOptions, type FilesResult } from '../files/analyse.js';
+import { renderFiles } from '../render/files.js';
+import { ExitCode } from './exit-codes.js';
 import { DiskListingCache, noListingCache } from '../files/listing-cache.js';
 import { stderrProgress } from '../render/progress.js';
 import { type Bandwidth, formatBytes, formatDuration, transferSeconds, type Units } from '../render/units.js';
@@ -27,6 +29,8 @@ export interface FilesFlagValues {
   units: Units;
   'cache-dir'?: string | undefined;
   'no-cache': boolean;
+  format: string;
+  packages: boolean;
 }
 
 /** The options for analyseImage from the flags; call `done()` when it settles. */
@@ -55,4 +59,28 @@ export function filesOptionsFromFlags(flags: FilesFlagValues, logger: Logger, hu
 export function planLine(plan: DownloadPlan, bw: Bandwidth, units: Units): string {
   if (plan.layers.length === 0) return 'every layer listing needed is cached: nothing to download';
   return `downloading ${plan.layers.length} layer${plan.layers.length === 1 ? '' : 's'} to list their files: ${formatBytes(plan.bytes, units)}, about ${formatDuration(transferSeconds(plan.bytes, bw))} at ${bw.label}`;
+}
+
+/**
+ * Runs an analysis with the flags' options, then reports as both commands do: warnings on
+ * stderr, the table (or markdown) on stdout unless --json, exit 1 when a layer could not be
+ * read; the returned result is what --json prints (packages only with --packages).
+ */
+export async function runFiles(
+  analyse: (options: Omit<FilesOptions, 'platform'>) => Promise<FilesResult>,
+  flags: FilesFlagValues,
+  logger: Logger,
+  out: { human: boolean; log: (text: string) => void },
+): Promise<FilesResult> {
+  const { done, ...options } = filesOptionsFromFlags(flags, logger, out.human);
+  let result: FilesResult;
+  try {
+    result = await analyse(options);
+  } finally {
+    done();
+  }
+  for (const w of result.warnings) logger.warn(`${result.reference}: ${w}`);
+  if (out.human) out.log(renderFiles(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain', packages: flags.packages, width: process.stdout.columns }).trimEnd());
+  if (result.failedLayers) process.exitCode = ExitCode.FAILED;
+  return flags.packages ? result : { ...result, packages: [] };
 }

@@ -225,6 +225,12 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
 /** A step short enough for a sentence. */
 function compactStep(createdBy: string | null): string {
   if (createdBy === null) return 'step unknown';
-  const s = createdBy.replace(/\s+/g, ' ').replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/ # buildkit$/, '').trim();
+  // The classic builder writes "/bin/sh -c #(nop) COPY ..." and "/bin/sh -c CMD"; BuildKit "RUN /bin/sh -c CMD # buildkit".
+  const s = createdBy
+    .replace(/\s+/g, ' ')
+    .replace(/^\/bin\/sh -c #\(nop\) /, '')
+    .replace(/^(RUN )?\/bin\/sh -c /, 'RUN ')
+    .replace(/ # buildkit$/, '')
+    .trim();
   return s.length > 60 ? `${s.slice(0, 59)}…` : s;
 }
