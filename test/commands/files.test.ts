@@ -247,6 +247,6 @@ describe('regsize files / diff --files (real registry)', function () {
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /Largest files/);
     assert.match(r.stdout, /pip-cache {2}layer 3 \(RUN pip install -r requirements\.txt\): \/root\/\.cache\/pip\n {4}fix: pip install --no-cache-dir/);
-    assert.ok(!r.stdout.includes("\u001b"), "no escape sequences in piped output");
+    assert.ok(!r.stdout.includes('\u001b'), 'no escape sequences in piped output');
   });
 });
