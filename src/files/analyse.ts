@@ -191,7 +191,7 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
   const unread = rows.map((_, i) => i).filter((i) => !listings.has(i));
   const notes: string[] = [];
   if (unread.some((i) => sources.get(i) === 'base')) {
-    notes.push(`base files deleted or overwritten by the image's own layers: unknown, because the base layers were not read (${fs.unresolvedRemovals} whiteouts name files below); efficiency covers the layers read`);
+    notes.push(`base files deleted or overwritten by the image's own layers: unknown, because the base layers were not read (${fs.unresolvedRemovals} whiteout(s) in the layers read name files the layers read do not hold); efficiency covers the layers read`);
   }
   if (failed) notes.push(`unknown, because ${failed} layer(s) could not be read`);
 

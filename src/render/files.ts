@@ -48,7 +48,7 @@ export function renderFiles(r: FilesResult, o: FilesRenderOptions): string {
   out.push(
     renderTable(
       layerCols,
-      r.layers.map((l, i) => [String(i), shortDigest(l.digest), formatBytes(l.size, o.units), l.files === null ? '-' : String(l.files), b(l.addedBytes), l.source === 'base' ? 'base (not read)' : l.source, text(stepCell(l.createdBy, o.style))]),
+      r.layers.map((l, i) => [String(i), shortDigest(l.digest), formatBytes(l.size, o.units), l.files === null ? '-' : String(l.files), l.addedBytes === null ? '-' : b(l.addedBytes), l.source === 'base' ? 'base (not read)' : l.source, text(stepCell(l.createdBy, o.style))]),
       o.style,
     ).trimEnd(),
   );
