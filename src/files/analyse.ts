@@ -12,6 +12,7 @@
  */
 import { toRegsizeError, UsageError } from '../errors.js';
 import type { LayerReader } from '../oci/layer-reader.js';
+import type { Descriptor } from '../oci/manifest.js';
 import type { Platform } from '../oci/platform.js';
 import { parsePlatform } from '../oci/platform.js';
 import type { Reference } from '../reference/reference.js';
@@ -20,6 +21,7 @@ import { type DescribedImage, resolveAndDescribe } from '../sizing/layers.js';
 import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
 import { mapLimit } from '../util/limit.js';
+import { ESTARGZ_TOC_DIGEST, hasEstargzToc, listFromEstargzToc } from './estargz-toc.js';
 import { buildFilesystem, directorySizes, walkFiles } from './filesystem.js';
 import { findHints } from './hints.js';
 import { type ListingCache } from './listing-cache.js';
@@ -134,6 +136,37 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
     }),
   );
   toRead.sort((a, b) => a.index - b.index);
+  let bytesDownloaded = 0;
+
+  // eStargz layers of a registry image: the table of contents, by two Range reads.
+  if (!options.reader) {
+    const descriptors = image.resolved.manifest.layers;
+    const tocs = toRead.filter((l) => descriptors[l.index] && hasEstargzToc(descriptors[l.index] as Descriptor));
+    await mapLimit(tocs, options.concurrency ?? 4, async (l) => {
+      const d = descriptors[l.index] as Descriptor;
+      // Filed under the TOC's digest, not the blob's: Range reads are not checked against the
+      // blob digest, so a listing from a TOC speaks only for that TOC.
+      const tocDigest = d.annotations?.[ESTARGZ_TOC_DIGEST] as string;
+      const cached = await options.cache.get(tocDigest);
+      if (cached) {
+        listings.set(l.index, cached);
+        sources.set(l.index, 'cache');
+        return;
+      }
+      try {
+        const { listing, bytesRead } = await listFromEstargzToc(client, image.resolved.repo, d);
+        bytesDownloaded += bytesRead;
+        listings.set(l.index, listing);
+        sources.set(l.index, 'toc');
+        await options.cache.put(tocDigest, listing);
+      } catch (e) {
+        const err = toRegsizeError(e);
+        if (err.code === 'INTERNAL') throw e;
+        warnings.push(`${err.message}; downloading the layer instead`);
+      }
+    });
+    toRead.splice(0, toRead.length, ...toRead.filter((l) => !listings.has(l.index)));
+  }
   const plan: DownloadPlan = { layers: toRead, bytes: toRead.reduce((s, l) => s + l.size, 0) };
 
   // 4: refuse before reading anything when the plan is over the limit.
@@ -147,7 +180,6 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
   options.onPlan?.(plan);
 
   let done = 0;
-  let bytesDownloaded = 0;
   let failed = 0;
   await mapLimit(toRead, options.concurrency ?? 4, async (l) => {
     const row = rows[l.index] as (typeof rows)[number];

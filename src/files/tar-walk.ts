@@ -69,7 +69,7 @@ function linkEscapes(linkPath: string, target: string): boolean {
   return normalizeTarPath(`${dir}/${target}`) === undefined;
 }
 
-const printable = (s: string) => JSON.stringify(s.length > 200 ? `${s.slice(0, 200)}…` : s);
+export const printable = (s: string) => JSON.stringify(s.length > 200 ? `${s.slice(0, 200)}…` : s);
 
 function classify(h: Headers): Exclude<EntryType, 'whiteout' | 'opaque'> {
   switch (h.type) {
@@ -87,6 +87,58 @@ function classify(h: Headers): Exclude<EntryType, 'whiteout' | 'opaque'> {
   }
 }
 
+/**
+ * Adds one entry (from a tar header or a table of contents) to a listing: the name
+ * normalised, whiteouts recognised, names and links out of the root reported. Returns the
+ * entry added, or undefined for what is not a file of the image (whiteouts, the root, a
+ * refused name).
+ */
+export function addEntry(
+  listing: LayerListing,
+  warn: (w: string) => void,
+  name: string,
+  type: Exclude<EntryType, 'whiteout' | 'opaque'>,
+  declaredSize: number,
+  linkname: string | null | undefined,
+): ListedEntry | undefined {
+  const path = name.length > MAX_PATH ? undefined : normalizeTarPath(name);
+  if (path === undefined) {
+    warn(`entry ${printable(name)} climbs out of the image root: ignored, not followed`);
+    return undefined;
+  }
+  if ((type === 'symlink' || type === 'link') && linkname) {
+    if (type === 'link' ? normalizeTarPath(linkname) === undefined : linkEscapes(path, linkname)) {
+      warn(`${type === 'link' ? 'hard link' : 'symlink'} ${printable(path)} -> ${printable(linkname)} points out of the image root: listed, not followed`);
+    }
+  }
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  if (base.startsWith('.wh.')) {
+    const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+    if (base === '.wh..wh..opq') listing.entries.push({ path: dir, type: 'opaque', size: 0 });
+    // Other `.wh..wh.` names are aufs's own bookkeeping (.wh..wh.plnk), not whiteouts.
+    else if (!base.startsWith('.wh..wh.')) listing.entries.push({ path: `${dir === '/' ? '' : dir}/${base.slice(4)}`, type: 'whiteout', size: 0 });
+    return undefined;
+  }
+  if (path === '/') return undefined;
+  const e: ListedEntry = { path, type, size: type === 'file' || type === 'other' ? declaredSize : 0 };
+  listing.entries.push(e);
+  return e;
+}
+
+/** A warning sink capped at MAX_WARNINGS lines, with a count of the rest. */
+export function warnings(listing: LayerListing): { warn: (w: string) => void; finish: () => void } {
+  let dropped = 0;
+  return {
+    warn: (w) => {
+      if (listing.warnings.length < MAX_WARNINGS) listing.warnings.push(w);
+      else dropped++;
+    },
+    finish: () => {
+      if (dropped) listing.warnings.push(`and ${dropped} more warnings`);
+    },
+  };
+}
+
 export async function listLayer(reader: LayerReader, blob: LayerBlob, limits: WalkLimits = {}): Promise<LayerListing> {
   const compression = layerCompression(blob.mediaType);
   if (compression === 'unknown') throw new RegsizeError('UNSUPPORTED', `layer ${blob.digest} has media type ${blob.mediaType}, which is not a tar layer`);
@@ -96,11 +148,7 @@ export async function listLayer(reader: LayerReader, blob: LayerBlob, limits: Wa
   const bombFloor = limits.bombFloor ?? 64 * 1024 * 1024;
 
   const listing: LayerListing = { entries: [], packages: [], warnings: [], tarBytes: 0 };
-  let dropped = 0;
-  const warn = (w: string) => {
-    if (listing.warnings.length < MAX_WARNINGS) listing.warnings.push(w);
-    else dropped++;
-  };
+  const { warn, finish } = warnings(listing);
   let current: Headers | undefined;
   let stop: RegsizeError | undefined;
 
@@ -114,34 +162,12 @@ export async function listLayer(reader: LayerReader, blob: LayerBlob, limits: Wa
         entry.resume();
         continue;
       }
-      const path = h.name.length > MAX_PATH ? undefined : normalizeTarPath(h.name);
-      if (path === undefined) {
-        warn(`entry ${printable(h.name)} climbs out of the image root: ignored, not followed`);
+      const added = addEntry(listing, warn, h.name, classify(h), h.size ?? 0, h.linkname);
+      if (!added) {
         entry.resume();
         continue;
       }
-      const type = classify(h);
-      if ((type === 'symlink' || type === 'link') && h.linkname) {
-        const target = h.linkname;
-        if (type === 'link' ? normalizeTarPath(target) === undefined : linkEscapes(path, target)) {
-          warn(`${type === 'link' ? 'hard link' : 'symlink'} ${printable(path)} -> ${printable(target)} points out of the image root: listed, not followed`);
-        }
-      }
-      const base = path.slice(path.lastIndexOf('/') + 1);
-      if (base.startsWith('.wh.')) {
-        const dir = path.slice(0, path.lastIndexOf('/')) || '/';
-        if (base === '.wh..wh..opq') listing.entries.push({ path: dir, type: 'opaque', size: 0 });
-        // Other `.wh..wh.` names are aufs's own bookkeeping (.wh..wh.plnk), not whiteouts.
-        else if (!base.startsWith('.wh..wh.')) listing.entries.push({ path: `${dir === '/' ? '' : dir}/${base.slice(4)}`, type: 'whiteout', size: 0 });
-        entry.resume();
-        continue;
-      }
-      if (path === '/') {
-        entry.resume();
-        continue;
-      }
-      const size = type === 'file' || type === 'other' ? (h.size ?? 0) : 0;
-      listing.entries.push({ path, type, size });
+      const { path, type, size } = added;
       const db = type === 'file' ? packageDatabase(path) : undefined;
       if (!db) {
         entry.resume();
@@ -204,7 +230,7 @@ export async function listLayer(reader: LayerReader, blob: LayerBlob, limits: Wa
   if (stop || parseFailure) extract.destroy();
   if (stop) throw stop;
   if (parseFailure) throw tarError(blob, parseFailure, current);
-  if (dropped) listing.warnings.push(`and ${dropped} more warnings`);
+  finish();
   return listing;
 }
 

@@ -242,6 +242,30 @@ describe('regsize files / diff --files (real registry)', function () {
     assert.deepEqual(blobGets(app.layers.map((l) => l.digest)), []);
   });
 
+  it('eStargz: listed from its table of contents by Range reads, not downloaded; a TOC that lies is reported and the layer downloaded', async () => {
+    const files: TarFile[] = [{ name: 'srv/' }, { name: 'srv/site.tar', content: seededBytes(60_000, 'files-estargz') }, { name: 'srv/index.html', content: '<h1>hi</h1>\n'.repeat(50) }];
+    const gz = makeLayer({ files, compression: 'gzip', estargz: true, createdBy: 'COPY site /srv # buildkit' });
+    await pushImage(reg, 'team/lazy', '1', makeImage({ layers: [gz] }));
+    proxy.reset();
+    const r = await runInProcess(Files, [at('team/lazy:1'), '--json', '--cache-dir', fresh()]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as FilesResult;
+    assert.deepEqual(out.layers.map((l) => [l.source, l.files, l.addedBytes]), [['toc', 2, bytesOf(files)]]);
+    assert.deepEqual(out.largest.map((f) => [f.path, f.size]), [['/srv/site.tar', 60_000], ['/srv/index.html', bytesOf(files.slice(2))]]);
+    const gets = blobGets([gz.digest]);
+    assert.equal(gets.length, 2, JSON.stringify(gets));
+    assert.ok(gets.every((g) => g.status === 206), 'Range reads only, never the whole blob');
+    assert.ok(out.bytesDownloaded < gz.size / 2, `${out.bytesDownloaded} of ${gz.size}`);
+
+    const lying = { ...gz, annotations: { ...gz.annotations, 'containerd.io/snapshot/stargz/toc.digest': `sha256:${'1'.repeat(64)}` } };
+    await pushImage(reg, 'team/lazy', 'lies', makeImage({ layers: [lying] }));
+    const l = await runInProcess(Files, [at('team/lazy:lies'), '--json', '--cache-dir', fresh()]);
+    assert.equal(l.exitCode, 0, l.stderr);
+    assert.match(l.stderr, /eStargz table of contents not used: it hashes to sha256:[0-9a-f]{64}, not to its containerd\.io\/snapshot\/stargz\/toc\.digest annotation: it lies about the layer; downloading the layer instead/);
+    const lo = JSON.parse(l.stdout) as FilesResult;
+    assert.deepEqual(lo.layers.map((x) => [x.source, x.files, x.addedBytes]), [['download', 3 /* the TOC file too */, bytesOf(files) + (lo.largest.find((f) => f.path === '/stargz.index.json')?.size ?? NaN)]]);
+  });
+
   it('smoke: the CLI prints the table, the pip hint and its fix', async () => {
     const r = await runCli(['files', at('team/app:v2')]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
