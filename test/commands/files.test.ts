@@ -11,9 +11,12 @@ import { join } from 'node:path';
 import Diff from '../../commands/diff.js';
 import Files from '../../commands/files.js';
 import type { FilesResult } from '../../src/files/analyse.js';
+import { gzipSync } from 'node:zlib';
+import { forgeSize } from '../files/tar-fixtures.js';
 import { runCli } from '../helpers/cli.js';
 import { type CountingProxy, startCountingProxy } from '../helpers/counting-proxy.js';
-import { type Image, type Layer, makeImage, makeLayer, makeRandomLayer, pushImage, seededBytes, type TarFile } from '../helpers/images.js';
+import { type Image, type Layer, makeImage, makeLayer, makeRandomLayer, makeTar, pushImage, seededBytes, type TarFile } from '../helpers/images.js';
+import { sha256 } from '../helpers/push.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { runInProcess } from './run-in-process.js';
 
@@ -264,6 +267,22 @@ describe('regsize files / diff --files (real registry)', function () {
     assert.match(l.stderr, /eStargz table of contents not used: it hashes to sha256:[0-9a-f]{64}, not to its containerd\.io\/snapshot\/stargz\/toc\.digest annotation: it lies about the layer; downloading the layer instead/);
     const lo = JSON.parse(l.stdout) as FilesResult;
     assert.deepEqual(lo.layers.map((x) => [x.source, x.files, x.addedBytes]), [['download', 3 /* the TOC file too */, bytesOf(files) + (lo.largest.find((f) => f.path === '/stargz.index.json')?.size ?? NaN)]]);
+  });
+
+  it('a layer that cannot be read is named on stderr, the others are still reported, exit 1', async () => {
+    const good = makeLayer({ files: [{ name: 'etc/motd', content: 'welcome\n'.repeat(20) }], compression: 'gzip' });
+    const lie = forgeSize(makeTar([{ name: 'var/log/lastlog', content: 'tiny' }]), 0, 10_000_000_000);
+    const blob = gzipSync(lie);
+    const bad = { ...good, tar: lie, blob, digest: sha256(blob), size: blob.length, diffId: sha256(lie), uncompressedSize: lie.length };
+    await pushImage(reg, 'team/broken', '1', makeImage({ layers: [good, bad] }));
+    const r = await runInProcess(Files, [at('team/broken:1'), '--json', '--cache-dir', fresh()]);
+    assert.equal(r.exitCode, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`layer 1 \\(${bad.digest}\\) could not be listed: .*declares 10000000000 bytes: the layer is truncated or its header lies`));
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    const out = JSON.parse(r.stdout) as FilesResult;
+    assert.equal(out.failedLayers, 1);
+    assert.deepEqual(out.largest.map((f) => [f.path, f.size]), [['/etc/motd', 'welcome\n'.length * 20]]);
+    assert.match(out.wasted.note ?? '', /unknown, because 1 layer\(s\) could not be read/);
   });
 
   it('smoke: the CLI prints the table, the pip hint and its fix', async () => {
