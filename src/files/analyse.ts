@@ -22,6 +22,7 @@ import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../transport/logger.js';
 import { mapLimit } from '../util/limit.js';
 import { ESTARGZ_TOC_DIGEST, hasEstargzToc, listFromEstargzToc } from './estargz-toc.js';
+import { listFromZstdChunkedToc, zstdChunkedAnnotations } from './zstd-chunked-toc.js';
 import { buildFilesystem, directorySizes, walkFiles } from './filesystem.js';
 import { findHints } from './hints.js';
 import { type ListingCache } from './listing-cache.js';
@@ -138,15 +139,18 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
   toRead.sort((a, b) => a.index - b.index);
   let bytesDownloaded = 0;
 
-  // eStargz layers of a registry image: the table of contents, by two Range reads.
+  // eStargz and zstd:chunked layers of a registry image: the table of contents, by Range reads.
   if (!options.reader) {
     const descriptors = image.resolved.manifest.layers;
-    const tocs = toRead.filter((l) => descriptors[l.index] && hasEstargzToc(descriptors[l.index] as Descriptor));
+    const tocOf = (d: Descriptor | undefined) =>
+      !d ? undefined : hasEstargzToc(d) ? { key: d.annotations?.[ESTARGZ_TOC_DIGEST] as string, read: listFromEstargzToc } : zstdChunkedAnnotations(d) ? { key: zstdChunkedAnnotations(d)?.checksum as string, read: listFromZstdChunkedToc } : undefined;
+    const tocs = toRead.filter((l) => tocOf(descriptors[l.index]));
     await mapLimit(tocs, options.concurrency ?? 4, async (l) => {
       const d = descriptors[l.index] as Descriptor;
       // Filed under the TOC's digest, not the blob's: Range reads are not checked against the
       // blob digest, so a listing from a TOC speaks only for that TOC.
-      const tocDigest = d.annotations?.[ESTARGZ_TOC_DIGEST] as string;
+      const toc = tocOf(d) as NonNullable<ReturnType<typeof tocOf>>;
+      const tocDigest = toc.key;
       const cached = await options.cache.get(tocDigest);
       if (cached) {
         listings.set(l.index, cached);
@@ -154,7 +158,7 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
         return;
       }
       try {
-        const { listing, bytesRead } = await listFromEstargzToc(client, image.resolved.repo, d);
+        const { listing, bytesRead } = await toc.read(client, image.resolved.repo, d);
         bytesDownloaded += bytesRead;
         listings.set(l.index, listing);
         sources.set(l.index, 'toc');

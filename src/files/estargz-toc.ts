@@ -89,6 +89,15 @@ export async function listFromEstargzToc(client: RegistryClient, repo: RepoRef, 
   }
   const digest = `sha256:${createHash('sha256').update(json).digest('hex')}`;
   if (digest !== d.annotations?.[ESTARGZ_TOC_DIGEST]) throw fail(`it hashes to ${digest}, not to its ${ESTARGZ_TOC_DIGEST} annotation: it lies about the layer`);
+  return { listing: listingFromToc(json, d, fail), bytesRead };
+}
+
+/**
+ * A listing from a TOC's JSON, the format eStargz and zstd:chunked share
+ * (`{"version":1,"entries":[{"name","type":"reg|dir|symlink|hardlink|chunk|...","size","linkName"}]}`),
+ * checked entry by entry; `fail` makes the error for a TOC not to be trusted.
+ */
+export function listingFromToc(json: Buffer, d: Descriptor, fail: (why: string) => RegsizeError): LayerListing {
   let doc: { entries?: unknown };
   try {
     doc = JSON.parse(json.toString('utf8'));
@@ -114,5 +123,5 @@ export async function listFromEstargzToc(client: RegistryClient, repo: RepoRef, 
   if (Number.isSafeInteger(claimed) && total > claimed) throw fail(`its files add up to ${total} bytes, more than the layer's ${claimed}: it lies about the layer`);
   listing.tarBytes = Number.isSafeInteger(claimed) ? claimed : 0;
   finish();
-  return { listing, bytesRead };
+  return listing;
 }
