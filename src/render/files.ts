@@ -28,7 +28,9 @@ export function printable(s: string): string {
  * helper: no shared markdown escape exists in src/render yet.
  */
 export function escapeMarkdown(s: string): string {
-  return printable(s).replace(/[\\`*_{}[\]()#+\-!<>~]/g, (c) => `\\${c}`);
+  // Links and images need "[" (escaped), emphasis "*" or "_", code "`", HTML "<"; "#", "-" and
+  // "+" only start a block at the beginning of a line, which a cell or list item never is.
+  return printable(s).replace(/[\\`*_{}[\]<>~]/g, (c) => `\\${c}`);
 }
 
 export function renderFiles(r: FilesResult, o: FilesRenderOptions): string {

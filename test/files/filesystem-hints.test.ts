@@ -85,7 +85,7 @@ describe('files: filesystem view and hints', () => {
 
   it('registry text reaches the terminal with control characters escaped, and markdown escaped in --format markdown', () => {
     assert.equal(printable('evil\u001b[2Jname\n'), 'evil\\x1b[2Jname\\x0a');
-    assert.equal(escapeMarkdown('*[x](http://e)*'), '\\*\\[x\\]\\(http://e\\)\\*');
+    assert.equal(escapeMarkdown('*[x](http://e)*'), '\\*\\[x\\](http://e)\\*');
     const r: FilesResult = {
       reference: 'r/x:1',
       platform: 'linux/amd64',
