@@ -1,10 +1,12 @@
-import { Args } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
+import { filesFlags, runFiles } from '../src/cli/files-flags.js';
 import { formatFlag, growthLimitFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
+import { analyseAddedFiles, type FilesResult } from '../src/files/analyse.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseImageInput } from '../src/source/parse.js';
 import { renderDiff } from '../src/render/diff.js';
@@ -19,6 +21,7 @@ export default class Diff extends BaseCommand {
     '<%= config.bin %> <%= command.id %> python:3.11-alpine ghcr.io/org/app:latest',
     '<%= config.bin %> <%= command.id %> ghcr.io/org/app:latest --uncompressed',
     '<%= config.bin %> <%= command.id %> debian:bookworm-slim myapp:1.2 --format markdown',
+    '<%= config.bin %> <%= command.id %> python:3.11-alpine app:v2 --files',
   ];
   static override args = {
     base: Args.string({ description: 'the base image (alone: the image, whose annotations name its base)', required: true }),
@@ -30,10 +33,12 @@ export default class Diff extends BaseCommand {
     format: formatFlag,
     'max-increase': growthLimitFlag({ description: 'exit 3 when IMAGE is larger than BASE by more than this: a percentage (5%) or a size (20MB)' }),
     ...uncompressedFlags,
+    files: Flags.boolean({ description: 'what the added layers hold: largest files, wasted bytes, hints with their fix (reads only the layers IMAGE adds; see regsize files)', default: false }),
+    ...filesFlags,
     ...registryFlags,
   };
 
-  async run(): Promise<DiffResult & { gates?: GateReport }> {
+  async run(): Promise<(DiffResult & { gates?: GateReport }) | FilesResult> {
     const { args, flags } = await this.parse(Diff);
     // Both references are checked before any network call.
     const baseRef = args.image === undefined ? undefined : parseImageInput(args.base);
@@ -41,6 +46,10 @@ export default class Diff extends BaseCommand {
     if (flags.platform === 'all') throw new UsageError('diff compares one platform: name it, e.g. --platform linux/arm64');
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
+    if (flags.files) {
+      const platform = flags.platform ?? hostPlatform();
+      return runFiles((o) => analyseAddedFiles(client, baseRef, imageRef, { ...o, platform }), flags, logger, { human, log: (t) => this.log(t) });
+    }
     const { sizer, done } = sizerFromFlags(client, flags, human);
     const compressing = archiveProgress(human);
     let result: DiffResult;

@@ -19,7 +19,6 @@
  * the reason, never as a guess; with `exact` such layers are streamed once, decompressed and
  * counted, without being held in memory.
  */
-import { createGunzip } from 'node:zlib';
 import { RegsizeError, toRegsizeError } from '../errors.js';
 import { verifyDigest } from '../oci/digest.js';
 import type { Descriptor } from '../oci/manifest.js';
@@ -27,7 +26,7 @@ import { layerCompression } from '../oci/media-types.js';
 import type { RegistryClient, RepoRef } from '../transport/client.js';
 import type { BodySink } from '../transport/http.js';
 import { mapLimit } from '../util/limit.js';
-import { ZstdWindowGuard } from './zstd-frame.js';
+import { gunzipSink, loadZstd, zstdSink } from './decompress.js';
 
 export type UncompressedMethod = 'tar' | 'gzip-isize' | 'estargz-annotation' | 'counted' | 'streamed';
 
@@ -176,78 +175,23 @@ export interface CountingSink extends BodySink {
   end(): Promise<number>;
 }
 
-function corrupt(digest: string, kind: string, e: unknown): RegsizeError {
-  return new RegsizeError('REGISTRY_ERROR', `layer ${digest} is not valid ${kind} data: ${(e as Error)?.message ?? String(e)}`);
-}
-
 export function gunzipCounter(digest: string): CountingSink {
-  const gz = createGunzip();
   let out = 0;
-  let failure: unknown;
-  gz.on('data', (c: Buffer) => (out += c.length));
-  gz.on('error', (e) => (failure = e));
-  const settled = (event: string) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        gz.off(event, done);
-        gz.off('error', done);
-        gz.off('close', done);
-        resolve();
-      };
-      gz.once(event, done);
-      gz.once('error', done);
-      gz.once('close', done);
-    });
-  return {
-    async write(chunk) {
-      if (failure) throw corrupt(digest, 'gzip', failure);
-      if (!gz.write(chunk)) await settled('drain');
-      if (failure) throw corrupt(digest, 'gzip', failure);
-    },
-    async end() {
-      if (failure) throw corrupt(digest, 'gzip', failure);
-      const ended = settled('end');
-      gz.end();
-      await ended;
-      if (failure) throw corrupt(digest, 'gzip', failure);
-      return out;
-    },
-  };
+  const sink = gunzipSink(digest, (c) => (out += c.length));
+  return { write: (chunk) => sink.write(chunk), end: async () => (await sink.end(), out) };
 }
 
-/** fzstd is only needed to count zstd layers with --exact: loaded then, not at start-up. */
-let fzstd: typeof import('fzstd') | undefined;
-export async function loadZstd(): Promise<void> {
-  fzstd ??= await import('fzstd');
-}
+export { loadZstd };
 
 /**
  * Counts the bytes a zstd stream decompresses to; call loadZstd() first. Every frame's window
- * is checked before the decoder allocates it (src/sizing/zstd-frame.ts), bounded by what a
+ * is checked before the decoder allocates it (decompress.ts, zstd-frame.ts), bounded by what a
  * blob of `blobSize` bytes could fill when that is known.
  */
 export function zstdCounter(digest: string, blobSize?: number): CountingSink {
-  if (!fzstd) throw new Error('zstdCounter: loadZstd() was not awaited');
   let out = 0;
-  const z = new fzstd.Decompress((chunk) => (out += chunk.length));
-  const guard = new ZstdWindowGuard(digest, blobSize);
-  const push = (chunk: Uint8Array, final: boolean) => {
-    try {
-      z.push(chunk, final);
-    } catch (e) {
-      throw corrupt(digest, 'zstd', e);
-    }
-  };
-  return {
-    write: (chunk) => {
-      guard.scan(chunk);
-      push(chunk, false);
-    },
-    async end() {
-      push(new Uint8Array(0), true);
-      return out;
-    },
-  };
+  const sink = zstdSink(digest, (c) => (out += c.length), blobSize);
+  return { write: (chunk) => sink.write(chunk), end: async () => (await sink.end(), out) };
 }
 
 // ---------------------------------------------------------------- one layer, one image

@@ -1,0 +1,281 @@
+/**
+ * `regsize files IMAGE` and `regsize diff BASE IMAGE --files`: what is inside an image's
+ * bytes, read only as far as needed:
+ *
+ *   1. resolve the image and read its config (a few KB): layers, steps;
+ *   2. with a base, the layers IMAGE shares with it (by digest, then diff_id) are not read;
+ *   3. a layer whose listing is cached (by digest) is not read either;
+ *   4. what is left is announced (bytes, time at the first --bandwidth) and refused past
+ *      --max-download; then read in parallel (bounded), each streamed through the tar parser;
+ *   5. the listings are stacked into the final filesystem (src/files/filesystem.ts), and the
+ *      largest files and folders, wasted bytes, hints and packages computed from it.
+ */
+import { toRegsizeError, UsageError } from '../errors.js';
+import type { LayerReader } from '../oci/layer-reader.js';
+import type { Descriptor } from '../oci/manifest.js';
+import type { Platform } from '../oci/platform.js';
+import { parsePlatform } from '../oci/platform.js';
+import { baseReferenceFromAnnotations, matchLayers } from '../sizing/diff.js';
+import { type DescribedImage, resolveAndDescribe } from '../sizing/layers.js';
+import type { RegistryClient } from '../transport/client.js';
+import type { Logger } from '../transport/logger.js';
+import { type ImageInput, isLocalInput } from '../source/parse.js';
+import { mapLimit } from '../util/limit.js';
+import { ESTARGZ_TOC_DIGEST, hasEstargzToc, listFromEstargzToc } from './estargz-toc.js';
+import { listFromZstdChunkedToc, zstdChunkedAnnotations } from './zstd-chunked-toc.js';
+import { buildFilesystem, directorySizes, walkFiles } from './filesystem.js';
+import { findHints } from './hints.js';
+import { type ListingCache } from './listing-cache.js';
+import { packagesOf, type PackageRow } from './package-view.js';
+import { RegistryLayerReader } from './registry-layer-reader.js';
+import { type LayerListing, listLayer } from './tar-walk.js';
+
+export type LayerSource = 'download' | 'toc' | 'cache' | 'local' | 'base';
+
+export interface FilesLayer {
+  digest: string;
+  createdBy: string | null;
+  /** Compressed bytes. */
+  size: number;
+  /** Files (not folders) the layer holds, or null when it was not read. */
+  files: number | null;
+  addedBytes: number | null;
+  /** Where the listing came from; "base": shared with the base image and not read. */
+  source: LayerSource;
+}
+
+export interface FilesResult {
+  reference: string;
+  platform: string;
+  manifestDigest: string;
+  /** Compressed bytes read from the registry for the listings. */
+  bytesDownloaded: number;
+  layers: FilesLayer[];
+  largest: { path: string; size: number; layer: number }[];
+  directories: { path: string; size: number }[];
+  wasted: {
+    bytes: number;
+    efficiency: number;
+    files: { path: string; size: number; layer: number; removedBy: number; reason: 'deleted' | 'overwritten' }[];
+    /** Set when part of the answer is unknown, saying why. */
+    note?: string;
+  };
+  hints: { rule: string; bytes: number; layer: number; createdBy: string | null; paths: string[]; advice: string }[];
+  packages: PackageRow[];
+  warnings: string[];
+  /** Layers that could not be read (the command exits 1); absent when none. */
+  failedLayers?: number;
+}
+
+export interface DownloadPlan {
+  layers: { index: number; digest: string; size: number }[];
+  bytes: number;
+}
+
+export interface FilesOptions {
+  platform: Platform;
+  logger: Logger;
+  cache: ListingCache;
+  /** Refuse to start when the layers to read add up to more. @default 500 MB */
+  maxDownload?: number;
+  /** Layers read at once. @default 4 */
+  concurrency?: number;
+  /** Rows of largest files, folders, wasted files and packages. @default 20 */
+  top?: number;
+  /** Where the layers' bytes come from. @default the registry */
+  reader?: LayerReader;
+  /** Called once the plan is known, before any layer is read. */
+  onPlan?: (plan: DownloadPlan) => void;
+  /** Compressed bytes read so far, of `total`. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const DEFAULT_MAX_DOWNLOAD = 500_000_000;
+/** Wasted files listed in the result at most (the total counts them all). */
+export const MAX_WASTED_LISTED = 1000;
+
+/** The registry references among `inputs`, for one token request covering them all. */
+const registryOnes = (...inputs: (ImageInput | undefined)[]) => inputs.flatMap((i) => (i && !isLocalInput(i) ? [i] : []));
+
+export async function analyseImage(client: RegistryClient, imageRef: ImageInput, options: FilesOptions): Promise<FilesResult> {
+  client.expect(registryOnes(imageRef));
+  const image = await resolveAndDescribe(client, imageRef, { platform: options.platform, logger: options.logger });
+  return analyseDescribed(client, image, new Set(), options);
+}
+
+/** diff BASE IMAGE --files: IMAGE's own layers only; BASE given or from IMAGE's annotations. */
+export async function analyseAddedFiles(client: RegistryClient, baseRef: ImageInput | undefined, imageRef: ImageInput, options: FilesOptions): Promise<FilesResult> {
+  client.expect(registryOnes(baseRef, imageRef));
+  const image = await resolveAndDescribe(client, imageRef, { platform: options.platform, logger: options.logger });
+  const ref = baseRef ?? baseReferenceFromAnnotations(image.resolved);
+  const base = await resolveAndDescribe(client, ref, { platform: parsePlatform(image.entry.platform), logger: options.logger });
+  const m = matchLayers(
+    base.rows.map((r, i) => ({ digest: r.digest, diffId: base.diffIds[i] })),
+    image.rows.map((r, i) => ({ digest: r.digest, diffId: image.diffIds[i] })),
+  );
+  const shared = new Set(m.image.flatMap((x, i) => (x ? [i] : [])));
+  const result = await analyseDescribed(client, image, shared, options);
+  if (shared.size === 0) result.warnings.push(`${image.entry.reference} shares no layer with ${base.entry.reference}: every layer was read`);
+  return result;
+}
+
+async function analyseDescribed(client: RegistryClient, image: DescribedImage, shared: Set<number>, options: FilesOptions): Promise<FilesResult> {
+  const top = options.top ?? 20;
+  // A registry image is read through the registry (and its tables of contents); a local image
+  // (an OCI layout, an archive, the Docker Engine) through its own source.
+  const ref = image.resolved.ref;
+  const repo = ref ? { registry: ref.registry, repository: ref.repository } : undefined;
+  const reader: LayerReader = options.reader ?? (repo ? new RegistryLayerReader(client, repo) : image.resolved);
+  const rows = image.rows;
+  const listings = new Map<number, LayerListing>();
+  const sources = new Map<number, LayerSource>();
+  const warnings = [...image.warnings];
+
+  // 2-3: what the cache already holds, and what need not be read at all.
+  const toRead: DownloadPlan['layers'] = [];
+  await Promise.all(
+    rows.map(async (row, index) => {
+      const cached = await options.cache.get(row.digest);
+      if (cached) {
+        listings.set(index, cached);
+        sources.set(index, 'cache');
+      } else if (shared.has(index)) sources.set(index, 'base');
+      else toRead.push({ index, digest: row.digest, size: row.size });
+    }),
+  );
+  toRead.sort((a, b) => a.index - b.index);
+  let bytesDownloaded = 0;
+
+  // eStargz and zstd:chunked layers of a registry image: the table of contents, by Range reads.
+  if (!options.reader && repo) {
+    const descriptors = image.resolved.manifest.layers;
+    const tocOf = (d: Descriptor | undefined) =>
+      !d ? undefined : hasEstargzToc(d) ? { key: d.annotations?.[ESTARGZ_TOC_DIGEST] as string, read: listFromEstargzToc } : zstdChunkedAnnotations(d) ? { key: zstdChunkedAnnotations(d)?.checksum as string, read: listFromZstdChunkedToc } : undefined;
+    const tocs = toRead.filter((l) => tocOf(descriptors[l.index]));
+    await mapLimit(tocs, options.concurrency ?? 4, async (l) => {
+      const d = descriptors[l.index] as Descriptor;
+      // Filed under the TOC's digest, not the blob's: Range reads are not checked against the
+      // blob digest, so a listing from a TOC speaks only for that TOC.
+      const toc = tocOf(d) as NonNullable<ReturnType<typeof tocOf>>;
+      const tocDigest = toc.key;
+      const cached = await options.cache.get(tocDigest);
+      if (cached) {
+        listings.set(l.index, cached);
+        sources.set(l.index, 'cache');
+        return;
+      }
+      try {
+        const { listing, bytesRead } = await toc.read(client, repo, d);
+        bytesDownloaded += bytesRead;
+        listings.set(l.index, listing);
+        sources.set(l.index, 'toc');
+        await options.cache.put(tocDigest, listing);
+      } catch (e) {
+        const err = toRegsizeError(e);
+        if (err.code === 'INTERNAL') throw e;
+        warnings.push(`${err.message}; downloading the layer instead`);
+      }
+    });
+    toRead.splice(0, toRead.length, ...toRead.filter((l) => !listings.has(l.index)));
+  }
+  const plan: DownloadPlan = { layers: toRead, bytes: toRead.reduce((s, l) => s + l.size, 0) };
+
+  // 4: refuse before reading anything when the plan is over the limit.
+  const maxDownload = options.maxDownload ?? DEFAULT_MAX_DOWNLOAD;
+  if (plan.bytes > maxDownload) {
+    const list = toRead.map((l) => `#${l.index} ${l.digest.slice(0, 19)} ${l.size} bytes`).join(', ');
+    throw new UsageError(
+      `listing ${image.entry.reference} would download ${plan.bytes} bytes in ${toRead.length} layers (${list}), more than --max-download ${maxDownload}: raise --max-download, or use diff BASE IMAGE --files to skip the base's layers`,
+    );
+  }
+  options.onPlan?.(plan);
+
+  let done = 0;
+  let failed = 0;
+  await mapLimit(toRead, options.concurrency ?? 4, async (l) => {
+    const row = rows[l.index] as (typeof rows)[number];
+    try {
+      // The layer as stored: a docker-archive's rows show estimated gzip sizes of plain tars.
+      const stored = image.resolved.blobs[l.index] ?? { digest: row.digest, mediaType: row.mediaType, size: row.size };
+      const listing = await listLayer(reader, stored, {
+        onBytes: (n) => {
+          done += n;
+          bytesDownloaded += n;
+          options.onProgress?.(done, plan.bytes);
+        },
+      });
+      listings.set(l.index, listing);
+      sources.set(l.index, 'download');
+      await options.cache.put(row.digest, listing);
+    } catch (e) {
+      const err = toRegsizeError(e);
+      if (err.code === 'INTERNAL') throw e;
+      failed++;
+      sources.set(l.index, 'download');
+      warnings.push(`layer ${l.index} (${row.digest}) could not be listed: ${err.message}`);
+    }
+  });
+
+  // 5: the final filesystem of what was read.
+  const read = [...listings.entries()].sort((a, b) => a[0] - b[0]).map(([index, listing]) => ({ index, listing }));
+  for (const { index, listing } of read) for (const w of listing.warnings) warnings.push(`layer ${index}: ${w}`);
+  const fs = buildFilesystem(read);
+
+  const files = [...walkFiles(fs.root, '/')].map(([path, n]) => ({ path, size: n.size, layer: n.layer }));
+  const largest = files
+    .sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1))
+    .slice(0, top)
+    .map((f) => ({ path: f.path, size: f.size, layer: f.layer }));
+  const directories = [...directorySizes(fs.root).entries()]
+    .filter(([p]) => p !== '/')
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, top)
+    .map(([path, size]) => ({ path, size }));
+
+  const wastedFiles = [...fs.wasted].sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1));
+  const unread = rows.map((_, i) => i).filter((i) => !listings.has(i));
+  const notes: string[] = [];
+  if (unread.some((i) => sources.get(i) === 'base')) {
+    notes.push(`base files deleted or overwritten by the image's own layers: unknown, because the base layers were not read (${fs.unresolvedRemovals} whiteout(s) in the layers read name files the layers read do not hold); efficiency covers the layers read`);
+  }
+  if (failed) notes.push(`unknown, because ${failed} layer(s) could not be read`);
+
+  const stepOf = (i: number) => `layer ${i}: ${compactStep(rows[i]?.createdBy ?? null)}`;
+  const hints = findHints(fs.root, fs.wasted, stepOf).map((h) => ({ rule: h.rule, bytes: h.bytes, layer: h.layer, createdBy: rows[h.layer]?.createdBy ?? null, paths: h.paths, advice: h.advice }));
+
+  return {
+    reference: image.entry.reference,
+    platform: image.entry.platform,
+    manifestDigest: image.entry.manifestDigest,
+    bytesDownloaded,
+    layers: rows.map((r, i) => {
+      const s = fs.stats.get(i);
+      return { digest: r.digest, createdBy: r.createdBy, size: r.size, files: s?.files ?? null, addedBytes: s?.addedBytes ?? null, source: sources.get(i) ?? 'download' };
+    }),
+    largest,
+    directories,
+    wasted: {
+      bytes: fs.wasted.reduce((s, w) => s + w.size, 0),
+      efficiency: fs.efficiency,
+      files: wastedFiles.slice(0, MAX_WASTED_LISTED),
+      ...(notes.length ? { note: notes.join('; ') } : {}),
+    },
+    hints,
+    packages: packagesOf(fs.root, read).slice(0, top),
+    warnings,
+    ...(failed ? { failedLayers: failed } : {}),
+  };
+}
+
+/** A step short enough for a sentence. */
+function compactStep(createdBy: string | null): string {
+  if (createdBy === null) return 'step unknown';
+  // The classic builder writes "/bin/sh -c #(nop) COPY ..." and "/bin/sh -c CMD"; BuildKit "RUN /bin/sh -c CMD # buildkit".
+  const s = createdBy
+    .replace(/\s+/g, ' ')
+    .replace(/^\/bin\/sh -c #\(nop\) /, '')
+    .replace(/^(RUN )?\/bin\/sh -c /, 'RUN ')
+    .replace(/ # buildkit$/, '')
+    .trim();
+  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
+}

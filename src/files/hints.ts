@@ -1,0 +1,109 @@
+/**
+ * Hints: what in the final filesystem (or in the wasted bytes) has a known fix, from ONE
+ * table. A rule names folders or files by glob (picomatch, matched against absolute paths,
+ * dot files included); everything at or under a matching path counts. To add a rule, add a
+ * row: an id, the globs, and the advice.
+ */
+import picomatch from 'picomatch';
+import { type FsNode, walkAll, type WastedFile } from './filesystem.js';
+
+export interface HintRule {
+  id: string;
+  /** Globs for the folder (or file) to flag; what lies under it counts too. */
+  paths: string[];
+  advice: string;
+}
+
+export const HINT_RULES: readonly HintRule[] = [
+  { id: 'pip-cache', paths: ['/root/.cache/pip', '/home/*/.cache/pip'], advice: 'pip install --no-cache-dir (or set PIP_NO_CACHE_DIR=1)' },
+  { id: 'apt-lists', paths: ['/var/lib/apt/lists'], advice: 'end the same RUN with: && rm -rf /var/lib/apt/lists/*' },
+  { id: 'apt-archives', paths: ['/var/cache/apt/archives/*.deb', '/var/cache/apt/*.bin'], advice: 'apt-get clean in the same RUN as apt-get install (or use a cache mount: RUN --mount=type=cache,target=/var/cache/apt)' },
+  { id: 'apk-cache', paths: ['/var/cache/apk', '/etc/apk/cache'], advice: 'apk add --no-cache' },
+  { id: 'npm-cache', paths: ['/root/.npm', '/home/*/.npm'], advice: 'npm ci && npm cache clean --force in the same RUN (or RUN --mount=type=cache,target=/root/.npm)' },
+  { id: 'yarn-cache', paths: ['/usr/local/share/.cache/yarn', '/root/.cache/yarn', '/home/*/.cache/yarn', '/root/.yarn/berry/cache'], advice: 'yarn install && yarn cache clean in the same RUN (or a cache mount)' },
+  { id: 'go-build-cache', paths: ['/root/.cache/go-build', '/root/go/pkg/mod', '/go/pkg/mod'], advice: 'build in a builder stage and COPY only the binary (multi-stage build), or use cache mounts' },
+  { id: 'maven-cache', paths: ['/root/.m2/repository', '/home/*/.m2/repository', '/root/.gradle/caches'], advice: 'build in a builder stage and COPY only the jar (multi-stage build)' },
+  {
+    id: 'compilers',
+    paths: ['/usr/include', '/usr/local/include', '/usr/lib/gcc', '/usr/libexec/gcc', '/usr/bin/gcc*', '/usr/bin/g++*', '/usr/bin/cc1*', '/usr/bin/*-linux-gnu-gcc*', '/usr/bin/*-linux-gnu-g++*', '/usr/share/doc/*-dev'],
+    advice: 'compilers and headers are only needed to build: build in one stage, COPY the result into a slim final stage (multi-stage build)',
+  },
+  { id: 'pycache', paths: ['**/__pycache__'], advice: 'PYTHONDONTWRITEBYTECODE=1, or remove __pycache__ in the same RUN' },
+  { id: 'git', paths: ['**/.git'], advice: 'add .git to .dockerignore (COPY . brings it in)' },
+  { id: 'docs', paths: ['/usr/share/doc', '/usr/share/man', '/usr/share/info', '/usr/local/share/man'], advice: 'apt: --no-install-recommends and a dpkg path-exclude for docs; apk: skip *-doc packages' },
+];
+
+/** The rule for files a later layer deletes: not a path, so not in the table. */
+export const DELETED_LATER_RULE = 'deleted-later';
+
+export interface Hint {
+  rule: string;
+  bytes: number;
+  layer: number;
+  /** The matched folders or files, largest first. */
+  paths: string[];
+  advice: string;
+}
+
+const MAX_PATHS = 10;
+
+interface Acc {
+  rule: HintRule | string;
+  advice: string;
+  layer: number;
+  bytes: number;
+  byPath: Map<string, number>;
+}
+
+function finish(accs: Iterable<Acc>): Hint[] {
+  return [...accs]
+    .filter((a) => a.bytes > 0)
+    .map((a) => ({
+      rule: typeof a.rule === 'string' ? a.rule : a.rule.id,
+      bytes: a.bytes,
+      layer: a.layer,
+      paths: [...a.byPath.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, MAX_PATHS).map(([p]) => p),
+      advice: a.advice,
+    }));
+}
+
+/**
+ * The hints for a final filesystem and its wasted files, largest first; one hint per rule and
+ * layer (the step to change). `stepOf` names a layer's step for the deleted-later advice.
+ */
+export function findHints(root: FsNode, wasted: WastedFile[], stepOf: (layer: number) => string, rules: readonly HintRule[] = HINT_RULES): Hint[] {
+  const matchers = rules.map((r) => ({ rule: r, test: picomatch(r.paths, { dot: true }) }));
+  const accs = new Map<string, Acc>();
+  // Walk parents before children: the first (highest) matching path of a rule is the one named.
+  const matchedAt = new Map<string, { rule: HintRule; at: string }[]>();
+  for (const [path, node] of walkAll(root)) {
+    const parent = path === '/' ? '' : path.slice(0, path.lastIndexOf('/')) || '/';
+    const inherited = matchedAt.get(parent) ?? [];
+    const mine = [...inherited];
+    for (const m of matchers) if (!inherited.some((i) => i.rule === m.rule) && path !== '/' && m.test(path)) mine.push({ rule: m.rule, at: path });
+    if (node.type === 'dir') {
+      if (mine.length) matchedAt.set(path, mine);
+      continue;
+    }
+    for (const { rule, at } of mine) {
+      const key = `${rule.id}\0${node.layer}`;
+      let a = accs.get(key);
+      if (!a) accs.set(key, (a = { rule, advice: rule.advice, layer: node.layer, bytes: 0, byPath: new Map() }));
+      a.bytes += node.size;
+      a.byPath.set(at, (a.byPath.get(at) ?? 0) + node.size);
+    }
+  }
+  const deleted = new Map<string, Acc>();
+  for (const w of wasted) {
+    if (w.reason !== 'deleted') continue;
+    const key = `${w.layer}\0${w.removedBy}`;
+    let a = deleted.get(key);
+    if (!a) {
+      const advice = `delete these in the same RUN that creates them (${stepOf(w.layer)}), not in a later one (${stepOf(w.removedBy)}): a later delete hides them but every pull still downloads them`;
+      deleted.set(key, (a = { rule: DELETED_LATER_RULE, advice, layer: w.layer, bytes: 0, byPath: new Map() }));
+    }
+    a.bytes += w.size;
+    a.byPath.set(w.path, w.size);
+  }
+  return [...finish(accs.values()), ...finish(deleted.values())].sort((x, y) => y.bytes - x.bytes || (x.rule < y.rule ? -1 : 1));
+}
