@@ -21,6 +21,14 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === 'version')) {
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
   const { execute } = await import('@oclif/core');
-  const { commandWords, routeArgs } = await import('../dist/src/cli/route.js');
-  await execute({ args: routeArgs(args, commandWords(root.pathname)), dir: import.meta.url });
+  const { commandIds, routeArgs } = await import('../dist/src/cli/route.js');
+  let routed;
+  try {
+    routed = routeArgs(args, commandIds(root.pathname));
+  } catch (e) {
+    // A mistyped command: one line and the usage exit code, as every usage error.
+    process.stderr.write(`regsize: ${e.message}\n`);
+    process.exit(2);
+  }
+  await execute({ args: routed, dir: import.meta.url });
 }
