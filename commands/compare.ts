@@ -1,6 +1,6 @@
 import { BaseCommand } from '../src/cli/base-command.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
-import { bandwidthFlag, formatFlag, platformFlag, registryFlags, sizeFlag, unitsFlag } from '../src/cli/flags.js';
+import { bandwidthFlag, formatFlag, platformOrAllFlag, registryFlags, sizeFlag, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
@@ -8,7 +8,7 @@ import { parseReference } from '../src/reference/reference.js';
 import { renderCompare } from '../src/render/compare.js';
 import { stderrProgress } from '../src/render/progress.js';
 import { compareImages, type CompareResult, isErrorEntry } from '../src/sizing/compare.js';
-import { formatBytes } from '../src/render/units.js';
+import { formatBytes, unitsOf } from '../src/render/units.js';
 
 export default class Compare extends BaseCommand {
   static override summary = 'Compare the compressed sizes of images, straight from their registries (the default command).';
@@ -23,7 +23,7 @@ export default class Compare extends BaseCommand {
   static override strict = false;
   static override args = {};
   static override flags = {
-    platform: platformFlag(),
+    platform: platformOrAllFlag(),
     bandwidth: bandwidthFlag(),
     units: unitsFlag(),
     format: formatFlag,
@@ -55,12 +55,12 @@ export default class Compare extends BaseCommand {
     }
 
     const max = flags['max-size'];
-    const over = max === undefined ? [] : result.images.filter((e) => !isErrorEntry(e) && e.compressedSize > max);
+    const over = max === undefined ? [] : result.images.filter((e) => !isErrorEntry(e) && e.compressedSize > max.bytes);
     if (!this.jsonEnabled()) {
       this.log(renderCompare(result, { units: flags.units, bandwidths: flags.bandwidth.list, style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
     }
     if (max !== undefined) {
-      for (const e of over) if (!isErrorEntry(e)) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, flags.units)}, over --max-size ${formatBytes(max, flags.units)}`);
+      for (const e of over) if (!isErrorEntry(e)) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, unitsOf(max.label))}, over --max-size ${max.label}`);
     }
     process.exitCode = resultExitCode(result.images.some(isErrorEntry), over.length > 0);
     return result;

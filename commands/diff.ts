@@ -2,7 +2,6 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
-import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseReference } from '../src/reference/reference.js';
 import { renderDiff } from '../src/render/diff.js';
@@ -34,7 +33,6 @@ export default class Diff extends BaseCommand {
     // Both references are checked before any network call.
     const baseRef = args.image === undefined ? undefined : parseReference(args.base);
     const imageRef = parseReference(args.image ?? args.base);
-    if (flags.platform === 'all') throw new UsageError('diff compares one platform: name it, e.g. --platform linux/arm64');
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
     const { sizer, done } = sizerFromFlags(client, flags, human);

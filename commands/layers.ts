@@ -2,7 +2,6 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
-import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseReference } from '../src/reference/reference.js';
 import { renderLayers } from '../src/render/layers.js';
@@ -31,7 +30,6 @@ export default class Layers extends BaseCommand {
   async run(): Promise<LayersResult> {
     const { args, flags } = await this.parse(Layers);
     const ref = parseReference(args.image);
-    if (flags.platform === 'all') throw new UsageError('layers shows one platform: name it, e.g. --platform linux/arm64 (compare --platform all lists every platform)');
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
     const { sizer, done } = sizerFromFlags(client, flags, human);

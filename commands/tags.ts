@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
-import { bandwidthFlag, formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
+import { bandwidthFlag, formatFlag, platformOrAllFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { formatPlatform, hostPlatform } from '../src/oci/platform.js';
 import { parseRepository } from '../src/reference/reference.js';
 import { stderrProgress } from '../src/render/progress.js';
@@ -22,13 +22,13 @@ export default class Tags extends BaseCommand {
     repository: Args.string({ description: 'repository without tag, e.g. python, bitnami/redis, ghcr.io/org/app', required: true }),
   };
   static override flags = {
-    filter: Flags.string({ description: "only tags matching this glob, e.g. '3.12-*' (repeat for more)", multiple: true, helpValue: 'GLOB' }),
+    filter: Flags.string({ description: "only tags matching this glob, e.g. '3.12-*' (repeat for more)", multiple: true, multipleNonGreedy: true, helpValue: 'GLOB' }),
     regex: Flags.string({ description: 'only tags matching this JavaScript regular expression (with --filter, both must match)', helpValue: 'RE' }),
     limit: Flags.integer({ description: 'size at most N tags: the N highest in version order', min: 1, helpValue: 'N' }),
     sort: Flags.string({ description: 'row order; tags of the same image stay together', options: ['size', 'name', 'version'], default: 'size' }),
     'all-tags': Flags.boolean({ description: 'include signature and attestation tags (sha256-<hex>.sig, .att, .sbom)', default: false }),
     force: Flags.boolean({ description: "go on even when the registry's remaining pull allowance is smaller than the manifest GETs needed", default: false }),
-    platform: platformFlag(),
+    platform: platformOrAllFlag(),
     bandwidth: bandwidthFlag({ description: 'link speed for the download-time column (the first of a comma-separated list is used)' }),
     units: unitsFlag(),
     format: formatFlag,

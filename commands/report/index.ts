@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
 import { resultExitCode } from '../../src/cli/exit-codes.js';
-import { platformFlag, registryFlags, unitsFlag } from '../../src/cli/flags.js';
+import { platformOrAllFlag, registryFlags, unitsFlag } from '../../src/cli/flags.js';
 import { UsageError } from '../../src/errors.js';
 import { hostPlatform } from '../../src/oci/platform.js';
 import { parseGrowthPercent } from '../../src/report/budget.js';
@@ -29,13 +29,13 @@ export default class Report extends BaseCommand {
   ];
   static override flags = {
     config: Flags.string({ char: 'c', description: 'the report config (YAML; see examples/regsize.yaml)', required: true, helpValue: 'regsize.yaml' }),
-    format: Flags.string({ description: 'output format', options: ['markdown', 'json', 'csv', 'html'], default: 'markdown' }),
+    format: Flags.string({ description: 'output format', options: ['markdown', 'json', 'csv', 'html'], default: 'markdown', exclusive: ['json'] }),
     output: Flags.string({ char: 'o', description: 'write the report to this file (replaced atomically) instead of stdout', helpValue: 'report.html' }),
     history: Flags.string({ description: 'history database (SQLite) [default: $XDG_DATA_HOME/regsize/history.db]', helpValue: 'history.db', exclusive: ['no-history'] }),
     'no-history': Flags.boolean({ description: 'neither read nor record the history (no deltas)', default: false }),
     since: Flags.string({ description: 'also compare with the run this long ago (e.g. 7d, 30d, 12h)', default: '30d' }),
     'alert-growth': Flags.string({ description: 'mark images that grew more than this since the last run', default: '10%' }),
-    platform: platformFlag({ description: 'platform to size, overriding the config\'s platform: os/arch[/variant] or "all" [default: the config\'s, else linux/<this machine\'s architecture>]' }),
+    platform: platformOrAllFlag({ description: 'platform to size, overriding the config\'s platform: os/arch[/variant] or "all" [default: the config\'s, else linux/<this machine\'s architecture>]' }),
     units: unitsFlag(),
     force: Flags.boolean({ description: "size the tags: sections even when the registry's remaining pull allowance is smaller than the manifest GETs needed", default: false }),
     ...registryFlags,

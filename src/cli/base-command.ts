@@ -12,6 +12,7 @@ import { createSession, type Session, type SessionOptions } from '../session.js'
 import { stderrLogger } from '../transport/logger.js';
 import { parseDurationMs } from '../render/units.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { oneLineMessage } from './usage-message.js';
 
 export interface RegistryFlagValues {
   'plain-http': boolean;
@@ -62,8 +63,7 @@ export abstract class BaseCommand extends Command {
       code = 'INTERNAL';
       exit = ExitCode.FAILED;
     }
-    // One line: oclif puts the cause of a flag parse error on an indented second line.
-    const message = err.message.trim().replace(/\s*\n\s*See more help with --help$/, ' (see --help)').replace(/\s*\n\s*/g, ': ').replace(/^Error: /, '');
+    const message = oneLineMessage(err);
     if (this.jsonEnabled()) this.logJson({ error: { code, message } });
     process.stderr.write(`regsize: ${message}\n`);
     if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { closeCommand, editDistance } from '../../src/cli/command-typo.js';
+import { closeCommand } from '../../src/cli/command-typo.js';
+import { editDistance } from '../../src/util/edit-distance.js';
 import { routeArgs } from '../../src/cli/route.js';
 import { isRegsizeError } from '../../src/errors.js';
 import { runCli } from '../helpers/cli.js';

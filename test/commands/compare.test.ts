@@ -139,7 +139,7 @@ describe('regsize compare against a real registry', function () {
     const py = `${reg.host}/lib/python:3.11-slim`;
     const over = await runCli([py, '--platform', 'linux/amd64', '--max-size', '100kB']);
     assert.equal(over.code, 3);
-    assert.match(over.stderr, /over --max-size 100 kB/);
+    assert.match(over.stderr, /over --max-size 100kB/);
     const fits = await runCli([py, '--platform', 'linux/amd64', '--max-size', '10MB']);
     assert.equal(fits.code, 0);
     const json = await runCli([py, '--platform', 'linux/amd64', '--max-size', '100kB', '--json']);
@@ -169,7 +169,7 @@ describe('regsize compare: bad input', () => {
     [['python@sha256:123'], /malformed digest/],
     [['python', '--platform', 'linux'], /invalid platform "linux"/],
     [['python', '--bandwidth', 'fast'], /invalid bandwidth "fast"/],
-    [['python', '--max-size', 'huge'], /invalid size "huge"/],
+    [['python', '--max-size', 'huge'], /invalid --max-size "huge"/],
     [['python', '--units', 'bits'], /--units/],
     [['python', '--no-such-flag'], /Nonexistent flag: --no-such-flag/],
     [['compare'], /no images given/],

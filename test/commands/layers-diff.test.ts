@@ -190,7 +190,7 @@ describe('regsize layers / diff / --uncompressed (CLI, real registry)', function
   });
 
   it('bad input: one line, the documented exit code, no stack', async () => {
-    assert.match(oneLineFailure(await runCli(['layers']), 2), /^regsize: Missing 1 required arg/);
+    assert.match(oneLineFailure(await runCli(['layers']), 2), /^regsize: missing IMAGE/);
     assert.match(oneLineFailure(await runCli(['layers', 'Not A Ref']), 2), /invalid reference/);
     assert.match(oneLineFailure(await runCli(['layers', at('team/app:2.0'), '--platform', 'all']), 2), /one platform/);
     assert.match(oneLineFailure(await runCli(['diff', at('team/app:2.0'), '--platform', 'all']), 2), /one platform/);
