@@ -6,6 +6,7 @@ import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseReference } from '../src/reference/reference.js';
 import { renderCompare } from '../src/render/compare.js';
+import { failureLines } from '../src/render/failures.js';
 import { stderrProgress } from '../src/render/progress.js';
 import { compareImages, type CompareResult, isErrorEntry } from '../src/sizing/compare.js';
 import { formatBytes, unitsOf } from '../src/render/units.js';
@@ -58,6 +59,7 @@ export default class Compare extends BaseCommand {
     const over = max === undefined ? [] : result.images.filter((e) => !isErrorEntry(e) && e.compressedSize > max.bytes);
     if (!this.jsonEnabled()) {
       this.log(renderCompare(result, { units: flags.units, bandwidths: flags.bandwidth.list, style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+      for (const line of failureLines(result.images.filter(isErrorEntry))) process.stderr.write(`${line}\n`);
     }
     if (max !== undefined) {
       for (const e of over) if (!isErrorEntry(e)) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, unitsOf(max.label))}, over --max-size ${max.label}`);

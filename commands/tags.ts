@@ -5,7 +5,8 @@ import { bandwidthFlag, formatFlag, platformOrAllFlag, registryFlags, unitsFlag 
 import { formatPlatform, hostPlatform } from '../src/oci/platform.js';
 import { parseRepository } from '../src/reference/reference.js';
 import { stderrProgress } from '../src/render/progress.js';
-import { renderTags } from '../src/render/tags.js';
+import { failureLines } from '../src/render/failures.js';
+import { renderTags, tagFailures } from '../src/render/tags.js';
 import { isMissingPlatform, isTagError, type TagSort, type TagsResult } from '../src/tags/result.js';
 import { sizeTags } from '../src/tags/size.js';
 
@@ -73,6 +74,7 @@ export default class Tags extends BaseCommand {
         const missing = result.tags.filter(isMissingPlatform).length;
         if (missing) note(`${missing} tag${missing === 1 ? ' has' : 's have'} no ${platform === 'all' ? '' : `${formatPlatform(platform)} `}image (see --platform)`);
         this.log(renderTags(result, { units: flags.units, bandwidth: flags.bandwidth.list[0], style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+        for (const line of failureLines(tagFailures(result, repo.input))) note(line.replace(/^regsize: /, ''));
         logger.debug(`${selection.tags.length} tags, ${digests} distinct digests`);
       }
     }

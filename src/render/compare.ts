@@ -23,11 +23,10 @@ export function renderCompare(result: CompareResult, o: RenderOptions): string {
     { header: 'VS FIRST', align: 'right' },
   ];
   const rows: string[][] = [];
-  const errors: string[] = [];
   for (const e of result.images) {
+    // A failed image keeps its row; the explanation goes to stderr (render/failures.ts).
     if (isErrorEntry(e)) {
-      if (o.style === 'markdown') rows.push([e.reference, `**error** ${e.error.code}`, '', ...(withUncompressed ? [''] : []), '', ...o.bandwidths.map(() => ''), '']);
-      errors.push(`error: ${e.error.message} [${e.error.code}]`);
+      rows.push([e.reference, o.style === 'markdown' ? `**error** ${e.error.code}` : `error: ${e.error.code}`, '', ...(withUncompressed ? [''] : []), '', ...o.bandwidths.map(() => ''), '']);
       continue;
     }
     const foreign = e.layers.filter((l) => l.foreign).length;
@@ -43,7 +42,6 @@ export function renderCompare(result: CompareResult, o: RenderOptions): string {
     ]);
   }
   let out = rows.length ? renderTable(columns, rows, o.style) : '';
-  if (errors.length) out += (out ? '\n' : '') + errors.join('\n') + '\n';
   if (images.length > 1) out += '\n' + renderSharing(images, o) + '\n';
   return out;
 }

@@ -16,6 +16,7 @@ import { type Challenge, parseChallenges } from './challenge.js';
 import { type CredentialStore, type Credentials, secretsOf } from './credentials.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import { redactUrl } from './redact.js';
+import { notARegistry } from './not-registry.js';
 import { mayCarryCredentials } from './scheme.js';
 
 /** Token answers are small; anything bigger is refused (hardening). */
@@ -99,6 +100,8 @@ export class Authenticator {
     for (const base of bases) {
       try {
         const res = await this.http.send({ method: 'GET', url: `${base}/v2/`, maxBytes: 64 * 1024 }, { retries: bases.length > 1 && base !== bases.at(-1) ? 0 : undefined });
+        const notRegistry = notARegistry(registry, res);
+        if (notRegistry) throw notRegistry;
         return { base, auth: await this.challenge(registry, base, res) };
       } catch (e) {
         lastError = e;
