@@ -31,4 +31,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === 'version')) {
     process.exit(2);
   }
   await execute({ args: routed, dir: import.meta.url });
+  // The answer is printed: exit now rather than when the last socket or timer lets go (a TLS
+  // handshake to a silent server holds the process for undici's 10 s connect timeout).
+  process.stdout.write('', () => process.exit());
 }

@@ -9,6 +9,7 @@ import { createCache } from '../cache/factory.js';
 import { EcrCredentialStore } from '../ecr/credentials.js';
 import { DockerConfigCredentials } from '../transport/credentials.js';
 import { createSession, type Session, type SessionOptions } from '../session.js';
+import { destroyDefaultDispatcher } from '../transport/http.js';
 import { stderrLogger } from '../transport/logger.js';
 import { parseDurationMs } from '../render/units.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
@@ -46,6 +47,12 @@ export abstract class BaseCommand extends Command {
       ...extra,
       credentialStores: [ecr, ...(extra.credentialStores ?? [])],
     });
+  }
+
+  /** After every command, answered or failed: the process exits as soon as its output is written. */
+  protected override async finally(err: Error | undefined): Promise<unknown> {
+    destroyDefaultDispatcher();
+    return super.finally(err);
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {

@@ -43,6 +43,10 @@ export interface HttpRequest {
   tooLargeCode?: ErrorCode;
   /** Describes the object in the too-large message (e.g. "manifest python:3.11"). */
   what?: string;
+  /** Time allowed for this request, when less than the settings' (a ping sharing one deadline across schemes). */
+  timeoutMs?: number;
+  /** Probing a scheme that may not answer: a failure is the caller's to log (one line), not a debug line here. */
+  probe?: boolean;
   /** With a Range header: when the server answers 200 (ignored the range), do not read the body. */
   abortIfNotPartial?: boolean;
   /** @default true */
@@ -79,6 +83,7 @@ export const MAX_ERROR_BODY = 64 * 1024;
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
 let sharedDispatcher: Dispatcher | undefined;
+let subscribed = false;
 
 /** Requests in flight on one HTTP/2 connection (servers allow 100 or more streams). */
 const H2_STREAMS = 64;
@@ -109,13 +114,27 @@ function multiplexingPool(origin: string | URL, options: Pool.Options): Pool {
 
 /** One dispatcher for the process: connections and TLS sessions are reused across images. */
 export function defaultDispatcher(): Dispatcher {
-  if (!sharedDispatcher) {
+  if (!subscribed) {
+    subscribed = true;
     diagnostics.subscribe('undici:client:connected', (message) => {
       negotiated = (message as { connectParams?: { version?: string } }).connectParams?.version;
     });
   }
   sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: 32, allowH2: true, factory: multiplexingPool });
   return sharedDispatcher;
+}
+
+/**
+ * Ends the process's connections once a command has its answer: idle keep-alive sockets (30 s)
+ * and a request still waiting on a silent server would otherwise keep Node running after the
+ * result is printed. Destroy, not close: nothing in flight is wanted any more. Not awaited:
+ * undici settles a destroy only when a TLS handshake still under way gives up (its 10 s connect
+ * timeout), which is the very wait this avoids; bin/run.js exits once stdout is written.
+ */
+export function destroyDefaultDispatcher(): void {
+  const d = sharedDispatcher;
+  sharedDispatcher = undefined;
+  d?.destroy().catch(() => {});
 }
 
 export function defaultHttpSettings(logger: Logger, overrides: Partial<HttpSettings> = {}): HttpSettings {
@@ -194,7 +213,8 @@ export class HttpClient {
   private async once(req: HttpRequest & { headers: Record<string, string> }): Promise<HttpResponse> {
     const started = Date.now();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), this.settings.timeoutMs);
+    const timeoutMs = Math.min(req.timeoutMs ?? this.settings.timeoutMs, this.settings.timeoutMs);
+    const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), timeoutMs);
     this.requestCount++;
     try {
       const res = await fetch(req.url, {
@@ -237,9 +257,9 @@ export class HttpClient {
       const err = controller.signal.aborted
         ? // Not retried (only 429/502/503/504 and resets are): --timeout bounds what the user
           // waits for a request, so a server that stalls costs one timeout, not four.
-          new RegsizeError('TIMEOUT', `${req.method} ${redactUrl(req.url)} timed out after ${this.settings.timeoutMs / 1000}s; raise --timeout or check the network`)
+          new RegsizeError('TIMEOUT', `${req.method} ${redactUrl(req.url)} timed out after ${Math.round(timeoutMs) / 1000}s; raise --timeout or check the network`)
         : requestError(req, e);
-      this.settings.logger.debug(`${req.method} ${redactUrl(req.url)} failed after ${Date.now() - started}ms: ${err.message}`);
+      if (!req.probe) this.settings.logger.debug(`${req.method} ${redactUrl(req.url)} failed after ${Date.now() - started}ms: ${err.message}`);
       throw err;
     } finally {
       clearTimeout(timer);
