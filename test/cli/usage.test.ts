@@ -15,18 +15,8 @@ import Tags from '../../commands/tags.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { tagExisting } from '../helpers/push.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
-import { type InProcessResult, ROOT, runInProcess } from '../commands/run-in-process.js';
-
-/** Exit `code`, nothing on stdout unless --json, exactly one `regsize: ` line on stderr, no stack. */
-export function oneLineError(r: InProcessResult, code: number): string {
-  assert.equal(r.exitCode, code, `exit ${r.exitCode}, stderr: ${r.stderr}`);
-  const lines = r.stderr.split('\n').filter(Boolean);
-  assert.equal(lines.length, 1, `one stderr line expected:\n${r.stderr}`);
-  const line = lines[0] as string;
-  assert.match(line, /^regsize: \S/);
-  assert.doesNotMatch(r.stderr, /\n\s+at |The following error|::|Note: |See more help/);
-  return line;
-}
+import { ROOT, runInProcess } from '../commands/run-in-process.js';
+import { oneLineError } from '../helpers/one-line.js';
 
 interface ManifestFlag {
   description?: string;
