@@ -1,6 +1,7 @@
 import { BaseCommand } from '../src/cli/base-command.js';
+import { tableWidth } from '../src/cli/terminal-width.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
-import { bandwidthFlag, formatFlag, platformOrAllFlag, registryFlags, sizeFlag, unitsFlag } from '../src/cli/flags.js';
+import { bandwidthFlag, formatFlag, wideFlag, platformOrAllFlag, registryFlags, sizeFlag, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
@@ -28,6 +29,7 @@ export default class Compare extends BaseCommand {
     bandwidth: bandwidthFlag(),
     units: unitsFlag(),
     format: formatFlag,
+    wide: wideFlag,
     'max-size': sizeFlag({ description: 'exit 3 when any image is larger than this (a CI gate), e.g. 200MB' }),
     ...uncompressedFlags,
     ...registryFlags,
@@ -58,7 +60,7 @@ export default class Compare extends BaseCommand {
     const max = flags['max-size'];
     const over = max === undefined ? [] : result.images.filter((e) => !isErrorEntry(e) && e.compressedSize > max.bytes);
     if (!this.jsonEnabled()) {
-      this.log(renderCompare(result, { units: flags.units, bandwidths: flags.bandwidth.list, style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+      this.log(renderCompare(result, { units: flags.units, bandwidths: flags.bandwidth.list, style: flags.format === 'markdown' ? 'markdown' : 'plain', width: tableWidth(flags.wide) }).trimEnd());
       for (const line of failureLines(result.images.filter(isErrorEntry))) process.stderr.write(`${line}\n`);
     }
     if (max !== undefined) {

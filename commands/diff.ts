@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
+import { tableWidth } from '../src/cli/terminal-width.js';
+import { formatFlag, wideFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseReference } from '../src/reference/reference.js';
@@ -24,6 +25,7 @@ export default class Diff extends BaseCommand {
     platform: platformFlag(),
     units: unitsFlag(),
     format: formatFlag,
+    wide: wideFlag,
     ...uncompressedFlags,
     ...registryFlags,
   };
@@ -45,7 +47,7 @@ export default class Diff extends BaseCommand {
     for (const w of result.warnings) logger.warn(w);
     warnUnknownLayers(logger, result.image.reference, [...result.sharedLayers, ...result.addedLayers], result.image.layers);
     warnUnknownLayers(logger, result.base.reference, result.removedLayers, result.base.layers);
-    if (human) this.log(renderDiff(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+    if (human) this.log(renderDiff(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain', width: tableWidth(flags.wide) }).trimEnd());
     return result;
   }
 }

@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
+import { tableWidth } from '../src/cli/terminal-width.js';
+import { formatFlag, wideFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseReference } from '../src/reference/reference.js';
@@ -23,6 +24,7 @@ export default class Layers extends BaseCommand {
     platform: platformFlag(),
     units: unitsFlag(),
     format: formatFlag,
+    wide: wideFlag,
     ...uncompressedFlags,
     ...registryFlags,
   };
@@ -41,7 +43,7 @@ export default class Layers extends BaseCommand {
     }
     for (const w of result.warnings) logger.warn(`${result.reference}: ${w}`);
     warnUnknownLayers(logger, result.reference, result.layers);
-    if (human) this.log(renderLayers(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+    if (human) this.log(renderLayers(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain', width: tableWidth(flags.wide) }).trimEnd());
     return result;
   }
 }

@@ -1,7 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { tableWidth } from '../src/cli/terminal-width.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
-import { bandwidthFlag, formatFlag, platformOrAllFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
+import { bandwidthFlag, formatFlag, wideFlag, platformOrAllFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { formatPlatform, hostPlatform } from '../src/oci/platform.js';
 import { parseRepository } from '../src/reference/reference.js';
 import { stderrProgress } from '../src/render/progress.js';
@@ -33,6 +34,7 @@ export default class Tags extends BaseCommand {
     bandwidth: bandwidthFlag({ description: 'link speed for the download-time column (the first of a comma-separated list is used)' }),
     units: unitsFlag(),
     format: formatFlag,
+    wide: wideFlag,
     ...registryFlags,
   };
 
@@ -73,7 +75,7 @@ export default class Tags extends BaseCommand {
         if (selection.matched > selection.tags.length) note(`${selection.matched} tags match; sized the ${selection.tags.length} highest in version order (--limit ${flags.limit})`);
         const missing = result.tags.filter(isMissingPlatform).length;
         if (missing) note(`${missing} tag${missing === 1 ? ' has' : 's have'} no ${platform === 'all' ? '' : `${formatPlatform(platform)} `}image (see --platform)`);
-        this.log(renderTags(result, { units: flags.units, bandwidth: flags.bandwidth.list[0], style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+        this.log(renderTags(result, { units: flags.units, bandwidth: flags.bandwidth.list[0], style: flags.format === 'markdown' ? 'markdown' : 'plain', width: tableWidth(flags.wide) }).trimEnd());
         for (const line of failureLines(tagFailures(result, repo.input))) note(line.replace(/^regsize: /, ''));
         logger.debug(`${selection.tags.length} tags, ${digests} distinct digests`);
       }

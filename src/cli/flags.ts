@@ -80,5 +80,7 @@ export const registryFlags = {
   debug: Flags.boolean({ description: 'print stack traces of errors', default: false }),
 };
 
+export const wideFlag = Flags.boolean({ description: 'print long image names and build steps whole, however wide the terminal (a pipe always gets them whole)', default: false });
+
 // --format and --json both choose the output: giving both is refused (exit 2) rather than one silently winning.
 export const formatFlag = Flags.string({ description: 'output format (use --json for JSON)', options: ['table', 'markdown'], default: 'table', exclusive: ['json'] });

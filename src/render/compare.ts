@@ -7,6 +7,8 @@ export interface RenderOptions {
   units: Units;
   bandwidths: Bandwidth[];
   style: TableStyle;
+  /** Terminal columns to fit (middle-ellipsis on long names and steps); undefined prints cells whole. */
+  width?: number | undefined;
 }
 
 export function renderCompare(result: CompareResult, o: RenderOptions): string {
@@ -14,7 +16,7 @@ export function renderCompare(result: CompareResult, o: RenderOptions): string {
   const first = images[0];
   const withUncompressed = images.some((i) => i.uncompressedSize !== undefined);
   const columns: Column[] = [
-    { header: 'IMAGE', maxWidth: 48 },
+    { header: 'IMAGE', maxWidth: 48, shrink: true },
     { header: 'PLATFORM' },
     { header: 'SIZE', align: 'right' },
     ...(withUncompressed ? [{ header: 'UNCOMPRESSED', align: 'right' as const }] : []),
@@ -41,7 +43,7 @@ export function renderCompare(result: CompareResult, o: RenderOptions): string {
       delta,
     ]);
   }
-  let out = rows.length ? renderTable(columns, rows, o.style) : '';
+  let out = rows.length ? renderTable(columns, rows, o.style, { width: o.width }) : '';
   if (images.length > 1) out += '\n' + renderSharing(images, o) + '\n';
   return out;
 }

@@ -7,6 +7,8 @@ import { formatBytes, formatPercent, type Units } from './units.js';
 export interface LayersRenderOptions {
   units: Units;
   style: TableStyle;
+  /** Terminal columns to fit (middle-ellipsis on long names and steps); undefined prints cells whole. */
+  width?: number | undefined;
 }
 
 /** Longest step shown in a plain table; --json carries it whole. */
@@ -57,7 +59,7 @@ export function renderLayers(r: LayersResult, o: LayersRenderOptions): string {
     { header: 'TOTAL', align: 'right' },
     ...(withUncompressed ? [{ header: 'UNCOMPRESSED', align: 'right' as const }] : []),
     { header: 'TYPE' },
-    { header: 'STEP', maxWidth: STEP_WIDTH },
+    { header: 'STEP', maxWidth: STEP_WIDTH, shrink: true },
   ];
   let running = 0;
   const rows = r.layers.map((l, i) => {
@@ -77,5 +79,5 @@ export function renderLayers(r: LayersResult, o: LayersRenderOptions): string {
   const uncompressed = withUncompressed ? `, ${uncompressedCell(r.uncompressedSize, undefined, o.units)} uncompressed` : '';
   const title = `${r.name} (${r.platform}): ${count}, ${formatBytes(r.compressedSize, o.units)} compressed${uncompressed}`;
   const head = o.style === 'markdown' ? `**${title.replace(/\*/g, '\\*')}**\n\n` : `${title}\n\n`;
-  return head + (rows.length ? renderTable(columns, rows, o.style) : 'no layers\n');
+  return head + (rows.length ? renderTable(columns, rows, o.style, { width: o.width }) : 'no layers\n');
 }

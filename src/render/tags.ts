@@ -14,6 +14,8 @@ export interface TagsRenderOptions {
   /** Download time is shown at this speed (the first --bandwidth). */
   bandwidth: Bandwidth | undefined;
   style: TableStyle;
+  /** Terminal columns to fit (middle-ellipsis on long names and steps); undefined prints cells whole. */
+  width?: number | undefined;
 }
 
 const DITTO = '″';
@@ -25,7 +27,7 @@ export function shortDigest(digest: string): string {
 
 export function renderTags(result: TagsResult, o: TagsRenderOptions): string {
   const columns: Column[] = [
-    { header: 'TAG', maxWidth: 48 },
+    { header: 'TAG', maxWidth: 48, shrink: true },
     { header: 'DIGEST' },
     { header: 'PLATFORM' },
     { header: 'SIZE', align: 'right' },
@@ -59,7 +61,7 @@ export function renderTags(result: TagsResult, o: TagsRenderOptions): string {
       ...(o.bandwidth ? [formatDuration(transferSeconds(e.compressedSize, o.bandwidth))] : []),
     ]);
   }
-  return rows.length ? renderTable(columns, rows, o.style) : '';
+  return rows.length ? renderTable(columns, rows, o.style, { width: o.width }) : '';
 }
 
 /** The failed and skipped tags, for render/failures.ts's stderr lines. */
