@@ -57,7 +57,9 @@ function renderSharing(images: ImageEntry[], o: RenderOptions): string {
     const count = `${s.shared.length} layer${s.shared.length === 1 ? '' : 's'}`;
     lines.push(`Shared layers: ${count}, ${formatBytes(s.sharedBytes, o.units)}, stored and downloaded once:`);
     for (const l of s.shared) {
-      lines.push(`  ${l.digest.slice(0, 19)}  ${formatBytes(l.size, o.units).padStart(8)}  in ${l.images.map((i) => images[i]?.reference).join(', ')}`);
+      // With many images, naming every one on every line made lines of hundreds of characters.
+      const where = l.images.length === images.length && images.length > 2 ? `all ${images.length} images` : l.images.map((i) => images[i]?.reference).join(', ');
+      lines.push(`  ${l.digest.slice(0, 19)}  ${formatBytes(l.size, o.units).padStart(8)}  in ${where}`);
     }
   }
   const bw = o.bandwidths[0];

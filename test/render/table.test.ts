@@ -43,6 +43,16 @@ describe('tables that fit the terminal', () => {
     assert.ok(renderCompare(result, o).includes(longName));
   });
 
+  it('the shared-layer list stays readable with 10 images: a layer in every image says so once', () => {
+    const refs = Array.from({ length: 10 }, (_, i) => `registry.example.com/team/service-${i}:1.0.${i}`);
+    const result: CompareResult = { images: refs.map((r, i) => image(r, 1_000_000 + i)) };
+    const out = renderCompare(result, { units: 'si', bandwidths: parseBandwidthList('5Mbps'), style: 'plain' });
+    const shared = out.split('\n').filter((l) => l.startsWith('  sha256:'));
+    assert.equal(shared.length, 1);
+    assert.match(shared[0] as string, /in all 10 images$/);
+    assert.ok((shared[0] as string).length < 80, shared[0]);
+  });
+
   it('the width is the terminal\'s, unless --wide or stdout is not a terminal', () => {
     assert.equal(tableWidth(false, { isTTY: true, columns: 90 }), 90);
     assert.equal(tableWidth(true, { isTTY: true, columns: 90 }), undefined);
