@@ -29,7 +29,7 @@ export default class Report extends BaseCommand {
   ];
   static override flags = {
     config: Flags.string({ char: 'c', description: 'the report config (YAML; see examples/regsize.yaml)', required: true, helpValue: 'regsize.yaml' }),
-    format: Flags.string({ description: 'output format', options: ['markdown', 'json', 'csv', 'html'], default: 'markdown', exclusive: ['json'] }),
+    format: Flags.string({ description: 'output format', options: ['markdown', 'json', 'csv', 'html'], default: 'markdown' }),
     output: Flags.string({ char: 'o', description: 'write the report to this file (replaced atomically) instead of stdout', helpValue: 'report.html' }),
     history: Flags.string({ description: 'history database (SQLite) [default: $XDG_DATA_HOME/regsize/history.db]', helpValue: 'history.db', exclusive: ['no-history'] }),
     'no-history': Flags.boolean({ description: 'neither read nor record the history (no deltas)', default: false }),
