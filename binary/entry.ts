@@ -23,11 +23,11 @@ async function main(): Promise<void> {
   const [{ execute }, { COMMANDS }, { routeArgs }] = await Promise.all([import('@oclif/core'), import('./commands.js'), import('../src/cli/route.js')]);
   // No hooks (they are files too): routeArgs already sends `regsize IMAGE...` to compare.
   const oclif = { ...REGSIZE_PACKAGE_JSON.oclif, commands: { strategy: 'explicit', target: './binary/commands.js', identifier: 'COMMANDS' }, hooks: {}, plugins: [] };
-  const words = new Set(Object.keys(COMMANDS).map((id) => id.split(':')[0] as string));
+  const ids = Object.keys(COMMANDS);
   // oclif wants a root folder; nothing is read from it (the pjson is given, and the binary's
   // folder holds no oclif.manifest.json: the list above is the manifest).
   const root = process.execPath.replace(/\/[^/]*$/, '') || '/';
-  await execute({ args: routeArgs(args, words), loadOptions: { root, pjson: { ...REGSIZE_PACKAGE_JSON, oclif } as never } });
+  await execute({ args: routeArgs(args, ids), loadOptions: { root, pjson: { ...REGSIZE_PACKAGE_JSON, oclif } as never } });
 }
 
 void main();

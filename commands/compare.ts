@@ -1,17 +1,19 @@
 import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { tableWidth } from '../src/cli/terminal-width.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
 import { Flags } from '@oclif/core';
-import { bandwidthFlag, formatWithCsvFlag, growthLimitFlag, platformFlag, registryFlags, sizeFlag, unitsFlag } from '../src/cli/flags.js';
+import { bandwidthFlag, formatWithCsvFlag, growthLimitFlag, platformOrAllFlag, registryFlags, sizeFlag, unitsFlag, wideFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseImageInput } from '../src/source/parse.js';
 import { renderCompare } from '../src/render/compare.js';
 import { renderCompareCsv, renderCompareQuiet } from '../src/render/scripts.js';
+import { failureLines } from '../src/render/failures.js';
 import { stderrProgress } from '../src/render/progress.js';
 import { compareImages, type CompareResult, type ImageEntry, isErrorEntry } from '../src/sizing/compare.js';
-import { formatBytes } from '../src/render/units.js';
+import { formatBytes, unitsOf } from '../src/render/units.js';
 import { type GateReport, growthMessage, increasesOverFirst } from '../src/sizing/growth-gate.js';
 
 export default class Compare extends BaseCommand {
@@ -29,11 +31,12 @@ export default class Compare extends BaseCommand {
   static override strict = false;
   static override args = {};
   static override flags = {
-    platform: platformFlag(),
+    platform: platformOrAllFlag(),
     bandwidth: bandwidthFlag(),
     units: unitsFlag(),
     format: formatWithCsvFlag,
     quiet: Flags.boolean({ char: 'q', description: 'print only each image\'s compressed size in bytes, one line per image (a failed image has no line; its error goes to stderr, exit 1)', default: false }),
+    wide: wideFlag,
     'max-size': sizeFlag({ description: 'exit 3 when any image is larger than this (a CI gate), e.g. 200MB' }),
     'max-increase': growthLimitFlag({ description: 'exit 3 when an image is larger than the first image by more than this: a percentage (5%) or a size (20MB)' }),
     ...uncompressedFlags,
@@ -67,18 +70,21 @@ export default class Compare extends BaseCommand {
     }
 
     const max = flags['max-size'];
-    const over = max === undefined ? [] : result.images.filter((e) => !isErrorEntry(e) && e.compressedSize > max);
+    const over = max === undefined ? [] : result.images.filter((e) => !isErrorEntry(e) && e.compressedSize > max.bytes);
     const limit = flags['max-increase'];
     const sized = result.images.filter((e): e is ImageEntry => !isErrorEntry(e));
     const increases = limit === undefined ? [] : increasesOverFirst(sized.filter((e) => e.reference === inputs[0]), sized.filter((e) => e.reference !== inputs[0]), limit);
     const grew = increases.filter((c) => c.exceeded);
     if (flags.quiet || flags.format === 'csv') {
       process.stdout.write(flags.quiet ? renderCompareQuiet(result) : renderCompareCsv(result));
-      for (const e of result.images) if (isErrorEntry(e)) process.stderr.write(`regsize: error: ${e.error.message} [${e.error.code}]\n`);
     } else if (!this.jsonEnabled()) {
-      this.log(renderCompare(result, { units: flags.units, bandwidths: flags.bandwidth.list, style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+      this.log(renderCompare(result, { units: flags.units, bandwidths: flags.bandwidth.list, style: flags.format === 'markdown' ? 'markdown' : 'plain', width: tableWidth(flags.wide) }).trimEnd());
     }
-    for (const e of over) if (!isErrorEntry(e)) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, flags.units)}, over --max-size ${formatBytes(max ?? 0, flags.units)}`);
+    // Failed images: one line each on stderr, naming the image (in --json they stay in the document).
+    if (!this.jsonEnabled()) for (const line of failureLines(result.images.filter(isErrorEntry))) process.stderr.write(`${line}\n`);
+    if (max !== undefined) {
+      for (const e of over) if (!isErrorEntry(e)) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, unitsOf(max.label))}, over --max-size ${max.label}`);
+    }
     for (const c of grew) logger.warn(growthMessage(c.image, c.base, c, flags.units));
     process.exitCode = resultExitCode(result.images.some(isErrorEntry), over.length + grew.length > 0);
     if (max === undefined && limit === undefined) return result;

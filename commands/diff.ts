@@ -3,9 +3,9 @@ import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
 import { filesFlags, runFiles } from '../src/cli/files-flags.js';
-import { formatFlag, growthLimitFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
+import { formatFlag, growthLimitFlag, platformFlag, registryFlags, unitsFlag, wideFlag } from '../src/cli/flags.js';
+import { tableWidth } from '../src/cli/terminal-width.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
-import { UsageError } from '../src/errors.js';
 import { analyseAddedFiles, type FilesResult } from '../src/files/analyse.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseImageInput } from '../src/source/parse.js';
@@ -32,6 +32,7 @@ export default class Diff extends BaseCommand {
     units: unitsFlag(),
     format: formatFlag,
     'max-increase': growthLimitFlag({ description: 'exit 3 when IMAGE is larger than BASE by more than this: a percentage (5%) or a size (20MB)' }),
+    wide: wideFlag,
     ...uncompressedFlags,
     files: Flags.boolean({ description: 'what the added layers hold: largest files, wasted bytes, hints with their fix (reads only the layers IMAGE adds; see regsize files)', default: false }),
     ...filesFlags,
@@ -43,7 +44,6 @@ export default class Diff extends BaseCommand {
     // Both references are checked before any network call.
     const baseRef = args.image === undefined ? undefined : parseImageInput(args.base);
     const imageRef = parseImageInput(args.image ?? args.base);
-    if (flags.platform === 'all') throw new UsageError('diff compares one platform: name it, e.g. --platform linux/arm64');
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
     if (flags.files) {
@@ -62,7 +62,7 @@ export default class Diff extends BaseCommand {
     for (const w of result.warnings) logger.warn(w);
     warnUnknownLayers(logger, result.image.reference, [...result.sharedLayers, ...result.addedLayers], result.image.layers);
     warnUnknownLayers(logger, result.base.reference, result.removedLayers, result.base.layers);
-    if (human) this.log(renderDiff(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+    if (human) this.log(renderDiff(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain', width: tableWidth(flags.wide) }).trimEnd());
     const limit = flags['max-increase'];
     if (limit === undefined) return result;
     const { image, base } = result;

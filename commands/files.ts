@@ -2,7 +2,6 @@ import { Args } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { filesFlags, runFiles } from '../src/cli/files-flags.js';
 import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
-import { UsageError } from '../src/errors.js';
 import { analyseImage, type FilesResult } from '../src/files/analyse.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseImageInput } from '../src/source/parse.js';
@@ -30,7 +29,6 @@ export default class Files extends BaseCommand {
   async run(): Promise<FilesResult> {
     const { args, flags } = await this.parse(Files);
     const ref = parseImageInput(args.image);
-    if (flags.platform === 'all') throw new UsageError('files lists one platform: name it, e.g. --platform linux/arm64');
     const { client, logger } = this.session(flags);
     const platform = flags.platform ?? hostPlatform();
     return runFiles((o) => analyseImage(client, ref, { ...o, platform }), flags, logger, { human: !this.jsonEnabled(), log: (t) => this.log(t) });

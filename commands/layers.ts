@@ -1,9 +1,9 @@
 import { Args } from '@oclif/core';
 import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
+import { tableWidth } from '../src/cli/terminal-width.js';
+import { formatFlag, wideFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
-import { UsageError } from '../src/errors.js';
 import { hostPlatform } from '../src/oci/platform.js';
 import { parseImageInput } from '../src/source/parse.js';
 import { renderLayers } from '../src/render/layers.js';
@@ -25,6 +25,7 @@ export default class Layers extends BaseCommand {
     platform: platformFlag(),
     units: unitsFlag(),
     format: formatFlag,
+    wide: wideFlag,
     ...uncompressedFlags,
     ...registryFlags,
   };
@@ -32,7 +33,6 @@ export default class Layers extends BaseCommand {
   async run(): Promise<LayersResult> {
     const { args, flags } = await this.parse(Layers);
     const ref = parseImageInput(args.image);
-    if (flags.platform === 'all') throw new UsageError('layers shows one platform: name it, e.g. --platform linux/arm64 (compare --platform all lists every platform)');
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
     const { sizer, done } = sizerFromFlags(client, flags, human);
@@ -46,7 +46,7 @@ export default class Layers extends BaseCommand {
     }
     for (const w of result.warnings) logger.warn(`${result.reference}: ${w}`);
     warnUnknownLayers(logger, result.reference, result.layers);
-    if (human) this.log(renderLayers(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+    if (human) this.log(renderLayers(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain', width: tableWidth(flags.wide) }).trimEnd());
     return result;
   }
 }

@@ -1,12 +1,14 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { tableWidth } from '../src/cli/terminal-width.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
-import { bandwidthFlag, formatWithCsvFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
+import { bandwidthFlag, formatWithCsvFlag, platformOrAllFlag, registryFlags, unitsFlag, wideFlag } from '../src/cli/flags.js';
 import { formatPlatform, hostPlatform } from '../src/oci/platform.js';
 import { parseRepository } from '../src/reference/reference.js';
+import { failureLines } from '../src/render/failures.js';
 import { stderrProgress } from '../src/render/progress.js';
 import { renderTagsCsv } from '../src/render/scripts.js';
-import { renderTags } from '../src/render/tags.js';
+import { renderTags, tagFailures } from '../src/render/tags.js';
 import { isMissingPlatform, isTagError, type TagSort, type TagsResult } from '../src/tags/result.js';
 import { sizeTags } from '../src/tags/size.js';
 
@@ -24,7 +26,7 @@ export default class Tags extends BaseCommand {
     repository: Args.string({ description: 'repository without tag, e.g. python, bitnami/redis, ghcr.io/org/app', required: true }),
   };
   static override flags = {
-    filter: Flags.string({ description: "only tags matching this glob, e.g. '3.12-*' (repeat for more)", multiple: true, helpValue: 'GLOB' }),
+    filter: Flags.string({ description: "only tags matching this glob, e.g. '3.12-*' (repeat for more)", multiple: true, multipleNonGreedy: true, helpValue: 'GLOB' }),
     regex: Flags.string({ description: 'only tags matching this JavaScript regular expression (with --filter, both must match)', helpValue: 'RE' }),
     limit: Flags.integer({ description: 'size at most N tags: the N highest in version order', min: 1, helpValue: 'N' }),
     sort: Flags.string({ description: 'row order; tags of the same image stay together', options: ['size', 'name', 'version'], default: 'size' }),
@@ -36,10 +38,11 @@ export default class Tags extends BaseCommand {
       allowNo: true,
     }),
     verify: Flags.integer({ description: "Docker Hub: check the Hub's figures of the first N images shown against their manifests (one pull each)", min: 0, default: 3, helpValue: 'N' }),
-    platform: platformFlag(),
+    platform: platformOrAllFlag(),
     bandwidth: bandwidthFlag({ description: 'link speed for the download-time column (the first of a comma-separated list is used)' }),
     units: unitsFlag(),
     format: formatWithCsvFlag,
+    wide: wideFlag,
     ...registryFlags,
   };
 
@@ -84,7 +87,8 @@ export default class Tags extends BaseCommand {
         const missing = result.tags.filter(isMissingPlatform).length;
         if (missing) note(`${missing} tag${missing === 1 ? ' has' : 's have'} no ${platform === 'all' ? '' : `${formatPlatform(platform)} `}image (see --platform)`);
         if (flags.format === 'csv') process.stdout.write(renderTagsCsv(result));
-        else this.log(renderTags(result, { units: flags.units, bandwidth: flags.bandwidth.list[0], style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+        else this.log(renderTags(result, { units: flags.units, bandwidth: flags.bandwidth.list[0], style: flags.format === 'markdown' ? 'markdown' : 'plain', width: tableWidth(flags.wide) }).trimEnd());
+        for (const line of failureLines(tagFailures(result, repo.input))) note(line.replace(/^regsize: /, ''));
         logger.debug(`${selection.tags.length} tags, ${digests} distinct digests`);
       }
     }

@@ -49,7 +49,7 @@ export default class EcrAudit extends BaseCommand {
       allowNo: true,
     }),
     'suggest-lifecycle': Flags.boolean({ description: 'print an ECR lifecycle policy that expires the reclaimable untagged images, with the bytes it frees', default: false }),
-    format: Flags.string({ description: 'output format (use --json for JSON)', options: ['table', 'markdown', 'csv'], default: 'table' }),
+    format: Flags.string({ description: 'output format (use --json for JSON)', options: ['table', 'markdown', 'csv'], default: 'table', exclusive: ['json'] }),
     units: unitsFlag(),
     concurrency: Flags.integer({ description: 'repositories audited, and API requests in flight, at once', default: 4, min: 1, max: 32 }),
     timeout: Flags.integer({ description: 'seconds allowed per API request', default: 30, min: 1, max: MAX_TIMEOUT_SECONDS }),

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
 import { resultExitCode } from '../../src/cli/exit-codes.js';
-import { platformFlag, registryFlags, unitsFlag } from '../../src/cli/flags.js';
+import { platformOrAllFlag, registryFlags, unitsFlag } from '../../src/cli/flags.js';
 import { UsageError } from '../../src/errors.js';
 import { hostPlatform } from '../../src/oci/platform.js';
 import { parseGrowthPercent } from '../../src/report/budget.js';
@@ -44,7 +44,7 @@ export default class Report extends BaseCommand {
     'no-history': Flags.boolean({ description: 'neither read nor record the history (no deltas)', default: false }),
     since: Flags.string({ description: 'also compare with the run this long ago (e.g. 7d, 30d, 12h)', default: '30d' }),
     'alert-growth': Flags.string({ description: 'mark images that grew more than this since the last run', default: '10%' }),
-    platform: platformFlag({ description: 'platform to size, overriding the config\'s platform: os/arch[/variant] or "all" [default: the config\'s, else linux/<this machine\'s architecture>]' }),
+    platform: platformOrAllFlag({ description: 'platform to size, overriding the config\'s platform: os/arch[/variant] or "all" [default: the config\'s, else linux/<this machine\'s architecture>]' }),
     units: unitsFlag(),
     force: Flags.boolean({ description: "size the tags: sections even when the registry's remaining pull allowance is smaller than the manifest GETs needed", default: false }),
     ...registryFlags,

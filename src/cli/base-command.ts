@@ -9,10 +9,12 @@ import { createCache } from '../cache/factory.js';
 import { EcrCredentialStore } from '../ecr/credentials.js';
 import { DockerConfigCredentials, dockerConfigPath, helperRunner } from '../transport/credentials.js';
 import { createSession, type Session, type SessionOptions } from '../session.js';
+import { destroyDefaultDispatcher } from '../transport/http.js';
 import { stderrLogger } from '../transport/logger.js';
 import { parseDurationMs } from '../render/units.js';
 import { jsonTerminalSafe, terminalSafe } from '../util/terminal-safe.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { oneLineMessage } from './usage-message.js';
 
 export interface RegistryFlagValues {
   'plain-http': boolean;
@@ -53,6 +55,12 @@ export abstract class BaseCommand extends Command {
     process.stdout.write(`${jsonTerminalSafe(JSON.stringify(json, null, 2))}\n`);
   }
 
+  /** After every command, answered or failed: the process exits as soon as its output is written. */
+  protected override async finally(err: Error | undefined): Promise<unknown> {
+    destroyDefaultDispatcher();
+    return super.finally(err);
+  }
+
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
     if (err instanceof Errors.ExitError) throw err;
     let code: ErrorCode;
@@ -68,8 +76,7 @@ export abstract class BaseCommand extends Command {
       code = 'INTERNAL';
       exit = ExitCode.FAILED;
     }
-    // One line: oclif puts the cause of a flag parse error on an indented second line.
-    const message = err.message.trim().replace(/\s*\n\s*See more help with --help$/, ' (see --help)').replace(/\s*\n\s*/g, ': ').replace(/^Error: /, '');
+    const message = oneLineMessage(err);
     if (this.jsonEnabled()) this.logJson({ error: { code, message } });
     // Messages quote registries (error bodies, tag names): nothing in them may act on the terminal.
     process.stderr.write(`regsize: ${terminalSafe(message)}\n`);

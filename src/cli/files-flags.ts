@@ -12,18 +12,18 @@ import { DiskListingCache, noListingCache } from '../files/listing-cache.js';
 import { stderrProgress } from '../render/progress.js';
 import { type Bandwidth, formatBytes, formatDuration, transferSeconds, type Units } from '../render/units.js';
 import type { Logger } from '../transport/logger.js';
-import { bandwidthFlag, sizeFlag } from './flags.js';
+import { bandwidthFlag, type SizeLimit, sizeFlag } from './flags.js';
 
 export const filesFlags = {
   bandwidth: bandwidthFlag({ description: 'link speeds: the first one is used for the "about N s" estimate before layers are downloaded (bits/s: 5Mbps; bytes/s: 10MB/s)' }),
-  'max-download': sizeFlag({ description: 'refuse (exit 2, listing the layers) when the layers to read add up to more than this', default: DEFAULT_MAX_DOWNLOAD, defaultHelp: async () => '500MB' }),
+  'max-download': sizeFlag({ description: 'refuse (exit 2, listing the layers) when the layers to read add up to more than this', default: { bytes: DEFAULT_MAX_DOWNLOAD, label: '500MB' }, defaultHelp: async () => '500MB' }),
   top: Flags.integer({ description: 'rows of largest files, folders and packages', default: 20, min: 1, max: 10_000 }),
   packages: Flags.boolean({ description: 'also list the largest installed packages (dpkg, apk, Python dist-info, npm) and the layer that installed each', default: false }),
 };
 
 export interface FilesFlagValues {
   bandwidth: { list: Bandwidth[] };
-  'max-download': number;
+  'max-download': SizeLimit;
   top: number;
   concurrency: number;
   units: Units;
@@ -42,7 +42,7 @@ export function filesOptionsFromFlags(flags: FilesFlagValues, logger: Logger, hu
   return {
     logger,
     cache,
-    maxDownload: flags['max-download'],
+    maxDownload: flags['max-download'].bytes,
     top: flags.top,
     concurrency: Math.min(flags.concurrency, 8),
     onPlan: (plan) => process.stderr.write(`regsize: ${planLine(plan, flags.bandwidth.list[0] as Bandwidth, flags.units)}\n`),

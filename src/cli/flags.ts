@@ -3,15 +3,30 @@
  * and validated here (sizes, bandwidths, platforms), so commands receive typed values.
  */
 import { Flags } from '@oclif/core';
+import { UsageError } from '../errors.js';
 import { parsePlatform, type Platform } from '../oci/platform.js';
 import { type Bandwidth, parseBandwidthList, parseSize, type Units } from '../render/units.js';
 import { type GrowthLimit, parseGrowthLimit } from '../sizing/growth-gate.js';
 import { MAX_TIMEOUT_MS } from '../transport/http.js';
 
-export const platformFlag = Flags.custom<Platform | 'all'>({
+/** --platform of the commands that can size every platform of an index (compare, tags, report). */
+export const platformOrAllFlag = Flags.custom<Platform | 'all'>({
   description: 'platform to size from a multi-platform image: os/arch[/variant], or "all" for one row per platform [default: linux/<this machine\'s architecture>, as docker pull]',
   helpValue: 'linux/arm64',
   parse: async (input) => (input === 'all' ? 'all' : parsePlatform(input)),
+});
+
+/**
+ * --platform of the commands that show one image (layers, diff). Its help does not offer
+ * "all", and "all" is refused while parsing, so help and behaviour cannot drift apart.
+ */
+export const platformFlag = Flags.custom<Platform>({
+  description: 'platform to size from a multi-platform image: os/arch[/variant] [default: linux/<this machine\'s architecture>, as docker pull]',
+  helpValue: 'linux/arm64',
+  parse: async (input) => {
+    if (input.trim() === 'all') throw new UsageError('--platform all: this command shows one platform; name it, e.g. --platform linux/arm64 (compare --platform all lists every platform)');
+    return parsePlatform(input);
+  },
 });
 
 /** A list in one flag value; wrapped so oclif does not take the array for a `multiple` flag. */
@@ -26,9 +41,16 @@ export const bandwidthFlag = Flags.custom<BandwidthList>({
   parse: async (input) => ({ list: parseBandwidthList(input) }),
 });
 
-export const sizeFlag = Flags.custom<number>({
+/** A size limit as the user wrote it, so messages echo "30MiB" rather than a conversion. */
+export interface SizeLimit {
+  bytes: number;
+  /** As given, e.g. "30MiB". */
+  label: string;
+}
+
+export const sizeFlag = Flags.custom<SizeLimit>({
   helpValue: '200MB',
-  parse: async (input) => parseSize(input),
+  parse: async (input, _ctx, flag) => ({ bytes: parseSize(input, `--${flag.name}`, { unit: 'required' }), label: input.trim().replace(/\s+/g, '') }),
 });
 
 /** A relative gate: a percentage ("5%") or a size ("20MB"); a bare number is refused. */
@@ -69,7 +91,10 @@ export const registryFlags = {
   debug: Flags.boolean({ description: 'print stack traces of errors', default: false }),
 };
 
-export const formatFlag = Flags.string({ description: 'output format (use --json for JSON)', options: ['table', 'markdown'], default: 'table' });
+export const wideFlag = Flags.boolean({ description: 'print long image names and build steps whole, however wide the terminal (a pipe always gets them whole)', default: false });
+
+// --format and --json both choose the output: giving both is refused (exit 2) rather than one silently winning.
+export const formatFlag = Flags.string({ description: 'output format (use --json for JSON)', options: ['table', 'markdown'], default: 'table', exclusive: ['json'] });
 
 /** compare and tags: the table formats, and CSV for scripts and spreadsheets. */
-export const formatWithCsvFlag = Flags.string({ description: 'output format (use --json for JSON); csv has one row per entry, exact bytes', options: ['table', 'markdown', 'csv'], default: 'table' });
+export const formatWithCsvFlag = Flags.string({ description: 'output format (use --json for JSON); csv has one row per entry, exact bytes', options: ['table', 'markdown', 'csv'], default: 'table', exclusive: ['json'] });

@@ -10,6 +10,8 @@ export interface RenderOptions {
   units: Units;
   bandwidths: Bandwidth[];
   style: TableStyle;
+  /** Terminal columns to fit (middle-ellipsis on long names and steps); undefined prints cells whole. */
+  width?: number | undefined;
 }
 
 export function renderCompare(result: CompareResult, o: RenderOptions): string {
@@ -17,7 +19,7 @@ export function renderCompare(result: CompareResult, o: RenderOptions): string {
   const first = images[0];
   const withUncompressed = images.some((i) => i.uncompressedSize !== undefined);
   const columns: Column[] = [
-    { header: 'IMAGE', maxWidth: 48 },
+    { header: 'IMAGE', maxWidth: 48, shrink: true },
     { header: 'PLATFORM' },
     { header: 'SIZE', align: 'right' },
     ...(withUncompressed ? [{ header: 'UNCOMPRESSED', align: 'right' as const }] : []),
@@ -26,11 +28,11 @@ export function renderCompare(result: CompareResult, o: RenderOptions): string {
     { header: 'VS FIRST', align: 'right' },
   ];
   const rows: string[][] = [];
-  const errors: string[] = [];
   for (const e of result.images) {
+    // A failed image keeps its row; the explanation goes to stderr (render/failures.ts).
     if (isErrorEntry(e)) {
-      if (o.style === 'markdown') rows.push([literal(e.reference, o.style), `**error** ${e.error.code}`, '', ...(withUncompressed ? [''] : []), '', ...o.bandwidths.map(() => ''), '']);
-      errors.push(`error: ${literal(e.error.message, o.style)} [${e.error.code}]`);
+      // The row stays; the explanation goes to stderr (failures.ts).
+      rows.push([literal(e.reference, o.style), o.style === 'markdown' ? `**error** ${e.error.code}` : `error: ${e.error.code}`, '', ...(withUncompressed ? [''] : []), '', ...o.bandwidths.map(() => ''), '']);
       continue;
     }
     const foreign = e.layers.filter((l) => l.foreign).length;
@@ -45,9 +47,8 @@ export function renderCompare(result: CompareResult, o: RenderOptions): string {
       delta,
     ]);
   }
-  let out = rows.length ? renderTable(columns, rows, o.style) : '';
+  let out = rows.length ? renderTable(columns, rows, o.style, { width: o.width }) : '';
   if (images.some((i) => i.compressedSizeEstimated)) out += `${ESTIMATE_NOTE}\n`;
-  if (errors.length) out += (out ? '\n' : '') + errors.join('\n') + '\n';
   if (images.length > 1) out += '\n' + renderSharing(images, o) + '\n';
   return out;
 }
@@ -61,7 +62,9 @@ function renderSharing(images: ImageEntry[], o: RenderOptions): string {
     const count = `${s.shared.length} layer${s.shared.length === 1 ? '' : 's'}`;
     lines.push(`Shared layers: ${count}, ${formatBytes(s.sharedBytes, o.units)}, stored and downloaded once:`);
     for (const l of s.shared) {
-      const line = `${l.digest.slice(0, 19)}  ${formatBytes(l.size, o.units).padStart(8)}  in ${l.images.map((i) => images[i]?.reference ?? '').join(', ')}`;
+      // With many images, naming every one on every line made lines of hundreds of characters.
+      const where = l.images.length === images.length && images.length > 2 ? `all ${images.length} images` : l.images.map((i) => images[i]?.reference ?? '').join(', ');
+      const line = `${l.digest.slice(0, 19)}  ${formatBytes(l.size, o.units).padStart(8)}  in ${where}`;
       // Markdown: the layers as a list of code spans, where nothing is markup.
       lines.push(o.style === 'markdown' ? `- ${markdownCode(line)}` : `  ${terminalSafe(line)}`);
     }

@@ -10,6 +10,8 @@ import { formatBytes, formatPercent, formatSignedBytes, type Units } from './uni
 export interface DiffRenderOptions {
   units: Units;
   style: TableStyle;
+  /** Terminal columns to fit (middle-ellipsis on long names and steps); undefined prints cells whole. */
+  width?: number | undefined;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -36,7 +38,7 @@ export function renderDiff(r: DiffResult, o: DiffRenderOptions): string {
     sizeCell(e.compressedSize, o.units, e.compressedSizeEstimated),
     ...(withUncompressed ? [uncompressedCell(e.uncompressedSize, undefined, o.units)] : []),
   ];
-  out.push(renderTable(imageColumns, [imageRow('BASE', r.base), imageRow('IMAGE', r.image)], o.style).trimEnd());
+  out.push(renderTable(imageColumns, [imageRow('BASE', r.base), imageRow('IMAGE', r.image)], o.style, { width: o.width }).trimEnd());
   if (r.baseFrom === 'annotation') out.push(`(BASE is the base image ${literal(r.image.reference, o.style)} names in its annotations)`);
 
   const sharedSize = r.sharedLayers.reduce((s, l) => s + l.size, 0);
@@ -75,7 +77,7 @@ function layerTable(layers: DiffLayer[], position: (l: DiffLayer) => number | un
     { header: 'SIZE', align: 'right' },
     { header: 'SHARE', align: 'right' },
     ...(withUncompressed ? [{ header: 'UNCOMPRESSED', align: 'right' as const }] : []),
-    { header: 'STEP', maxWidth: STEP_WIDTH },
+    { header: 'STEP', maxWidth: STEP_WIDTH, shrink: true },
   ];
   const rows = layers.map((l) => [
     String(position(l) ?? ''),
@@ -85,5 +87,5 @@ function layerTable(layers: DiffLayer[], position: (l: DiffLayer) => number | un
     ...(withUncompressed ? [uncompressedCell(l.uncompressedSize, l.uncompressedNote, o.units)] : []),
     stepCell(l.createdBy, o.style),
   ]);
-  return renderTable(columns, rows, o.style);
+  return renderTable(columns, rows, o.style, { width: o.width });
 }

@@ -9,6 +9,8 @@ import { formatBytes, formatPercent, type Units } from './units.js';
 export interface LayersRenderOptions {
   units: Units;
   style: TableStyle;
+  /** Terminal columns to fit (middle-ellipsis on long names and steps); undefined prints cells whole. */
+  width?: number | undefined;
 }
 
 /** Longest step shown in a plain table; --json carries it whole. */
@@ -63,7 +65,7 @@ export function renderLayers(r: LayersResult, o: LayersRenderOptions): string {
     { header: 'TOTAL', align: 'right' },
     ...(withUncompressed ? [{ header: 'UNCOMPRESSED', align: 'right' as const }] : []),
     { header: 'TYPE' },
-    { header: 'STEP', maxWidth: STEP_WIDTH },
+    { header: 'STEP', maxWidth: STEP_WIDTH, shrink: true },
   ];
   let running = 0;
   const rows = r.layers.map((l, i) => {
@@ -84,5 +86,5 @@ export function renderLayers(r: LayersResult, o: LayersRenderOptions): string {
   const title = `${literal(r.name, o.style)} (${literal(r.platform, o.style)}): ${count}, ${sizeCell(r.compressedSize, o.units, r.compressedSizeEstimated)} compressed${uncompressed}`;
   const head = o.style === 'markdown' ? `**${title}**\n\n` : `${title}\n\n`;
   const note = r.compressedSizeEstimated ? `${ESTIMATE_NOTE}\n` : '';
-  return head + (rows.length ? renderTable(columns, rows, o.style) : 'no layers\n') + note;
+  return head + (rows.length ? renderTable(columns, rows, o.style, { width: o.width }) : 'no layers\n') + note;
 }

@@ -13,18 +13,44 @@ export type Align = 'left' | 'right';
 export interface Column {
   header: string;
   align?: Align;
-  /** Longest cell in plain tables; longer text is cut with an ellipsis. */
+  /** Longest cell when the table is fitted to a terminal; longer text is cut in the middle with an ellipsis. */
   maxWidth?: number;
+  /** May be shortened (in the middle) so the table fits the terminal: long names and build steps. */
+  shrink?: boolean;
 }
+
+export interface FitOptions {
+  /** Terminal columns to fit; undefined (a pipe, or --wide) prints every cell whole. */
+  width?: number | undefined;
+}
+
+/** Cells of a shrinkable column are never cut below this. */
+const MIN_SHRUNK = 12;
 
 export type TableStyle = 'plain' | 'markdown';
 
-function clip(text: string, max: number | undefined): string {
+/** `docker.io/library/pyt…11-slim`: both ends of a name or step say more than either alone. */
+export function clipMiddle(text: string, max: number | undefined): string {
   if (max === undefined || text.length <= max) return text;
-  return `${text.slice(0, Math.max(1, max - 1))}…`;
+  if (max <= 1) return '…';
+  const head = Math.ceil((max - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
 }
 
-export function renderTable(columns: Column[], rows: string[][], style: TableStyle = 'plain'): string {
+/** Column widths that fit `width`, taking from the widest shrinkable column first. */
+function fit(columns: Column[], widths: number[], width: number): number[] {
+  const out = [...widths];
+  const total = () => out.reduce((a, b) => a + b, 0) + 2 * (out.length - 1);
+  while (total() > width) {
+    let widest = -1;
+    for (let i = 0; i < out.length; i++) if (columns[i]?.shrink && (out[i] as number) > MIN_SHRUNK && (widest < 0 || (out[i] as number) > (out[widest] as number))) widest = i;
+    if (widest < 0) break; // nothing left to shrink: the terminal wraps, nothing is lost
+    out[widest] = Math.max(MIN_SHRUNK, (out[widest] as number) - (total() - width));
+  }
+  return out;
+}
+
+export function renderTable(columns: Column[], rows: string[][], style: TableStyle = 'plain', o: FitOptions = {}): string {
   if (style === 'markdown') {
     // A pipe splits a GFM cell unless escaped; one markdownText already escaped is left alone.
     const esc = (s: string) => terminalSafe(s).replace(/(?<!\\)\|/g, '\\|');
@@ -33,11 +59,16 @@ export function renderTable(columns: Column[], rows: string[][], style: TableSty
     const body = rows.map((r) => `| ${columns.map((_, i) => esc(r[i] ?? '')).join(' | ')} |`);
     return [head, rule, ...body].join('\n') + '\n';
   }
-  const cells = rows.map((r) => columns.map((c, i) => clip(terminalSafe(r[i] ?? ''), c.maxWidth)));
+  const fitting = o.width !== undefined;
+  let cells = rows.map((r) => columns.map((_, i) => terminalSafe(r[i] ?? '')).map((cell, i) => (fitting ? clipMiddle(cell, columns[i]?.maxWidth) : cell)));
   const headers = columns.map((c) => terminalSafe(c.header));
   // A loop, not Math.max(...column): spreading a column of 125,000+ rows overflows the stack.
-  const widths = headers.map((h) => h.length);
+  let widths = headers.map((h) => h.length);
   for (const r of cells) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] as number, cell.length)));
+  if (fitting) {
+    widths = fit(columns, widths, o.width as number);
+    cells = cells.map((r) => r.map((cell, i) => (columns[i]?.shrink ? clipMiddle(cell, widths[i]) : cell)));
+  }
   const line = (r: string[]) =>
     r
       .map((cell, i) => {

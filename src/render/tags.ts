@@ -2,9 +2,10 @@
  * The `regsize tags` table: one row per tag, in the order of the result. Tags that point at
  * the same image follow each other; after the first, a tag's row is ditto-marked (″), so a
  * screen of aliases reads as one image. Tags without the requested platform are listed as
- * skipped; real failures as errors, as compare prints them.
+ * skipped, real failures as errors; as in compare, the row stays and the explanation goes to stderr.
  */
 import { isMissingPlatform, isTagError, type TagsResult } from '../tags/result.js';
+import type { Failure } from './failures.js';
 import { literal } from './markdown-text.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
 import { type Bandwidth, formatBytes, formatDuration, transferSeconds, type Units } from './units.js';
@@ -14,6 +15,8 @@ export interface TagsRenderOptions {
   /** Download time is shown at this speed (the first --bandwidth). */
   bandwidth: Bandwidth | undefined;
   style: TableStyle;
+  /** Terminal columns to fit (middle-ellipsis on long names and steps); undefined prints cells whole. */
+  width?: number | undefined;
 }
 
 const DITTO = '″';
@@ -25,22 +28,21 @@ export function shortDigest(digest: string): string {
 
 export function renderTags(result: TagsResult, o: TagsRenderOptions): string {
   const columns: Column[] = [
-    { header: 'TAG', maxWidth: 48 },
+    { header: 'TAG', maxWidth: 48, shrink: true },
     { header: 'DIGEST' },
     { header: 'PLATFORM' },
     { header: 'SIZE', align: 'right' },
     ...(o.bandwidth ? [{ header: `@${o.bandwidth.label}`, align: 'right' as const }] : []),
   ];
   const rows: string[][] = [];
-  const notes: string[] = [];
   // The first tag seen for each digest carries the figures; later tags of that digest are ditto rows.
   const firstTag = new Map<string, string>();
   const dittoDone = new Set<string>();
   for (const e of result.tags) {
     if (isTagError(e)) {
       const label = isMissingPlatform(e) ? 'skipped' : 'error';
-      if (o.style === 'markdown') rows.push([literal(e.tag, o.style), `**${label}** ${e.error.code}`, '', '', ...(o.bandwidth ? [''] : [])]);
-      notes.push(`${label}: ${literal(e.error.message, o.style)}${label === 'error' ? ` [${e.error.code}]` : ''}`);
+      // The row stays; the explanation goes to stderr (tagFailures).
+      rows.push([literal(e.tag, o.style), o.style === 'markdown' ? `**${label}** ${e.error.code}` : `${label}: ${e.error.code}`, '', '', ...(o.bandwidth ? [''] : [])]);
       continue;
     }
     const owner = firstTag.get(e.digest) ?? e.tag;
@@ -60,7 +62,10 @@ export function renderTags(result: TagsResult, o: TagsRenderOptions): string {
       ...(o.bandwidth ? [formatDuration(transferSeconds(e.compressedSize, o.bandwidth))] : []),
     ]);
   }
-  let out = rows.length ? renderTable(columns, rows, o.style) : '';
-  if (notes.length) out += (out ? '\n' : '') + notes.join('\n') + '\n';
-  return out;
+  return rows.length ? renderTable(columns, rows, o.style, { width: o.width }) : '';
+}
+
+/** The failed and skipped tags, for render/failures.ts's stderr lines. */
+export function tagFailures(result: TagsResult, repository: string): Failure[] {
+  return result.tags.filter(isTagError).map((e) => ({ reference: `${repository}:${e.tag}`, error: e.error }));
 }

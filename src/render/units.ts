@@ -47,14 +47,25 @@ const SIZE_UNITS: Record<string, number> = {
   ki: 1024, kib: 1024, mi: 1024 ** 2, mib: 1024 ** 2, gi: 1024 ** 3, gib: 1024 ** 3, ti: 1024 ** 4, tib: 1024 ** 4,
 };
 
-/** "200MB", "1.5 GiB", "500000" -> bytes (integer). */
-export function parseSize(text: string, what = 'size'): number {
+/**
+ * "200MB", "1.5 GiB", "500000" -> bytes (integer). With `unit: 'required'` (command-line
+ * limits) a bare number is refused: `--max-size 30` meaning 30 bytes is never what was meant.
+ */
+export function parseSize(text: string, what = 'size', opts: { unit?: 'required' | 'optional' } = {}): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  if (m && m[2] === '' && opts.unit === 'required') {
+    throw new UsageError(`invalid ${what} "${text.trim()}": give a unit, e.g. ${m[1]}MB or ${m[1]}MiB (${m[1]}B for bytes)`);
+  }
   const factor = m ? SIZE_UNITS[(m[2] as string).toLowerCase() || 'b'] : undefined;
   if (!m || factor === undefined) {
     throw new UsageError(`invalid ${what} "${text}": use a number with a unit, e.g. 200MB, 1.5GB or 300MiB`);
   }
   return Math.round(Number(m[1]) * factor);
+}
+
+/** The units a size was written in: "30MiB" is IEC, "30MB" and "30B" are SI. */
+export function unitsOf(label: string): Units {
+  return /[kKmMgGtTpP]i/.test(label) ? 'iec' : 'si';
 }
 
 const BIT_RATE: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12 };

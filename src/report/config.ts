@@ -17,6 +17,7 @@ import { parsePlatform } from '../oci/platform.js';
 import { parseReference, parseRepository, type Reference } from '../reference/reference.js';
 import { type Bandwidth, parseBandwidthList, parseSize } from '../render/units.js';
 import { type GrowthLimit, parseGrowthLimit } from '../sizing/growth-gate.js';
+import { editDistance } from '../util/edit-distance.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
 import { type ImageInput, parseImageInput } from '../source/parse.js';
 import { checkConfigBounds, checkConfigSize, MAX_CONFIG_BYTES } from './config-bounds.js';
@@ -381,18 +382,4 @@ class Ctx {
     if (bytes <= 0) throw this.error(node, key, `invalid size "${text}": a budget must be more than 0 bytes`);
     return bytes;
   }
-}
-
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0] as number;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = d[j] as number;
-      d[j] = Math.min((d[j] as number) + 1, (d[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return d[b.length] as number;
 }

@@ -43,12 +43,41 @@ export function compareVersions(a: string, b: string): number {
   return x.length - y.length;
 }
 
+/** A tag that reads as a version: digits first (an optional "v"), dot-separated numbers, then any suffix. */
+const VERSION_TAG = /^v?(\d+(?:\.\d+)*)(.*)$/;
+/** A suffix that marks a release not yet made: 1.2.0-rc1, 2.0.0-beta.2, 3.13.0a1, 1.0-dev. */
+const PRE_RELEASE = /^[-_.+]?(alpha|beta|rc|pre|preview|dev|snapshot|nightly|a(?=\d)|b(?=\d))/i;
+
+/**
+ * How --limit ranks tags, lowest first (its N highest are sized):
+ *  1. Version-like tags (1.19.2, v2.0, 3.12-slim) rank above every other tag (latest, slim,
+ *     windowsservercore-ltsc2022, cmp-8): a word is never "the highest version".
+ *  2. Among versions, the numbers compare one by one as numbers (1.19.2 > 1.9.10; 1.2 < 1.2.0).
+ *  3. With equal numbers, a pre-release (-rc1, -beta.2, a1, -dev) ranks below the release and
+ *     its variants (1.2.0-rc1 < 1.2.0, 1.2.0-slim); pre-releases and variants then compare in
+ *     version order (rc1 < rc2, alpine < slim).
+ * Everything else falls back to compareVersions.
+ */
+export function compareRank(a: string, b: string): number {
+  const x = VERSION_TAG.exec(a);
+  const y = VERSION_TAG.exec(b);
+  if (!x || !y) return x ? 1 : y ? -1 : compareVersions(a, b);
+  const xs = (x[1] as string).split('.').map(Number);
+  const ys = (y[1] as string).split('.').map(Number);
+  for (let i = 0; i < Math.min(xs.length, ys.length); i++) if (xs[i] !== ys[i]) return (xs[i] as number) - (ys[i] as number);
+  if (xs.length !== ys.length) return xs.length - ys.length;
+  const xPre = PRE_RELEASE.test(x[2] as string);
+  const yPre = PRE_RELEASE.test(y[2] as string);
+  if (xPre !== yPre) return xPre ? -1 : 1;
+  return compareVersions(x[2] as string, y[2] as string) || compareVersions(a, b);
+}
+
 export interface SelectOptions {
   /** Globs (picomatch); a tag is kept when it matches any of them. */
   filter?: string[] | undefined;
   /** A JavaScript regular expression the tag must match (with --filter: both must match). */
   regex?: string | undefined;
-  /** Keep only the N highest tags in version order. */
+  /** Keep only the N highest tags, ranked by compareRank. */
   limit?: number | undefined;
   /** Keep signature and attestation tags. @default false */
   allTags?: boolean;
@@ -90,6 +119,10 @@ export function selectTags(all: string[], options: SelectOptions, matches = tagM
   const unique = [...new Set(all)];
   const candidates = unique.filter(matches);
   const matched = (options.allTags ? candidates : candidates.filter((t) => !isSignatureTag(t))).sort(compareVersions);
-  const tags = options.limit !== undefined && matched.length > options.limit ? matched.slice(matched.length - options.limit) : matched;
+  let tags = matched;
+  if (options.limit !== undefined && matched.length > options.limit) {
+    const highest = new Set([...matched].sort(compareRank).slice(-options.limit));
+    tags = matched.filter((t) => highest.has(t));
+  }
   return { tags, hidden: candidates.length - matched.length, matched: matched.length };
 }

@@ -16,7 +16,8 @@ import { type Challenge, parseChallenges } from './challenge.js';
 import { type CredentialStore, type Credentials, secretsOf } from './credentials.js';
 import type { HttpClient, HttpResponse } from './http.js';
 import { redactSecrets, redactUrl } from './redact.js';
-import { mayCarryCredentials } from './scheme.js';
+import { notARegistry } from './not-registry.js';
+import { isNotTls, mayCarryCredentials } from './scheme.js';
 
 /** Token answers are small; anything bigger is refused (hardening). */
 const MAX_TOKEN_BYTES = 1024 * 1024;
@@ -53,6 +54,8 @@ export class Authenticator {
   constructor(
     private readonly http: HttpClient,
     private readonly credentials: CredentialStore,
+    /** Milliseconds now; tests inject one. */
+    private readonly clock: () => number = Date.now,
   ) {
     this.secrets = http.secrets;
   }
@@ -103,14 +106,25 @@ export class Authenticator {
 
   private async doPing(registry: string, bases: string[]): Promise<PingResult> {
     let lastError: unknown;
+    // One deadline for every scheme tried: --timeout bounds the ping, not each attempt, so the
+    // loopback https-then-http fallback never waits twice. A scheme that timed out spent it all.
+    const deadline = this.clock() + this.http.settings.timeoutMs;
     for (const base of bases) {
+      const timeoutMs = deadline - this.clock();
+      if (lastError !== undefined && (timeoutMs <= 0 || (lastError instanceof RegsizeError && lastError.code === 'TIMEOUT'))) break;
       try {
-        const res = await this.http.send({ method: 'GET', url: `${base}/v2/`, maxBytes: 64 * 1024 }, { retries: bases.length > 1 && base !== bases.at(-1) ? 0 : undefined });
+        const next = bases[bases.indexOf(base) + 1];
+        const res = await this.http.send({ method: 'GET', url: `${base}/v2/`, maxBytes: 64 * 1024, timeoutMs, probe: next !== undefined }, { retries: next !== undefined ? 0 : undefined });
         if (res.status === 401 && new URL(res.url).origin !== base) throw foreignChallenge(registry, res.url);
+        const notRegistry = notARegistry(registry, res);
+        if (notRegistry) throw notRegistry;
         return { base, auth: await this.challenge(registry, base, res) };
       } catch (e) {
         lastError = e;
         if (!(e instanceof RegsizeError) || (e.code !== 'NETWORK' && e.code !== 'TIMEOUT')) throw e;
+        const next = bases[bases.indexOf(base) + 1];
+        // --verbose: one line for the probe, e.g. "https://127.0.0.1:5000/v2/: not TLS, using http".
+        if (next) this.http.settings.logger.debug(`${base}/v2/: ${isNotTls(e) ? 'not TLS' : e.message.replace(/\s*\n\s*/g, ' ')}, ${e.code === 'TIMEOUT' ? 'not trying' : 'using'} ${new URL(next).protocol.slice(0, -1)}`);
       }
     }
     throw lastError;

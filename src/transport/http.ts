@@ -53,6 +53,10 @@ export interface HttpRequest {
   tooLargeCode?: ErrorCode;
   /** Describes the object in the too-large message (e.g. "manifest python:3.11"). */
   what?: string;
+  /** Time allowed for this request, when less than the settings' (a ping sharing one deadline across schemes). */
+  timeoutMs?: number;
+  /** Probing a scheme that may not answer: a failure is the caller's to log (one line), not a debug line here. */
+  probe?: boolean;
   /** With a Range header: when the server answers 200 (ignored the range), do not read the body. */
   abortIfNotPartial?: boolean;
   /** @default true */
@@ -89,6 +93,7 @@ export const MAX_ERROR_BODY = 64 * 1024;
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 
 let sharedDispatcher: Dispatcher | undefined;
+let subscribed = false;
 
 /** Connections the shared dispatcher opens to one origin. */
 export const CONNECTIONS_PER_ORIGIN = 32;
@@ -122,13 +127,27 @@ function multiplexingPool(origin: string | URL, options: Pool.Options): Pool {
 
 /** One dispatcher for the process: connections and TLS sessions are reused across images. */
 export function defaultDispatcher(): Dispatcher {
-  if (!sharedDispatcher) {
+  if (!subscribed) {
+    subscribed = true;
     diagnostics.subscribe('undici:client:connected', (message) => {
       negotiated = (message as { connectParams?: { version?: string } }).connectParams?.version;
     });
   }
   sharedDispatcher ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, connections: CONNECTIONS_PER_ORIGIN, allowH2: true, factory: multiplexingPool });
   return sharedDispatcher;
+}
+
+/**
+ * Ends the process's connections once a command has its answer: idle keep-alive sockets (30 s)
+ * and a request still waiting on a silent server would otherwise keep Node running after the
+ * result is printed. Destroy, not close: nothing in flight is wanted any more. Not awaited:
+ * undici settles a destroy only when a TLS handshake still under way gives up (its 10 s connect
+ * timeout), which is the very wait this avoids; bin/run.js exits once stdout is written.
+ */
+export function destroyDefaultDispatcher(): void {
+  const d = sharedDispatcher;
+  sharedDispatcher = undefined;
+  d?.destroy().catch(() => {});
 }
 
 export function defaultHttpSettings(logger: Logger, overrides: Partial<HttpSettings> = {}): HttpSettings {
@@ -236,7 +255,8 @@ export class HttpClient {
     const release = await this.slots.acquire(new URL(req.url).origin);
     const started = Date.now();
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), this.settings.timeoutMs);
+    const timeoutMs = Math.min(req.timeoutMs ?? this.settings.timeoutMs, this.settings.timeoutMs);
+    const timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), timeoutMs);
     this.requestCount++;
     try {
       const res = await fetch(req.url, {
@@ -279,9 +299,9 @@ export class HttpClient {
       const err = controller.signal.aborted
         ? // Not retried (only 429/502/503/504 and resets are): --timeout bounds what the user
           // waits for a request, so a server that stalls costs one timeout, not four.
-          new RegsizeError('TIMEOUT', `${req.method} ${this.redact(req.url)} timed out after ${this.settings.timeoutMs / 1000}s; raise --timeout or check the network`)
+          new RegsizeError('TIMEOUT', `${req.method} ${this.redact(req.url)} timed out after ${Math.round(timeoutMs) / 1000}s; raise --timeout or check the network`)
         : requestError(req, e, this.redact(req.url));
-      this.settings.logger.debug(`${req.method} ${this.redact(req.url)} failed after ${Date.now() - started}ms: ${err.message}`);
+      if (!req.probe) this.settings.logger.debug(`${req.method} ${this.redact(req.url)} failed after ${Date.now() - started}ms: ${err.message}`);
       throw err;
     } finally {
       clearTimeout(timer);

@@ -23,6 +23,19 @@ export function schemesFor(registryHost: string, policy: SchemePolicy): ('http' 
   return ['https'];
 }
 
+/**
+ * Whether a failed https request met a server that does not speak TLS (a plain-HTTP registry
+ * answers the ClientHello with an HTTP error, which OpenSSL reports as a record-layer error).
+ * Read from the error codes Node and OpenSSL set on the cause chain, never from message text.
+ */
+export function isNotTls(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (code.startsWith('ERR_SSL_') || code === 'EPROTO')) return true;
+  }
+  return false;
+}
+
 /** Credentials may travel over plain HTTP only to this machine. */
 export function mayCarryCredentials(url: string): boolean {
   const u = new URL(url);

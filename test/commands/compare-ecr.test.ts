@@ -141,7 +141,8 @@ describe('regsize compare with ECR images', function () {
       for (const s of [ecrPing, hub, hubToken] as nock.Scope[]) s.done();
       assert.equal(r.exitCode, 1);
       assert.match(r.stdout, /^python:3\.12-slim +linux\/amd64 +45\.5 MB/m);
-      assert.match(r.stdout, /^error: no AWS credentials found .*or pass --profile \[CREDENTIALS\]$/m);
+      assert.match(r.stdout, /^\S+ +error: CREDENTIALS$/m);
+      assert.match(r.stderr, /^regsize: \S+: no AWS credentials found .*or pass --profile \[CREDENTIALS\]$/m);
     });
   });
 

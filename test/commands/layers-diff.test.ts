@@ -117,7 +117,8 @@ describe('regsize layers / diff / --uncompressed (CLI, real registry)', function
     assert.match(rows[1] as string, /gzip {2}RUN apk add --no-cache ca-certificates$/);
     assert.match(rows[2] as string, /zstd {2}COPY \. \/app$/);
     assert.match(rows[3] as string, /tar {3}RUN npm run build$/);
-    assert.match(rows[4] as string, /gzip {2}RUN npm ci --omit=dev && rm -rf .*…$/, 'a long step is cut in the table');
+    // stdout is a pipe here: the long step is printed whole (a terminal would get it shortened).
+    assert.ok((rows[4] as string).endsWith(`gzip  RUN npm ci --omit=dev && ${'rm -rf /root/.npm/_cacache && '.repeat(4)}true`), rows[4]);
     const whole = /: 5 layers, (.+) compressed$/.exec(lines[0] as string)?.[1] as string;
     assert.ok((rows[4] as string).includes(`  ${whole}  `), 'the running total of the last row is the whole image');
 
@@ -193,7 +194,7 @@ describe('regsize layers / diff / --uncompressed (CLI, real registry)', function
   });
 
   it('bad input: one line, the documented exit code, no stack', async () => {
-    assert.match(oneLineFailure(await runCli(['layers']), 2), /^regsize: Missing 1 required arg/);
+    assert.match(oneLineFailure(await runCli(['layers']), 2), /^regsize: missing IMAGE/);
     assert.match(oneLineFailure(await runCli(['layers', 'Not A Ref']), 2), /invalid reference/);
     assert.match(oneLineFailure(await runCli(['layers', at('team/app:2.0'), '--platform', 'all']), 2), /one platform/);
     assert.match(oneLineFailure(await runCli(['diff', at('team/app:2.0'), '--platform', 'all']), 2), /one platform/);

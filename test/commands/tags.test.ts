@@ -158,7 +158,8 @@ describe('regsize tags against a real registry', function () {
         assert.deepEqual(cells.slice(1), ['″', '″', '″', '″']);
       }
     });
-    assert.match(r.stdout, /^skipped: .*app:win-1\.0: the image is windows\/amd64 only, not linux\/amd64/m);
+    assert.match(r.stdout, /^win-1\.0 +skipped: PLATFORM_NOT_FOUND$/m);
+    assert.match(r.stderr, /^regsize: \S+\/app:win-1\.0: the image is windows\/amd64 only, not linux\/amd64/m);
     assert.match(r.stderr, /^regsize: 1 signature\/attestation tag hidden \(--all-tags shows them\)$/m);
     assert.match(r.stderr, /^regsize: 1 tag has no linux\/amd64 image \(see --platform\)$/m);
   });
@@ -224,7 +225,8 @@ describe('regsize tags against a real registry', function () {
     assert.equal(doc.tags[1]!.error!.message, `${proxy.host}/broken:bad: ${proxy.host}/broken@${bad.configDigest}: blob unknown to the registry`);
     const human = await runCli(['tags', `${proxy.host}/broken`, '--cache-dir', join(tmp, 'broken'), '--platform', 'linux/amd64']);
     assert.equal(human.code, 1);
-    assert.ok(human.stdout.includes(`error: ${proxy.host}/broken:bad: ${proxy.host}/broken@${bad.configDigest}: blob unknown to the registry [BLOB_UNKNOWN]\n`), human.stdout);
+    assert.match(human.stdout, /^bad +error: BLOB_UNKNOWN$/m);
+    assert.ok(human.stderr.includes(`regsize: ${proxy.host}/broken:bad: ${proxy.host}/broken@${bad.configDigest}: blob unknown to the registry [BLOB_UNKNOWN]\n`), human.stderr);
     assert.match(human.stdout, /^good +sha256:/m);
   });
 

@@ -96,7 +96,9 @@ describe('hardening: secrets', function () {
         assert.equal(b?.error?.code, 'DENIED');
         assert.match(b?.error?.message ?? '', /access denied \(token \*\*\* for ci-robot:.* may not pull\)/);
         assert.equal(table.code, 1);
-        assert.match(table.stdout, /access denied/);
+        // The failed image keeps its row on stdout; the why is on stderr.
+        assert.match(table.stdout, /leaky:1 +error: DENIED/);
+        assert.match(table.stderr, /leaky:1: access denied/);
 
         // The secrets were really in play: the token was earned with them and then used.
         const tokenRequests = reg.requests.filter((q) => q.path.startsWith('/token'));

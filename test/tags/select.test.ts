@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { UsageError } from '../../src/errors.js';
 import { orderEntries, type TagsEntry } from '../../src/tags/result.js';
-import { compareVersions, isSignatureTag, selectTags } from '../../src/tags/select.js';
+import { compareRank, compareVersions, isSignatureTag, selectTags } from '../../src/tags/select.js';
 
 const HEX = 'ab'.repeat(32);
 
@@ -30,6 +30,27 @@ describe('tag selection', () => {
     const tags = ['1.9', '1.10', '1.2', '1.11', '1.1'];
     assert.deepEqual(selectTags(tags, { limit: 2 }), { tags: ['1.10', '1.11'], hidden: 0, matched: 5 });
     assert.deepEqual(selectTags(tags, { limit: 10 }).tags, ['1.1', '1.2', '1.9', '1.10', '1.11']);
+  });
+
+  it('--limit ranks version-like tags as versions: 1.19.2 > 1.9.10, a pre-release below its release', () => {
+    const tags = ['1.9.10', '1.19.2', '1.2.0-rc1', '1.2.0', '1.19.2-rc3', 'v1.20.0-beta.1'];
+    assert.deepEqual(selectTags(tags, { limit: 1 }).tags, ['v1.20.0-beta.1']);
+    assert.deepEqual(selectTags(tags, { limit: 2 }).tags.sort(compareRank), ['1.19.2', 'v1.20.0-beta.1']);
+    assert.deepEqual([...tags].sort(compareRank), ['1.2.0-rc1', '1.2.0', '1.9.10', '1.19.2-rc3', '1.19.2', 'v1.20.0-beta.1']);
+    assert.ok(compareRank('3.13.0a1', '3.13.0') < 0);
+    assert.ok(compareRank('1.0-dev', '1.0') < 0);
+    // A variant (slim, alpine) is not a pre-release: it ranks with its release.
+    assert.ok(compareRank('1.2.0-rc1', '1.2.0-slim') < 0);
+    assert.ok(compareRank('1.2.0-slim', '1.9') < 0);
+  });
+
+  it('--limit never counts a non-version tag among the highest', () => {
+    const tags = ['latest', 'slim', 'windowsservercore-ltsc2022', 'cmp-8', '1.25.3', '1.9.1', 'edge', '1.25.3-alpine'];
+    assert.deepEqual(selectTags(tags, { limit: 2 }).tags.sort(compareRank), ['1.25.3', '1.25.3-alpine']);
+    assert.deepEqual(selectTags(tags, { limit: 3 }).tags.sort(compareRank), ['1.9.1', '1.25.3', '1.25.3-alpine']);
+    // Only when there are fewer versions than N do other tags fill the rest.
+    assert.equal(selectTags(tags, { limit: 4 }).tags.length, 4);
+    assert.ok(selectTags(tags, { limit: 4 }).tags.includes('1.9.1'));
   });
 
   it('refuses a broken --regex as a usage error that says what to write', () => {
