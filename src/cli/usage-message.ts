@@ -4,7 +4,6 @@
  * take several values, "See more help with --help", dim colour codes. regsize prints every
  * error as one `regsize: ...` line, so the parts are read back here and joined.
  */
-import { stripVTControlCharacters } from 'node:util';
 
 interface MissingArg {
   name?: string;
@@ -23,7 +22,10 @@ export function oneLineMessage(err: Error): string {
     const list = missing.map((a) => `${(a.name ?? 'argument').toUpperCase()}${a.description ? ` (${a.description})` : ''}`).join(', ');
     return `missing ${list} (see --help)`;
   }
-  let text = stripVTControlCharacters(err.message).trim();
+  // Only oclif's own colour codes (SGR) are removed; any other control character is the
+  // message's, a registry's perhaps, and is shown by terminalSafe, never obeyed nor hidden.
+  // eslint-disable-next-line no-control-regex -- matching the escape character is the point
+  let text = err.message.replace(/\x1b\[[0-9;]*m/g, '').trim();
   const help = /\n\s*See more help with --help$/.test(text);
   text = text.replace(/\s*\n\s*See more help with --help$/, '').replace(/^Error: /, '');
   text = text.replace(/^The following errors? occurred:\s*/, '');

@@ -32,6 +32,8 @@ function userRepository(reference: string): string {
 function ownMessage(f: Failure): string {
   const n = normalised(f.reference);
   let message = f.error.message.replace(/\s*\n\s*/g, ' ');
+  // A local image's message names it as given (docker-daemon:app:v1, oci:dir): said once.
+  if (message.startsWith(`${f.reference}: `)) return message.slice(f.reference.length + 2);
   if (!n) return message;
   if (message.startsWith(`${n.full}: `)) message = message.slice(n.full.length + 2);
   return message.split(`"regsize tags ${n.repository}"`).join(`"regsize tags ${userRepository(f.reference)}"`);

@@ -16,15 +16,15 @@ describe('error and warning lines on stderr', () => {
   it('prints an error quoting hostile text as one line, control characters shown', async () => {
     const r = await runInProcess(Report, ['--config', HOSTILE, '--no-history']);
     assert.equal(r.exitCode, 2);
-    // The newline was already folded into ": " (one line); the rest is shown, not obeyed.
-    assert.equal(r.stderr, 'regsize: cannot read config /nonexistent/\\x1b]0;pwned\\x07\\x1b[2J\\u202e: regsize: forged line.yaml: no such file (pass --config FILE; see examples/regsize.yaml)\n');
+    // The newline is folded into "; " (one line); the rest is shown, not obeyed.
+    assert.equal(r.stderr, 'regsize: cannot read config /nonexistent/\\x1b]0;pwned\\x07\\x1b[2J\\u202e; regsize: forged line.yaml: no such file (pass --config FILE; see examples/regsize.yaml)\n');
   });
 
   it('keeps the control characters exact in --json, where JSON escaping makes them inert', async () => {
     const r = await runInProcess(Report, ['--config', HOSTILE, '--no-history', '--json']);
     assert.equal(r.exitCode, 2);
     const doc = JSON.parse(r.stdout) as { error: { code: string; message: string } };
-    assert.equal(doc.error.message, `cannot read config ${HOSTILE.replace('\n', ': ')}: no such file (pass --config FILE; see examples/regsize.yaml)`);
+    assert.equal(doc.error.message, `cannot read config ${HOSTILE.replace('\n', '; ')}: no such file (pass --config FILE; see examples/regsize.yaml)`);
     assert.ok(!RAW_CONTROL.test(r.stdout.replace(/\n/g, '')), 'raw control character in the JSON text');
   });
 

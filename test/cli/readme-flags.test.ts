@@ -35,7 +35,8 @@ function commandOf(words: string[]): string | undefined {
     const parts = id.split(':');
     if (parts.every((p, i) => words[i] === p)) return id;
   }
-  return words[0] === 'ecr' ? undefined : 'compare';
+  // ecr alone is a topic; autocomplete is a plugin's command, with flags of its own.
+  return words[0] === 'ecr' || words[0] === 'autocomplete' ? undefined : 'compare';
 }
 
 /** Every `regsize ...` command line of the README: in code blocks, and in inline code. */

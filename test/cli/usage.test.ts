@@ -108,8 +108,8 @@ describe('the command line (in-process)', function () {
   describe('help tells the truth about --platform all', () => {
     // report history's --platform filters the recorded rows; it sizes nothing.
     const withPlatform = Object.entries(manifest.commands).filter(([id, c]) => c.flags.platform && id !== 'report:history');
-    it('the manifest lists the platform flag of five commands', () => {
-      assert.deepEqual(withPlatform.map(([id]) => id).sort(), ['compare', 'diff', 'layers', 'report', 'tags']);
+    it('the manifest lists the platform flag of six commands', () => {
+      assert.deepEqual(withPlatform.map(([id]) => id).sort(), ['compare', 'diff', 'files', 'layers', 'report', 'tags']);
     });
     for (const [id, command] of withPlatform) {
       const offers = /"all"/.test(command.flags.platform?.description ?? '');

@@ -55,7 +55,7 @@ describe('output for scripts (--quiet, --format csv)', function () {
     assert.equal(r.stdout, `${size(small)}\n${size(big)}\n`);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0] as string, /^regsize: error: .*team\/tool:missing.*\[MANIFEST_UNKNOWN\]$/);
+    assert.match(lines[0] as string, /^regsize: \S*team\/tool:missing: .*\[MANIFEST_UNKNOWN\]$/);
   });
 
   it('--quiet refuses --json and --format with exit 2', async () => {

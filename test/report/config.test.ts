@@ -54,7 +54,8 @@ ecr:
       'prod.yaml',
     );
     assert.equal(c.title, 'Prod');
-    assert.deepEqual(c.platform, { os: 'linux', architecture: 'arm64' });
+    // arm64's default variant is spelled v8, as indexes spell it (oci/platform.ts).
+    assert.deepEqual(c.platform, { os: 'linux', architecture: 'arm64', variant: 'v8' });
     assert.deepEqual(c.bandwidths?.map((b) => b.bitsPerSecond), [5e6, 1e9]);
     assert.equal(c.defaults.maxSize, 300 * 1000 ** 2);
     assert.deepEqual(c.images.map((i) => [(i.ref as Reference).registry, (i.ref as Reference).repository, (i.ref as Reference).tag, i.maxSize, i.line]), [
