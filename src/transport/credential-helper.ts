@@ -16,7 +16,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { RegsizeError } from '../errors.js';
-import type { Credentials } from './credentials.js';
+import type { Credentials } from './credential-kinds.js';
 
 export interface HelperLimits {
   /** How long the helper may take to answer. @default 30000 (the session passes --timeout) */

@@ -9,17 +9,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { RegsizeError } from '../errors.js';
 import { DOCKER_HUB } from '../reference/reference.js';
+import type { Credentials } from './credential-kinds.js';
 import { type HelperLimits, runCredentialHelper } from './credential-helper.js';
 import { type DockerConfigFile, readDockerConfig } from './docker-config.js';
 
 export { runCredentialHelper } from './credential-helper.js';
 
-export type Credentials =
-  | { kind: 'basic'; username: string; password: string }
-  /** OAuth2 refresh token from `docker login` with SSO; exchanged at the token realm. */
-  | { kind: 'identity'; username?: string; identityToken: string }
-  /** A bearer token to send as-is. */
-  | { kind: 'registry-token'; token: string };
+export type { Credentials } from './credential-kinds.js';
 
 export interface CredentialStore {
   /** Credentials for a registry host as users write it (`docker.io`, `ghcr.io`, `localhost:5000`). */
