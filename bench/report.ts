@@ -4,7 +4,7 @@
  * behind a miss) and the request timeline that shows where the round trips went.
  */
 import { renderTable, type Column, type TableStyle } from '../src/render/table.js';
-import { formatBytes } from '../src/render/units.js';
+import { formatBytes } from '../src/units.js';
 import { FLOORS, floorMs, type Floor } from './floor.js';
 import { describeRun, facts, startupLine } from './findings.js';
 import { type ProcResult, type Sample, stats, type Stats } from './measure.js';

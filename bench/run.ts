@@ -21,7 +21,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseBandwidth, parseDurationMs } from '../src/render/units.js';
+import { parseBandwidth, parseDurationMs } from '../src/units.js';
 import { startRegistry, type LocalRegistry } from '../test/helpers/registry.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { canMeasureMemory, checkLink, killRunning, Meter, type ProcResult, runProcess, type Sample } from './measure.js';

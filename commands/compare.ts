@@ -13,7 +13,7 @@ import { renderCompareCsv, renderCompareQuiet } from '../src/render/scripts.js';
 import { failureLines } from '../src/render/failures.js';
 import { stderrProgress } from '../src/render/progress.js';
 import { compareImages, type CompareResult, type ImageEntry, isErrorEntry } from '../src/sizing/compare.js';
-import { formatBytes, unitsOf } from '../src/render/units.js';
+import { formatBytes, unitsOf } from '../src/units.js';
 import { type GateReport, growthMessage, increasesOverFirst } from '../src/sizing/growth-gate.js';
 
 export default class Compare extends BaseCommand {

@@ -7,7 +7,7 @@ import { UsageError } from './errors.js';
 import { RegistryClient } from './transport/client.js';
 import { ChainedCredentials, type CredentialStore, DockerConfigCredentials, dockerConfigPath, helperRunner } from './transport/credentials.js';
 import { defaultHttpSettings, HttpClient, MAX_TIMEOUT_MS } from './transport/http.js';
-import { type Logger, stderrLogger } from './transport/logger.js';
+import { type Logger, stderrLogger } from './log.js';
 
 export interface SessionOptions {
   /** Per-request (and per credential helper) timeout in milliseconds. @default 30000 */

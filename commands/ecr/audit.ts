@@ -6,7 +6,7 @@ import { type AuditResult, auditRepositories, isAuditError } from '../../src/ecr
 import { UsageError } from '../../src/errors.js';
 import { renderAudit, renderAuditCsv } from '../../src/render/audit.js';
 import { stderrProgress } from '../../src/render/progress.js';
-import { stderrLogger } from '../../src/transport/logger.js';
+import { stderrLogger } from '../../src/log.js';
 import { terminalSafe } from '../../src/util/terminal-safe.js';
 
 const priceFlag = Flags.custom<number>({

@@ -5,7 +5,7 @@ import { parseReference } from '../../src/reference/reference.js';
 import { defaultHistoryPath, History } from '../../src/report/history.js';
 import { imageHistory, type ImageHistory } from '../../src/report/timeline.js';
 import { renderImageHistory } from '../../src/render/report-history.js';
-import { parseDurationMs, type Units } from '../../src/render/units.js';
+import { parseDurationMs, type Units } from '../../src/units.js';
 
 export default class ReportHistory extends BaseCommand {
   static override summary = "Print an image's recorded sizes over time, from the report history.";

@@ -17,7 +17,7 @@ import { renderReportCsv } from '../../src/render/report-csv.js';
 import { renderReportHtml } from '../../src/render/report-html.js';
 import { renderReportMarkdown } from '../../src/render/report-markdown.js';
 import { stderrProgress } from '../../src/render/progress.js';
-import { formatBytes, parseBandwidthList, parseDurationMs, type Units } from '../../src/render/units.js';
+import { formatBytes, parseBandwidthList, parseDurationMs, type Units } from '../../src/units.js';
 import { writeFileAtomic } from '../../src/util/atomic-write.js';
 import { jsonTerminalSafe } from '../../src/util/terminal-safe.js';
 

@@ -22,7 +22,7 @@ import { readdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/prom
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { computeDigest } from '../oci/digest.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { mapLimit } from '../util/limit.js';
 import { makeFolder } from './folder.js';

@@ -3,7 +3,7 @@
  * XDG cache folder (src/cache/disk.ts). `--no-cache` never gets here (BaseCommand passes no
  * cache, so the client uses `noCache`).
  */
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import { DiskCache, defaultCacheDir } from './disk.js';
 import { pseudoFilesystemOf } from './folder.js';
 import { type ContentCache, noCache } from './types.js';

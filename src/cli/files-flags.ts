@@ -10,8 +10,8 @@ import { renderFiles } from '../render/files.js';
 import { ExitCode } from './exit-codes.js';
 import { DiskListingCache, noListingCache } from '../files/listing-cache.js';
 import { stderrProgress } from '../render/progress.js';
-import { type Bandwidth, formatBytes, formatDuration, transferSeconds, type Units } from '../render/units.js';
-import type { Logger } from '../transport/logger.js';
+import { type Bandwidth, formatBytes, formatDuration, transferSeconds, type Units } from '../units.js';
+import type { Logger } from '../log.js';
 import { bandwidthFlag, type SizeLimit, sizeFlag } from './flags.js';
 
 export const filesFlags = {

@@ -5,7 +5,7 @@
 import { Flags } from '@oclif/core';
 import { UsageError } from '../errors.js';
 import { parsePlatform, type Platform } from '../oci/platform.js';
-import { type Bandwidth, parseBandwidthList, parseSize, type Units } from '../render/units.js';
+import { type Bandwidth, parseBandwidthList, parseSize, type Units } from '../units.js';
 import { type GrowthLimit, parseGrowthLimit } from '../sizing/growth-gate.js';
 import { MAX_TIMEOUT_MS } from '../transport/http.js';
 

@@ -7,7 +7,7 @@ import { stderrProgress } from '../render/progress.js';
 import { shortDigest } from '../render/layers.js';
 import { UncompressedSizer } from '../sizing/uncompressed.js';
 import type { RegistryClient } from '../transport/client.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 
 export const uncompressedFlags = {
   uncompressed: Flags.boolean({

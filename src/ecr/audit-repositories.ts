@@ -7,7 +7,7 @@
  * which stop the run with one message.
  */
 import { type ErrorCode, RegsizeError, toRegsizeError, UsageError } from '../errors.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import { auditFigures, type RepositoryFigures } from './audit.js';
 import { createEcrClient, ecrError, type EcrClientHandle, validateRegion } from './client.js';
 import { describeImages, EcrApi, listRepositories, readManifests, type RepositoryTarget } from './fetch-inventory.js';

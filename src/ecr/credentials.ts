@@ -13,7 +13,7 @@
  */
 import { RegsizeError } from '../errors.js';
 import type { CredentialStore, Credentials } from '../transport/credentials.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import { createEcrClient, ecrError, type EcrClientHandle } from './client.js';
 import { type EcrHost, parseEcrHost } from './hosts.js';
 

@@ -13,7 +13,7 @@
 import type { ImageDetail } from '@aws-sdk/client-ecr';
 import { decodeManifest } from '../oci/manifest.js';
 import { MediaType } from '../oci/media-types.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import type { InventoryImage, ManifestContent } from './audit.js';
 import { ecrError, type EcrClientHandle } from './client.js';
 import { capReached, DEFAULT_ECR_LIMITS, type EcrLimits } from './limits.js';

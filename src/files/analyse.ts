@@ -18,7 +18,7 @@ import { parsePlatform } from '../oci/platform.js';
 import { baseReferenceFromAnnotations, matchLayers } from '../sizing/diff.js';
 import { type DescribedImage, resolveAndDescribe } from '../sizing/layers.js';
 import type { RegistryClient } from '../transport/client.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import { type ImageInput, isLocalInput } from '../source/parse.js';
 import { mapLimit } from '../util/limit.js';
 import { ESTARGZ_TOC_DIGEST, hasEstargzToc, listFromEstargzToc } from './estargz-toc.js';

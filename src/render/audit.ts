@@ -9,7 +9,7 @@ import { renderCsv } from './csv.js';
 import { literal, markdownCode } from './markdown-text.js';
 import { shellQuote } from './shell-quote.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
-import { formatBytes, type Units } from './units.js';
+import { formatBytes, type Units } from '../units.js';
 
 export interface AuditRenderOptions {
   units: Units;

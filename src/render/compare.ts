@@ -4,7 +4,7 @@ import { terminalSafe } from '../util/terminal-safe.js';
 import { ESTIMATE_NOTE, sizeCell } from './estimated.js';
 import { literal, markdownCode } from './markdown-text.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
-import { type Bandwidth, formatBytes, formatDuration, formatPercent, formatSignedBytes, transferSeconds, type Units } from './units.js';
+import { type Bandwidth, formatBytes, formatDuration, formatPercent, formatSignedBytes, transferSeconds, type Units } from '../units.js';
 
 export interface RenderOptions {
   units: Units;

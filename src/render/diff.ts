@@ -5,7 +5,7 @@ import { shortDigest, STEP_WIDTH, stepCell, uncompressedCell } from './layers.js
 import { literal } from './markdown-text.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
 import { ESTIMATE_NOTE, sizeCell } from './estimated.js';
-import { formatBytes, formatPercent, formatSignedBytes, type Units } from './units.js';
+import { formatBytes, formatPercent, formatSignedBytes, type Units } from '../units.js';
 
 export interface DiffRenderOptions {
   units: Units;

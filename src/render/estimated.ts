@@ -3,7 +3,7 @@
  * (docker save), gzipped as `docker push` would, the way the JSON says
  * `"compressedSizeEstimated": true`.
  */
-import { formatBytes, type Units } from './units.js';
+import { formatBytes, type Units } from '../units.js';
 
 export const ESTIMATE_NOTE = '~ estimated: layers stored as plain tars, gzip-compressed here as docker push would';
 

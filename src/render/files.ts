@@ -7,7 +7,7 @@
 import type { FilesResult } from '../files/analyse.js';
 import { shortDigest, stepCell } from './layers.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
-import { formatBytes, formatPercent, type Units } from './units.js';
+import { formatBytes, formatPercent, type Units } from '../units.js';
 
 export interface FilesRenderOptions {
   units: Units;

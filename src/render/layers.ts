@@ -4,7 +4,7 @@ import type { LayersResult } from '../sizing/layers.js';
 import { literal } from './markdown-text.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
 import { ESTIMATE_NOTE, sizeCell } from './estimated.js';
-import { formatBytes, formatPercent, type Units } from './units.js';
+import { formatBytes, formatPercent, type Units } from '../units.js';
 
 export interface LayersRenderOptions {
   units: Units;

@@ -3,7 +3,7 @@
  * in a pull-request comment and on the page.
  */
 import type { Delta, ReportImage, ReportResult, StorageDelta } from '../report/model.js';
-import { formatBytes, formatPercent, formatSignedBytes, type Units } from './units.js';
+import { formatBytes, formatPercent, formatSignedBytes, type Units } from '../units.js';
 
 /** "+12 MB (+4.0%)", "0 B", "-3.1 MB (-1.2%)"; "" when there is nothing to compare with. */
 export function deltaText(d: Delta | StorageDelta | null | undefined, units: Units): string {

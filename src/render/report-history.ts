@@ -3,7 +3,7 @@ import type { ImageHistory } from '../report/timeline.js';
 import { dateTimeText } from './report-cells.js';
 import { literal } from './markdown-text.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
-import { formatBytes, formatPercent, formatSignedBytes, type Units } from './units.js';
+import { formatBytes, formatPercent, formatSignedBytes, type Units } from '../units.js';
 
 export function renderImageHistory(h: ImageHistory, o: { units: Units; style: TableStyle }): string {
   const platforms = new Set(h.points.map((p) => p.platform));

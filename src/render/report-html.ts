@@ -8,7 +8,7 @@
  */
 import { type Delta, isReportError, isRepositoryError, type ReportImage, type ReportResult, type StorageDelta } from '../report/model.js';
 import { budgetText, dateTimeText, deltaText, dollars, errorText, repositoryText, type Mark, markMeaning, marksOf, summaryParts } from './report-cells.js';
-import { formatBytes, formatDuration, formatPercent, transferSeconds, type Units } from './units.js';
+import { formatBytes, formatDuration, formatPercent, transferSeconds, type Units } from '../units.js';
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

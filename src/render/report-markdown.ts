@@ -8,7 +8,7 @@ import { isReportError, isRepositoryError, type ReportResult } from '../report/m
 import { budgetText, dateTimeText, deltaText, dollars, errorText, type Mark, markMeaning, marksOf, repositoryText, summaryParts } from './report-cells.js';
 import { markdownCode as code, markdownText } from './markdown-text.js';
 import { type Column, renderTable } from './table.js';
-import { formatBytes, formatDuration, transferSeconds, type Units } from './units.js';
+import { formatBytes, formatDuration, transferSeconds, type Units } from '../units.js';
 
 const EMOJI: Record<Mark | 'failed' | 'ok', string> = { over: '🔴', growth: '📈', rebuilt: '🔁', new: '🆕', failed: '❌', ok: '✅' };
 

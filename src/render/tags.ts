@@ -8,7 +8,7 @@ import { isMissingPlatform, isTagError, type TagsResult } from '../tags/result.j
 import type { Failure } from './failures.js';
 import { literal } from './markdown-text.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
-import { type Bandwidth, formatBytes, formatDuration, transferSeconds, type Units } from './units.js';
+import { type Bandwidth, formatBytes, formatDuration, transferSeconds, type Units } from '../units.js';
 
 export interface TagsRenderOptions {
   units: Units;

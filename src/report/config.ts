@@ -15,7 +15,7 @@ import { ACCOUNT_ID_RE, isEcrRepositoryName, REGION_RE } from '../ecr/hosts.js';
 import { isRegsizeError, UsageError } from '../errors.js';
 import { parsePlatform } from '../oci/platform.js';
 import { parseReference, parseRepository, type Reference } from '../reference/reference.js';
-import { type Bandwidth, parseBandwidthList, parseSize } from '../render/units.js';
+import { type Bandwidth, parseBandwidthList, parseSize } from '../units.js';
 import { type GrowthLimit, parseGrowthLimit } from '../sizing/growth-gate.js';
 import { editDistance } from '../util/edit-distance.js';
 import type { PlatformRequest } from '../sizing/resolve.js';

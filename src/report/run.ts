@@ -14,13 +14,13 @@ import { isAuditError, type RepositoryAudit } from '../ecr/audit-repositories.js
 import { compressedSize } from '../oci/manifest.js';
 import { formatPlatform } from '../oci/platform.js';
 import { formatReference } from '../reference/reference.js';
-import type { Bandwidth } from '../render/units.js';
+import type { Bandwidth } from '../units.js';
 import { entryOf, resolveAll } from '../sizing/compare.js';
 import { checkGrowth, type GrowthLimit } from '../sizing/growth-gate.js';
 import type { PlatformRequest } from '../sizing/resolve.js';
 import { isLocalInput } from '../source/parse.js';
 import type { RegistryClient } from '../transport/client.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import { budgetFor, deltaFrom, isGrowthAlert } from './budget.js';
 import type { ReportConfig } from './config.js';
 import { type History, repositoryKey, type StoredPoint } from './history.js';

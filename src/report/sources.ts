@@ -18,7 +18,7 @@ import { isMissingPlatform, isTagError } from '../tags/result.js';
 import { compareVersions } from '../tags/select.js';
 import { sizeTags } from '../tags/size.js';
 import type { RegistryClient } from '../transport/client.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import type { EcrTarget, TagsTarget } from './config.js';
 import type { EntrySource, ReportError } from './model.js';
 

@@ -10,7 +10,7 @@ import { formatReference, type Reference } from '../reference/reference.js';
 import type { ArchiveOptions } from '../source/docker-archive.js';
 import { type ImageInput, isLocalInput } from '../source/parse.js';
 import type { RegistryClient } from '../transport/client.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import { mapLimit } from '../util/limit.js';
 import type { OpenedImage } from './image-source.js';
 import { sourceFor } from './open.js';

@@ -11,7 +11,7 @@ import { parseReference, type Reference } from '../reference/reference.js';
 import type { ArchiveOptions } from '../source/docker-archive.js';
 import { type ImageInput, isLocalInput } from '../source/parse.js';
 import type { RegistryClient } from '../transport/client.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import type { ImageEntry } from './compare.js';
 import { type DescribedImage, type LayerRow, resolveAndDescribe } from './layers.js';
 import type { OpenedImage } from './image-source.js';

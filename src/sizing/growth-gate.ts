@@ -6,7 +6,7 @@
  * refused, because "5" could mean either.
  */
 import { UsageError } from '../errors.js';
-import { formatBytes, parseSize, type Units } from '../render/units.js';
+import { formatBytes, parseSize, type Units } from '../units.js';
 
 export type GrowthLimit = { kind: 'percent'; percent: number; text: string } | { kind: 'bytes'; bytes: number; text: string };
 

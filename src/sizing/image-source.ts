@@ -12,7 +12,7 @@ import { formatReference, type Reference } from '../reference/reference.js';
 import type { LocalImage } from '../source/local-image.js';
 import type { RegistryClient } from '../transport/client.js';
 import type { BodySink } from '../transport/http.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import { mapLimit } from '../util/limit.js';
 import { fetchImageConfig, type ImageConfig, parseImageConfig } from './config.js';
 import { type PlatformRequest, resolveImage, resolveManifest, type ResolvedManifest } from './resolve.js';

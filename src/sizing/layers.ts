@@ -10,7 +10,7 @@ import { isForeignLayer } from '../oci/media-types.js';
 import type { ArchiveOptions } from '../source/docker-archive.js';
 import { type ImageInput, isLocalInput } from '../source/parse.js';
 import type { RegistryClient } from '../transport/client.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import { entryOf, type ImageEntry } from './compare.js';
 import { layerOrigins } from './config.js';
 import type { OpenedImage } from './image-source.js';

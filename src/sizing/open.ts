@@ -21,7 +21,7 @@ import type { LocalImage } from '../source/local-image.js';
 import { openLayout } from '../source/oci-layout.js';
 import { type ImageInput, isLocalInput, type LocalInput, parseImageInput } from '../source/parse.js';
 import type { RegistryClient } from '../transport/client.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import { type ImageSource, localSource, type OpenedImage, registrySource } from './image-source.js';
 import type { PlatformRequest } from './resolve.js';
 import type { UncompressedSizer } from './uncompressed.js';

@@ -11,7 +11,7 @@ import { allPlatforms, choosePlatform, platformMatches } from '../oci/platform-m
 import { manifestIdentifier, type Reference } from '../reference/reference.js';
 import type { ManifestStore } from '../source/local-image.js';
 import type { RegistryClient, RepoRef } from '../transport/client.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import { mapLimit } from '../util/limit.js';
 
 /** Platform manifests of one index fetched at once. */

@@ -2,7 +2,7 @@
 import type { PlatformRequest } from '../sizing/resolve.js';
 import type { RepoRef } from '../transport/client.js';
 import type { HttpClient } from '../transport/http.js';
-import type { Logger } from '../transport/logger.js';
+import type { Logger } from '../log.js';
 import type { TagSort, TagsResult } from './result.js';
 import type { Selection, SelectOptions } from './select.js';
 

@@ -16,7 +16,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import { Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 import { RegsizeError, toRegsizeError, type ErrorCode } from '../errors.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../log.js';
 import { redactSecrets, redactUrl } from './redact.js';
 import { mayCarryCredentials } from './scheme.js';
 import { OriginSlots } from './slots.js';

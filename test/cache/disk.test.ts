@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiskCache, defaultCacheDir } from '../../src/cache/disk.js';
 import { createCache } from '../../src/cache/factory.js';
-import type { Logger } from '../../src/transport/logger.js';
+import type { Logger } from '../../src/log.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 

@@ -12,7 +12,7 @@ import { DiskCache } from '../../src/cache/disk.js';
 import { createCache } from '../../src/cache/factory.js';
 import { makeFolder } from '../../src/cache/folder.js';
 import { noCache } from '../../src/cache/types.js';
-import type { Logger } from '../../src/transport/logger.js';
+import type { Logger } from '../../src/log.js';
 import Compare from '../../commands/compare.js';
 import { runInProcess } from '../commands/run-in-process.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';

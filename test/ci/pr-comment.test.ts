@@ -11,7 +11,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { formatBytes } from '../../src/render/units.js';
+import { formatBytes } from '../../src/units.js';
 import { BIN, emptyDockerConfig } from '../helpers/cli.js';
 import { type Image, makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';

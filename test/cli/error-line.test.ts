@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import Report from '../../commands/report/index.js';
-import { stderrLogger } from '../../src/transport/logger.js';
+import { stderrLogger } from '../../src/log.js';
 import { runInProcess } from '../commands/run-in-process.js';
 
 const HOSTILE = '/nonexistent/\x1b]0;pwned\x07\x1b[2J\u202e\nregsize: forged line.yaml';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Compare from '../../commands/compare.js';
 import Diff from '../../commands/diff.js';
 import Report from '../../commands/report/index.js';
-import { formatBytes } from '../../src/render/units.js';
+import { formatBytes } from '../../src/units.js';
 import { emptyDockerConfig } from '../helpers/cli.js';
 import { type Image, makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';

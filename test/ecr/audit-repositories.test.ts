@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import nock from 'nock';
 import { type AuditResult, auditRepositories, type EcrAuditOptions, isAuditError, type RepositoryAudit } from '../../src/ecr/audit-repositories.js';
 import { isRegsizeError } from '../../src/errors.js';
-import { silentLogger } from '../../src/transport/logger.js';
+import { silentLogger } from '../../src/log.js';
 import { ACCOUNT, digestOf, FAKE_ACCESS_KEY, FakeEcr, type FakeImage, type FakeRepository, fakeAwsEnvironment, imageManifest, indexManifest, layerDigest, nockEcrApi, startEcrServer } from './fake-ecr.js';
 
 const NOW = new Date('2025-06-01T00:00:00Z');

@@ -13,7 +13,7 @@ import { EcrCredentialStore } from '../../src/ecr/credentials.js';
 import { parseEcrHost } from '../../src/ecr/hosts.js';
 import { isRegsizeError } from '../../src/errors.js';
 import type { CredentialStore } from '../../src/transport/credentials.js';
-import type { Logger } from '../../src/transport/logger.js';
+import type { Logger } from '../../src/log.js';
 import { ACCOUNT, FakeEcr, fakeAwsEnvironment, nockEcrApi, startEcrServer } from './fake-ecr.js';
 
 const HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import nock from 'nock';
 import { type AuditResult, auditRepositories, type EcrAuditOptions, isAuditError, type RepositoryAudit } from '../../src/ecr/audit-repositories.js';
 import { renderAudit } from '../../src/render/audit.js';
-import { silentLogger } from '../../src/transport/logger.js';
+import { silentLogger } from '../../src/log.js';
 import { ACCOUNT, FakeEcr, type FakeRepository, fakeAwsEnvironment, imageManifest, layerDigest, nockEcrApi } from './fake-ecr.js';
 
 const NOW = new Date('2025-06-01T00:00:00Z');

@@ -8,7 +8,7 @@ import nock from 'nock';
 import { auditRepositories, type EcrAuditOptions, isAuditError } from '../../src/ecr/audit-repositories.js';
 import { DEFAULT_ECR_LIMITS } from '../../src/ecr/limits.js';
 import { isRegsizeError } from '../../src/errors.js';
-import { silentLogger } from '../../src/transport/logger.js';
+import { silentLogger } from '../../src/log.js';
 import { digestOf, FakeEcr, type FakeRepository, fakeAwsEnvironment, imageManifest, indexManifest, layerDigest, nockEcrApi, startEcrServer } from './fake-ecr.js';
 
 function base(o: Partial<EcrAuditOptions> = {}): EcrAuditOptions {

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { endlessGzip, type HostileRegistry, sha256, startHostileRegistry } from '../helpers/hostile-registry.js';
 import { createSession } from '../../src/session.js';
 import { UncompressedSizer } from '../../src/sizing/uncompressed.js';
-import { silentLogger } from '../../src/transport/logger.js';
+import { silentLogger } from '../../src/log.js';
 import { isRegsizeError } from '../../src/errors.js';
 import type { Descriptor } from '../../src/oci/manifest.js';
 

@@ -11,7 +11,7 @@ import { decodeManifest, type FetchedManifest } from '../../src/oci/manifest.js'
 import { parseReference } from '../../src/reference/reference.js';
 import { resolveImage } from '../../src/sizing/resolve.js';
 import type { RegistryClient } from '../../src/transport/client.js';
-import { silentLogger } from '../../src/transport/logger.js';
+import { silentLogger } from '../../src/log.js';
 
 const INDEX = 'application/vnd.oci.image.index.v1+json';
 const AMD64 = { os: 'linux', architecture: 'amd64' };

@@ -14,7 +14,7 @@ import { type HostileRegistry, startHostileRegistry } from '../helpers/hostile-r
 import { type Image, makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { HttpClient, defaultHttpSettings } from '../../src/transport/http.js';
-import { silentLogger } from '../../src/transport/logger.js';
+import { silentLogger } from '../../src/log.js';
 
 interface Entry {
   reference: string;

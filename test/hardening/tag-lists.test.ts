@@ -8,7 +8,7 @@ import { type HostileRegistry, startHostileRegistry } from '../helpers/hostile-r
 import { isRegsizeError } from '../../src/errors.js';
 import { createSession } from '../../src/session.js';
 import { MAX_TAG_LIST_BYTES, MAX_TAGS } from '../../src/transport/client.js';
-import { silentLogger } from '../../src/transport/logger.js';
+import { silentLogger } from '../../src/log.js';
 import { orderEntries, type TagEntry } from '../../src/tags/result.js';
 
 function page(tags: string[]): Buffer {

@@ -14,7 +14,7 @@ import { createSession } from '../../src/session.js';
 import { resolveImage } from '../../src/sizing/resolve.js';
 import { Agent } from 'undici';
 import { defaultHttpSettings, HttpClient, MAX_TIMEOUT_MS } from '../../src/transport/http.js';
-import { silentLogger } from '../../src/transport/logger.js';
+import { silentLogger } from '../../src/log.js';
 
 function client(timeoutMs: number) {
   return createSession({ timeoutMs, retries: 0, logger: silentLogger }).client;

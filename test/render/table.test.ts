@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { tableWidth } from '../../src/cli/terminal-width.js';
 import { renderCompare } from '../../src/render/compare.js';
 import { clipMiddle, renderTable } from '../../src/render/table.js';
-import { parseBandwidthList } from '../../src/render/units.js';
+import { parseBandwidthList } from '../../src/units.js';
 import type { CompareResult } from '../../src/sizing/compare.js';
 
 const longName = `registry.example.com/${'team/'.repeat(8)}application-with-a-long-name:2024.12.01-build.1234`;

@@ -14,9 +14,9 @@ import { isRepositoryError, type ReportRepository } from '../../src/report/model
 import { runReport } from '../../src/report/run.js';
 import { renderReportCsv } from '../../src/render/report-csv.js';
 import { renderReportMarkdown } from '../../src/render/report-markdown.js';
-import { formatBytes } from '../../src/render/units.js';
+import { formatBytes } from '../../src/units.js';
 import { createSession } from '../../src/session.js';
-import { silentLogger } from '../../src/transport/logger.js';
+import { silentLogger } from '../../src/log.js';
 import { ACCOUNT, FakeEcr, type FakeRepository, fakeAwsEnvironment, imageManifest, layerDigest, nockEcrApi } from '../ecr/fake-ecr.js';
 import { runCli } from '../helpers/cli.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';

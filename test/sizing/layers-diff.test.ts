@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createSession } from '../../src/session.js';
 import { parseReference } from '../../src/reference/reference.js';
-import type { Logger } from '../../src/transport/logger.js';
+import type { Logger } from '../../src/log.js';
 import { listLayers } from '../../src/sizing/layers.js';
 import { diffImages } from '../../src/sizing/diff.js';
 import { compareImages, type ImageEntry } from '../../src/sizing/compare.js';

@@ -12,7 +12,7 @@ import { hostPlatform } from '../../src/oci/platform.js';
 import { parseReference } from '../../src/reference/reference.js';
 import { listLayers } from '../../src/sizing/layers.js';
 import { UncompressedSizer } from '../../src/sizing/uncompressed.js';
-import type { Logger } from '../../src/transport/logger.js';
+import type { Logger } from '../../src/log.js';
 import { buildahStore, type BuildahStore, type Compression } from '../helpers/buildah.js';
 import { emptyDockerConfig } from '../helpers/cli.js';
 import { seededBytes } from '../helpers/images.js';

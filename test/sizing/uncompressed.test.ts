@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import nock from 'nock';
 import { createSession } from '../../src/session.js';
 import type { Descriptor } from '../../src/oci/manifest.js';
-import type { Logger } from '../../src/transport/logger.js';
+import type { Logger } from '../../src/log.js';
 import {
   fromEstargzAnnotation,
   gunzipCounter,

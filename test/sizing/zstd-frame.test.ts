@@ -13,7 +13,7 @@ import { RegsizeError } from '../../src/errors.js';
 import { createSession } from '../../src/session.js';
 import { loadZstd, UncompressedSizer, zstdCounter } from '../../src/sizing/uncompressed.js';
 import { frameHeaderFields, ZSTD_MAX_WINDOW, ZstdWindowGuard } from '../../src/sizing/zstd-frame.js';
-import { silentLogger } from '../../src/transport/logger.js';
+import { silentLogger } from '../../src/log.js';
 import { makeTar, MT, seededBytes } from '../helpers/images.js';
 import { pushBlob } from '../helpers/push.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';

@@ -15,7 +15,7 @@ import { UncompressedSizer } from '../../src/sizing/uncompressed.js';
 import { engineEndpoint } from '../../src/source/docker-engine.js';
 import { parseImageInput } from '../../src/source/parse.js';
 import { createSession } from '../../src/session.js';
-import type { Logger } from '../../src/transport/logger.js';
+import type { Logger } from '../../src/log.js';
 import { runInProcess } from '../commands/run-in-process.js';
 import { type Layer, makeImage, makeLayer, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';

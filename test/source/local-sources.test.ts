@@ -17,7 +17,7 @@ import { openImage } from '../../src/sizing/open.js';
 import { UncompressedSizer } from '../../src/sizing/uncompressed.js';
 import { parseImageInput } from '../../src/source/parse.js';
 import { createSession } from '../../src/session.js';
-import type { Logger } from '../../src/transport/logger.js';
+import type { Logger } from '../../src/log.js';
 import { type Image, type Layer, makeImage, makeLayer, makeRandomLayer, makeTar, pushImage } from '../helpers/images.js';
 import { sha256 } from '../helpers/push.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';

@@ -15,7 +15,7 @@ import { parseRepository } from '../../src/reference/reference.js';
 import { createSession } from '../../src/session.js';
 import { isTagError, type TagEntry } from '../../src/tags/result.js';
 import { sizeTags, type TagsOptions } from '../../src/tags/size.js';
-import type { Logger } from '../../src/transport/logger.js';
+import type { Logger } from '../../src/log.js';
 import { imageManifest, manifestHeaders, OCI_MANIFEST, ociIndexWithAttestations, type Served } from '../fixtures/dockerhub.js';
 
 const HUB = 'https://registry-1.docker.io';

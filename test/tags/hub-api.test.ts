@@ -13,7 +13,7 @@ import { createSession } from '../../src/session.js';
 import { hubTagList, HubUnavailable, MAX_HUB_PAGES } from '../../src/tags/hub-api.js';
 import { isTagError, type TagEntry } from '../../src/tags/result.js';
 import { sizeTags, type TagsOptions } from '../../src/tags/size.js';
-import type { Logger } from '../../src/transport/logger.js';
+import type { Logger } from '../../src/log.js';
 import { imageManifest, manifestHeaders, OCI_MANIFEST, ociIndexWithAttestations, type Served } from '../fixtures/dockerhub.js';
 
 const HUB_API = 'https://hub.docker.com';

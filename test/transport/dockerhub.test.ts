@@ -11,7 +11,7 @@ import nock from 'nock';
 import { parseReference } from '../../src/reference/reference.js';
 import { createSession } from '../../src/session.js';
 import { compareImages, type ImageEntry, isErrorEntry } from '../../src/sizing/compare.js';
-import type { Logger } from '../../src/transport/logger.js';
+import type { Logger } from '../../src/log.js';
 import { DOCKER_MANIFEST, dockerManifestList, imageManifest, manifestHeaders, OCI_MANIFEST, ociIndexWithAttestations, serve, fakeDigest } from '../fixtures/dockerhub.js';
 
 const HUB = 'https://registry-1.docker.io';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { formatBytes, formatDuration, parseBandwidth, parseSize, transferSeconds } from '../../src/render/units.js';
+import { formatBytes, formatDuration, parseBandwidth, parseSize, transferSeconds } from '../src/units.js';
 
 describe('units', () => {
   it('prints SI sizes with three significant digits, as docker does', () => {

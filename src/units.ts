@@ -3,7 +3,7 @@
  * Tables use SI units as Docker prints them (45.5 MB = 45,500,000 bytes); `--units iec` gives
  * MiB. JSON always carries exact bytes.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from './errors.js';
 
 export type Units = 'si' | 'iec';
 

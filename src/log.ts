@@ -2,7 +2,7 @@
  * Where `--verbose` lines go: stderr by default, never stdout (stdout is for data). Lines quote
  * registries (names, messages), so they are made terminal-safe here, for every caller at once.
  */
-import { terminalSafe } from '../util/terminal-safe.js';
+import { terminalSafe } from './util/terminal-safe.js';
 
 export interface Logger {
   debug(line: string): void;
