@@ -19,8 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { computeDigest } from '../oci/digest.js';
 import type { Logger } from '../log.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -46,13 +45,7 @@ const CACHEABLE_DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 /** A media type fits on the header line of a manifest entry. */
 const MEDIA_TYPE_RE = /^[\w.+/-]{1,255}$/;
 
-/** `$XDG_CACHE_HOME/regsize`, else `~/.cache/regsize` (XDG says a relative XDG_CACHE_HOME is ignored). */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const xdg = env.XDG_CACHE_HOME;
-  if (xdg && isAbsolute(xdg)) return join(xdg, 'regsize');
-  const home = homedir();
-  return home ? join(home, '.cache', 'regsize') : undefined;
-}
+export { defaultCacheDir } from '../paths.js';
 
 export interface DiskCacheOptions {
   /** The cache folder (the `v1/` layout lives inside it). */

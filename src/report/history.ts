@@ -9,7 +9,6 @@
  * by earlier regsize versions (better-sqlite3, the same schema) are read as they are.
  */
 import { mkdirSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { RegsizeError, UsageError } from '../errors.js';
@@ -80,11 +79,7 @@ export function repositoryKey(r: { registryId: string | null; region: string; re
   return `${r.registryId ?? 'default'}/${r.region}/${r.repositoryName}`;
 }
 
-/** `$XDG_DATA_HOME/regsize/history.db`, else `~/.local/share/regsize/history.db`. */
-export function defaultHistoryPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(env.HOME || os.homedir(), '.local', 'share');
-  return path.join(base, 'regsize', 'history.db');
-}
+export { defaultHistoryPath } from '../paths.js';
 
 interface Row {
   at: number;

@@ -15,6 +15,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { Agent, type Dispatcher, request } from 'undici';
 import { RegsizeError } from '../errors.js';
+import { dockerConfigDir } from '../paths.js';
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
@@ -49,7 +50,7 @@ function contextHost(configDir: string, name: string): string {
 }
 
 export function engineEndpoint(env: NodeJS.ProcessEnv = process.env, home = homedir()): EngineEndpoint {
-  const configDir = env.DOCKER_CONFIG || path.join(home, '.docker');
+  const configDir = dockerConfigDir(env, home);
   if (env.DOCKER_CONTEXT) return { host: contextHost(configDir, env.DOCKER_CONTEXT), context: env.DOCKER_CONTEXT };
   if (env.DOCKER_HOST) return { host: env.DOCKER_HOST };
   const current = readJson(path.join(configDir, 'config.json'))?.currentContext;

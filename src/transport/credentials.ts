@@ -5,7 +5,7 @@
  * `docker-credential-<name> get`, server URL on stdin, JSON {ServerURL, Username, Secret} on stdout.
  * Secrets read here live in memory only and are never logged.
  */
-import { homedir } from 'node:os';
+import { dockerConfigDir } from '../paths.js';
 import { join } from 'node:path';
 import { RegsizeError } from '../errors.js';
 import { DOCKER_HUB } from '../reference/reference.js';
@@ -31,7 +31,7 @@ function keysFor(registry: string): string[] {
 }
 
 export function dockerConfigPath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
+  return join(dockerConfigDir(env), 'config.json');
 }
 
 export class DockerConfigCredentials implements CredentialStore {
