@@ -55,26 +55,39 @@ export function renderCompare(result: CompareResult, o: RenderOptions): string {
 
 function renderSharing(images: ImageEntry[], o: RenderOptions): string {
   const s = sharingSummary(images);
+  // With more than one platform (--platform all) each image is named with its platform, and
+  // each platform's pull is counted apart: two platforms never land on one machine.
+  const several = s.platforms.length > 1;
+  const named = (i: number): string => {
+    const img = images[i];
+    if (!img) return '';
+    return several ? `${img.reference} (${img.platform})` : img.reference;
+  };
   const lines: string[] = [];
   if (s.shared.length === 0) {
     lines.push('Shared layers: none; every layer is downloaded separately.');
   } else {
     const count = `${s.shared.length} layer${s.shared.length === 1 ? '' : 's'}`;
-    lines.push(`Shared layers: ${count}, ${formatBytes(s.sharedBytes, o.units)}, stored and downloaded once:`);
+    lines.push(`Shared layers: ${count}, ${formatBytes(s.sharedBytes, o.units)}, stored and downloaded once${several ? ' per platform' : ''}:`);
     for (const l of s.shared) {
+      const group = s.platforms.find((p) => p.platform === l.platform)?.images.length ?? 0;
       // With many images, naming every one on every line made lines of hundreds of characters.
-      const where = l.images.length === images.length && images.length > 2 ? `all ${images.length} images` : l.images.map((i) => images[i]?.reference ?? '').join(', ');
+      const all = several ? `all ${group} ${l.platform} images` : `all ${group} images`;
+      const where = l.images.length === group && group > 2 ? all : l.images.map(named).join(', ');
       const line = `${l.digest.slice(0, 19)}  ${formatBytes(l.size, o.units).padStart(8)}  in ${where}`;
       // Markdown: the layers as a list of code spans, where nothing is markup.
       lines.push(o.style === 'markdown' ? `- ${markdownCode(line)}` : `  ${terminalSafe(line)}`);
     }
   }
   const bw = o.bandwidths[0];
-  const time = bw ? `, ${formatDuration(transferSeconds(s.uniqueBytes, bw))} at ${bw.label}` : '';
-  const separately = s.shared.length ? ` (${formatBytes(s.totalBytes, o.units)} if pulled on separate machines)` : '';
-  lines.push(`Pulling all ${images.length} once transfers ${formatBytes(s.uniqueBytes, o.units)}${time}${separately}.`);
-  if (o.style !== 'markdown') return lines.join('\n');
-  // Markdown: the layers as a list, and a blank line so the last sentence is not part of it.
-  const last = lines.pop() as string;
-  return [...lines, '', last].join('\n');
+  const pulls = s.platforms.map((p) => {
+    const time = bw ? `, ${formatDuration(transferSeconds(p.uniqueBytes, bw))} at ${bw.label}` : '';
+    const separately = p.uniqueBytes < p.totalBytes ? ` (${formatBytes(p.totalBytes, o.units)} if pulled on separate machines)` : '';
+    const what = !several ? `all ${p.images.length} once` : p.images.length === 1 ? `the ${literal(p.platform, o.style)} image` : `all ${p.images.length} ${literal(p.platform, o.style)} images once`;
+    return `Pulling ${what} transfers ${formatBytes(p.uniqueBytes, o.units)}${time}${separately}.`;
+  });
+  if (several) pulls.push('Platforms are counted apart: two platforms never land on one machine, so they share no download.');
+  if (o.style !== 'markdown') return [...lines, ...pulls].join('\n');
+  // Markdown: the layers as a list, and a blank line so the sentences below are not part of it.
+  return [...lines, '', pulls.join('\n\n')].join('\n');
 }

@@ -133,38 +133,62 @@ export async function compareImages(client: RegistryClient, refs: ImageInput[], 
 export interface SharedLayer {
   digest: string;
   size: number;
+  /** The platform of every image that contains the layer: layers are shared within one platform only. */
+  platform: string;
   /** Indexes (into the image entries) of the images that contain the layer. */
   images: number[];
 }
 
-export interface SharingSummary {
-  shared: SharedLayer[];
-  /** Bytes of layers that appear in more than one image, counted once. */
-  sharedBytes: number;
-  /** Sum of every image's compressed size, as if each were pulled alone. */
+/** What one platform's images transfer: two platforms never land on one machine, so each is counted apart. */
+export interface PlatformPull {
+  platform: string;
+  /** Indexes (into the image entries) of this platform's images. */
+  images: number[];
+  /** Sum of these images' compressed sizes, as if each were pulled alone. */
   totalBytes: number;
-  /** What pulling all of them once transfers: each distinct layer once. */
+  /** What pulling all of them once on one machine transfers: each distinct layer once. */
   uniqueBytes: number;
 }
 
-/** Layers shared between the compared images, by digest (a registry stores and sends them once). */
+export interface SharingSummary {
+  shared: SharedLayer[];
+  /** Bytes of layers that appear in more than one image of the same platform, counted once per platform. */
+  sharedBytes: number;
+  /** Sum of every image's compressed size, as if each were pulled alone. */
+  totalBytes: number;
+  /** What pulling all of them once transfers: each distinct layer once per platform (the sum of `platforms`). */
+  uniqueBytes: number;
+  /** One entry per platform, in the order platforms first appear. */
+  platforms: PlatformPull[];
+}
+
+/**
+ * Layers shared between the compared images, by digest (a registry stores and sends them once).
+ * A layer is shared only between images of the same platform: with --platform all, an amd64 and an
+ * arm64 image never land on one machine, so a digest they have in common is downloaded twice.
+ */
 export function sharingSummary(images: ImageEntry[]): SharingSummary {
-  const byDigest = new Map<string, SharedLayer>();
-  let totalBytes = 0;
+  const byPlatform = new Map<string, { pull: PlatformPull; layers: Map<string, SharedLayer> }>();
   images.forEach((img, i) => {
-    totalBytes += img.compressedSize;
+    const group = byPlatform.get(img.platform) ?? { pull: { platform: img.platform, images: [], totalBytes: 0, uniqueBytes: 0 }, layers: new Map<string, SharedLayer>() };
+    byPlatform.set(img.platform, group);
+    group.pull.images.push(i);
+    group.pull.totalBytes += img.compressedSize;
     for (const l of img.layers) {
-      const entry = byDigest.get(l.digest) ?? { digest: l.digest, size: l.size, images: [] };
+      const entry = group.layers.get(l.digest) ?? { digest: l.digest, size: l.size, platform: img.platform, images: [] };
       if (!entry.images.includes(i)) entry.images.push(i);
-      byDigest.set(l.digest, entry);
+      group.layers.set(l.digest, entry);
     }
   });
-  const all = [...byDigest.values()];
-  const shared = all.filter((l) => l.images.length > 1);
+  const groups = [...byPlatform.values()];
+  for (const g of groups) g.pull.uniqueBytes = [...g.layers.values()].reduce((s, l) => s + l.size, 0);
+  const shared = groups.flatMap((g) => [...g.layers.values()].filter((l) => l.images.length > 1));
+  const platforms = groups.map((g) => g.pull);
   return {
     shared,
     sharedBytes: shared.reduce((s, l) => s + l.size, 0),
-    totalBytes,
-    uniqueBytes: all.reduce((s, l) => s + l.size, 0),
+    totalBytes: platforms.reduce((s, p) => s + p.totalBytes, 0),
+    uniqueBytes: platforms.reduce((s, p) => s + p.uniqueBytes, 0),
+    platforms,
   };
 }
