@@ -9,7 +9,7 @@ import { DEFAULT_MAX_DOWNLOAD, type DownloadPlan, type FilesOptions, type FilesR
 import { renderFiles } from '../render/files.js';
 import { ExitCode } from './exit-codes.js';
 import { DiskListingCache, noListingCache } from '../files/listing-cache.js';
-import { stderrProgress } from '../render/progress.js';
+import { stderrByteProgress } from '../render/progress.js';
 import { type Bandwidth, formatBytes, formatDuration, transferSeconds, type Units } from '../units.js';
 import type { Logger } from '../log.js';
 import { bandwidthFlag, type SizeLimit, sizeFlag } from './flags.js';
@@ -37,8 +37,7 @@ export interface FilesFlagValues {
 export function filesOptionsFromFlags(flags: FilesFlagValues, logger: Logger, human: boolean): Omit<FilesOptions, 'platform'> & { done: () => void } {
   const dir = flags['no-cache'] ? undefined : (flags['cache-dir'] ?? defaultCacheDir());
   const cache = dir ? new DiskListingCache(dir, logger) : noListingCache;
-  const progress = stderrProgress('reading layers (bytes)', human);
-  let drawn = 0;
+  const progress = stderrByteProgress('reading layers', human);
   return {
     logger,
     cache,
@@ -46,12 +45,7 @@ export function filesOptionsFromFlags(flags: FilesFlagValues, logger: Logger, hu
     top: flags.top,
     concurrency: Math.min(flags.concurrency, 8),
     onPlan: (plan) => process.stderr.write(`regsize: ${planLine(plan, flags.bandwidth.list[0] as Bandwidth, flags.units)}\n`),
-    onProgress: (d, t) => {
-      const now = Date.now();
-      if (d < t && now - drawn < 100) return;
-      drawn = now;
-      progress.update(d, t);
-    },
+    onProgress: (d, t) => progress.update(d, t),
     done: () => progress.done(),
   };
 }

@@ -3,7 +3,7 @@
  * layers, diff), with the sizer and the warnings they share.
  */
 import { Flags } from '@oclif/core';
-import { stderrProgress } from '../render/progress.js';
+import { stderrByteProgress } from '../render/progress.js';
 import { shortDigest } from '../render/layers.js';
 import { UncompressedSizer } from '../sizing/uncompressed.js';
 import type { RegistryClient } from '../transport/client.js';
@@ -30,15 +30,8 @@ export interface UncompressedFlagValues {
 export function sizerFromFlags(client: RegistryClient, flags: UncompressedFlagValues, human: boolean): { sizer: UncompressedSizer | undefined; done: () => void } {
   if (!flags.uncompressed && !flags.exact) return { sizer: undefined, done: () => {} };
   // Only --exact downloads whole layers, so only it draws a bar (on a terminal, never with --json).
-  const progress = stderrProgress('counting layer bytes', human && flags.exact);
-  // Chunks arrive every few KB: redraw at most ten times a second, and at the end.
-  let drawn = 0;
-  const onStreamProgress = (d: number, t: number) => {
-    const now = Date.now();
-    if (d < t && now - drawn < 100) return;
-    drawn = now;
-    progress.update(d, t);
-  };
+  const progress = stderrByteProgress('counting layer bytes', human && flags.exact);
+  const onStreamProgress = (d: number, t: number) => progress.update(d, t);
   const sizer = new UncompressedSizer(client, { exact: flags.exact, concurrency: flags.concurrency, onStreamProgress });
   return { sizer, done: () => progress.done() };
 }
