@@ -90,8 +90,8 @@ export function summaryParts(r: ReportResult, units: Units): { headline: string;
 export function storedText(s: ReportSummary, units: Units, withCost = false): string {
   const failed = s.repositoriesFailed;
   if (failed > 0 && failed === s.repositories) return `unknown, because ${failed === 1 ? 'its audit' : `all ${failed} audits`} failed`;
-  const figure = `${formatBytes(s.storedSize, units)}${withCost ? `, about ${dollars(s.monthlyCost)} a month` : ''}`;
-  return failed > 0 ? `${figure} in the ${s.repositories - failed} audited (${failed} audit${failed === 1 ? '' : 's'} failed)` : figure;
+  const scope = failed > 0 ? ` in the ${s.repositories - failed} audited (${failed} audit${failed === 1 ? '' : 's'} failed)` : withCost ? ' in all' : '';
+  return `${formatBytes(s.storedSize, units)}${scope}${withCost ? `, about ${dollars(s.monthlyCost)} a month` : ''}`;
 }
 
 /** An error message without the reference it starts with (the row already names the image). */
