@@ -2,7 +2,7 @@
  * Texts shared by the report renderers (markdown, HTML), so a delta or a date reads the same
  * in a pull-request comment and on the page.
  */
-import type { Delta, ReportImage, ReportResult, StorageDelta } from '../report/model.js';
+import type { Delta, ReportImage, ReportResult, ReportSummary, StorageDelta } from '../report/model.js';
 import { formatBytes, formatPercent, formatSignedBytes, type Units } from '../units.js';
 
 /** "+12 MB (+4.0%)", "0 B", "-3.1 MB (-1.2%)"; "" when there is nothing to compare with. */
@@ -72,7 +72,7 @@ export function summaryParts(r: ReportResult, units: Units): { headline: string;
   const s = r.summary;
   const parts: string[] = [];
   if (s.entries > 0 || s.repositories === 0) parts.push(`${s.sized} image${s.sized === 1 ? '' : 's'}, ${formatBytes(s.totalSize, units)} in all`);
-  if (s.repositories > 0) parts.push(`${s.repositories} ECR repositor${s.repositories === 1 ? 'y' : 'ies'} storing ${formatBytes(s.storedSize, units)}`);
+  if (s.repositories > 0) parts.push(`${s.repositories} ECR repositor${s.repositories === 1 ? 'y' : 'ies'}${s.repositoriesFailed === s.repositories ? ', stored size' : ' storing'} ${storedText(s, units)}`);
   const headline = parts.join('; ');
   const counts = [
     { mark: 'over' as const, count: s.overBudget, text: `${s.overBudget} over budget` },
@@ -81,6 +81,17 @@ export function summaryParts(r: ReportResult, units: Units): { headline: string;
     { mark: 'failed' as const, count: s.failed + s.repositoriesFailed, text: `${s.failed + s.repositoriesFailed} failed` },
   ].filter((c) => c.count > 0);
   return { headline, counts };
+}
+
+/**
+ * What the audited ECR repositories store: a failed audit adds nothing to the sum, so the figure
+ * is said to be for the audited ones only, and is unknown when none could be audited.
+ */
+export function storedText(s: ReportSummary, units: Units, withCost = false): string {
+  const failed = s.repositoriesFailed;
+  if (failed > 0 && failed === s.repositories) return `unknown, because ${failed === 1 ? 'its audit' : `all ${failed} audits`} failed`;
+  const scope = failed > 0 ? ` in the ${s.repositories - failed} audited (${failed} audit${failed === 1 ? '' : 's'} failed)` : withCost ? ' in all' : '';
+  return `${formatBytes(s.storedSize, units)}${scope}${withCost ? `, about ${dollars(s.monthlyCost)} a month` : ''}`;
 }
 
 /** An error message without the reference it starts with (the row already names the image). */

@@ -29,7 +29,9 @@ export function renderImageHistory(h: ImageHistory, o: { units: Units; style: Ta
       notes.join(', '),
     ];
   });
+  // Runs, not rows: a run that measured two platforms of the image is one run.
+  const runs = new Set(h.points.map((p) => p.at)).size;
   // Everything in the history database was once a registry's answer: shown literally.
-  const title = `${literal(h.image, o.style)}${platforms.size === 1 ? ` (${literal([...platforms][0] as string, o.style)})` : ''}: ${h.points.length} recorded run${h.points.length === 1 ? '' : 's'}`;
+  const title = `${literal(h.image, o.style)}${platforms.size === 1 ? ` (${literal([...platforms][0] as string, o.style)})` : ''}: ${runs} recorded run${runs === 1 ? '' : 's'}`;
   return `${o.style === 'markdown' ? `**${title}**\n\n` : `${title}\n`}${renderTable(columns, rows, o.style)}`;
 }

@@ -7,7 +7,7 @@
  * registry is escaped.
  */
 import { type Delta, isReportError, isRepositoryError, type ReportImage, type ReportResult, type StorageDelta } from '../report/model.js';
-import { budgetText, dateTimeText, deltaText, dollars, errorText, repositoryText, type Mark, markMeaning, marksOf, summaryParts } from './report-cells.js';
+import { budgetText, dateTimeText, deltaText, dollars, errorText, repositoryText, type Mark, markMeaning, marksOf, storedText, summaryParts } from './report-cells.js';
 import { formatBytes, formatDuration, formatPercent, transferSeconds, type Units } from '../units.js';
 
 function esc(s: string): string {
@@ -67,13 +67,21 @@ function barState(e: ReportImage): 'over' | 'growth' | 'ok' {
   return 'ok';
 }
 
+/** Longer references are shortened in the middle (the whole name is in the label's tooltip). */
+const LABEL_CHARS = 40;
+/** A monospace character's advance, in em: 0.6 in Menlo, DejaVu Sans Mono, Liberation Mono; less in Consolas. */
+const LABEL_EM = 0.62;
+
 function barChart(images: ReportImage[], units: Units): string {
   const rows = [...images].sort((a, b) => b.compressedSize - a.compressedSize);
-  const W = 960;
-  const labelW = 290;
+  const labels = rows.map((e) => shorten(e.reference, LABEL_CHARS));
+  // The label column is as wide as the longest label needs, so no label starts left of the
+  // viewBox: labels are set in a monospace font, whose every character is LABEL_EM wide at most.
+  const labelW = Math.max(120, Math.ceil(labels.reduce((m, l) => Math.max(m, l.length), 0) * 13 * LABEL_EM) + 24);
   const valueW = 96;
   const left = labelW;
-  const right = W - valueW;
+  const right = left + 574;
+  const W = right + valueW;
   const rowH = 30;
   const barH = 16;
   const top = 30;
@@ -97,7 +105,7 @@ function barChart(images: ReportImage[], units: Units): string {
     if (e.budget) tip.push(`budget ${budgetText(e, units)}`);
     if (e.history?.previous) tip.push(`last run ${formatBytes(e.history.previous.from.compressedSize, units)}`);
     out.push(`<g class="row">`);
-    out.push(`<text class="label" x="${left - 12}" y="${mid}" text-anchor="end" dominant-baseline="central">${esc(shorten(e.reference, 40))}<title>${esc(e.reference)} (${esc(e.platform)})</title></text>`);
+    out.push(`<text class="label" x="${left - 12}" y="${mid}" text-anchor="end" dominant-baseline="central">${esc(labels[i] as string)}<title>${esc(e.reference)} (${esc(e.platform)})</title></text>`);
     out.push(`<rect class="track" x="${left}" y="${n(by)}" width="${right - left}" height="${barH}" rx="4"/>`);
     out.push(
       `<rect class="bar ${barState(e)}" data-size="${e.compressedSize}" x="${left}" y="${n(by)}" width="${n(Math.max(2, x(e.compressedSize) - left))}" height="${barH}" rx="4"><title>${esc(tip.join(' · '))}</title></rect>`,
@@ -247,7 +255,9 @@ function cards(r: ReportResult, units: Units): string {
         ]
       : []),
     ...(s.repositories
-      ? [card('ECR storage', formatBytes(s.storedSize, units), `${dollars(s.monthlyCost)} a month, ${s.repositories} repositor${s.repositories === 1 ? 'y' : 'ies'}`, s.repositoriesFailed ? 'warn' : '')]
+      ? [s.repositoriesFailed === s.repositories
+          ? card('ECR storage', 'unknown', storedText(s, units), 'bad')
+          : card('ECR storage', formatBytes(s.storedSize, units), `${dollars(s.monthlyCost)} a month, ${s.repositories - s.repositoriesFailed} of ${s.repositories} repositor${s.repositories === 1 ? 'y' : 'ies'}${s.repositoriesFailed ? ` (${s.repositoriesFailed} audit${s.repositoriesFailed === 1 ? '' : 's'} failed)` : ''}`, s.repositoriesFailed ? 'warn' : '')]
       : []),
   ].join('\n');
 }
@@ -327,7 +337,7 @@ header h1{margin:0 0 4px;font-size:26px;letter-spacing:-.02em}
 svg{display:block;width:100%;height:auto;font-family:inherit}
 .bars .grid{stroke:var(--line);stroke-width:1}
 .tick{fill:var(--muted);font-size:11px}
-.bars .label{fill:var(--text);font-size:13px}
+.bars .label{fill:var(--text);font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",monospace}
 .bars .value{fill:var(--text);font-size:13px;font-weight:600;font-variant-numeric:tabular-nums}
 .bars .value.over{fill:var(--over)}
 .track{fill:var(--track)}

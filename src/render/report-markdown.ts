@@ -5,7 +5,7 @@
  * bandwidth only.
  */
 import { isReportError, isRepositoryError, type ReportResult } from '../report/model.js';
-import { budgetText, dateTimeText, deltaText, dollars, errorText, type Mark, markMeaning, marksOf, repositoryText, summaryParts } from './report-cells.js';
+import { budgetText, dateTimeText, deltaText, dollars, errorText, type Mark, markMeaning, marksOf, repositoryText, storedText, summaryParts } from './report-cells.js';
 import { markdownCode as code, markdownText } from './markdown-text.js';
 import { type Column, renderTable } from './table.js';
 import { formatBytes, formatDuration, transferSeconds, type Units } from '../units.js';
@@ -97,6 +97,6 @@ function repositories(r: ReportResult, units: Units): string[] {
   const s = r.summary;
   const out = ['### ECR repositories', '', renderTable(columns, rows, 'markdown').trimEnd(), ''];
   const staleDays = [...new Set(r.repositories.flatMap((x) => (isRepositoryError(x) ? [] : [x.staleDays])))];
-  out.push(`Stored: each layer counted once per repository, as ECR bills it; ${formatBytes(s.storedSize, units)} in all, about ${dollars(s.monthlyCost)} a month. Stale: not pulled for ${staleDays.join(' or ') || 90} days.`, '');
+  out.push(`Stored: each layer counted once per repository, as ECR bills it; ${storedText(s, units, true)}. Stale: not pulled for ${staleDays.join(' or ') || 90} days.`, '');
   return failures.length ? out.concat('**Could not audit:**', failures, '') : out;
 }

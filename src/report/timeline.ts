@@ -3,6 +3,7 @@
  * from the run before it (per platform) and whether the image was rebuilt in between.
  */
 import { UsageError } from '../errors.js';
+import { formatPlatform, normalizePlatform, parsePlatform } from '../oci/platform.js';
 import { formatReference, type Reference } from '../reference/reference.js';
 import { deltaFrom } from './budget.js';
 import type { History } from './history.js';
@@ -30,7 +31,10 @@ export interface ImageHistory {
 export function imageHistory(h: History, ref: Reference, o: { platform?: string | undefined; fromMs?: number | undefined } = {}): ImageHistory {
   const image = formatReference(ref);
   // The change of the first point shown is still counted from the run before it.
-  const all = h.series(image, o.platform);
+  const recorded = h.series(image);
+  const wanted = o.platform === undefined ? undefined : formatPlatform(normalizePlatform(parsePlatform(o.platform)));
+  // Matched as containerd would: `--platform linux/arm64` finds the rows recorded as linux/arm64/v8.
+  const all = wanted === undefined ? recorded : recorded.filter((p) => platformKey(p.platform) === wanted);
   const last = new Map<string, (typeof all)[number]>();
   const points: TimelinePoint[] = [];
   for (const p of all) {
@@ -49,12 +53,26 @@ export function imageHistory(h: History, ref: Reference, o: { platform?: string 
       rebuilt: prev !== undefined && prev.manifestDigest !== p.manifestDigest,
     });
   }
+  if (all.length === 0 && recorded.length > 0) {
+    // The image is there, on other platforms: name those, not the image (it was asked for).
+    const others = [...new Set(recorded.map((p) => p.platform))];
+    throw new UsageError(`no recorded sizes of ${image} for ${o.platform} in ${h.path}; it was recorded for ${others.join(', ')}: pass one of those to --platform, or leave --platform out`);
+  }
   if (all.length === 0) {
     const known = [...new Set(h.images().map((i) => i.image))];
     const hint = known.length
       ? `; it has ${known.slice(0, 8).join(', ')}${known.length > 8 ? `, and ${known.length - 8} more` : ''}`
       : '; it is empty (run regsize report first)';
-    throw new UsageError(`no recorded sizes of ${image}${o.platform ? ` (${o.platform})` : ''} in ${h.path}${hint}`);
+    throw new UsageError(`no recorded sizes of ${image} in ${h.path}${hint}`);
   }
   return { image, history: h.path, points };
+}
+
+/** A platform as containerd normalises it; a recorded string that does not parse is kept as-is. */
+function platformKey(platform: string): string {
+  try {
+    return formatPlatform(normalizePlatform(parsePlatform(platform)));
+  } catch {
+    return platform;
+  }
 }
