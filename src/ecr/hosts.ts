@@ -47,7 +47,3 @@ export function parseEcrHost(registry: string): EcrHost | undefined {
   if (region.startsWith('cn-') !== host.endsWith('.cn')) return undefined;
   return { host, accountId, region, fips: kind === 'ecr-fips' };
 }
-
-export function isEcrHost(registry: string): boolean {
-  return parseEcrHost(registry) !== undefined;
-}

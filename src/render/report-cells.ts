@@ -36,11 +36,6 @@ export function dateTimeText(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-/** "2025-11-29" */
-export function dateText(iso: string): string {
-  return iso.slice(0, 10);
-}
-
 /** The notable states of a sized image, most serious first. */
 export type Mark = 'over' | 'growth' | 'rebuilt' | 'new';
 

@@ -21,8 +21,11 @@ export interface TagsRenderOptions {
 
 const DITTO = '″';
 
-/** `sha256:` and the first 12 hex digits: enough to tell images apart on screen. */
-export function shortDigest(digest: string): string {
+/**
+ * `sha256:` and the first 12 hex digits: the DIGEST column, enough to tell images apart. (The
+ * layers table's shortDigest is docker's 12-hex id without the algorithm.)
+ */
+function digestCell(digest: string): string {
   return digest.slice(0, 19);
 }
 
@@ -56,7 +59,7 @@ export function renderTags(result: TagsResult, o: TagsRenderOptions): string {
     }
     rows.push([
       literal(e.tag, o.style),
-      literal(shortDigest(e.digest), o.style),
+      literal(digestCell(e.digest), o.style),
       literal(e.platform, o.style),
       formatBytes(e.compressedSize, o.units),
       ...(o.bandwidth ? [formatDuration(transferSeconds(e.compressedSize, o.bandwidth))] : []),
