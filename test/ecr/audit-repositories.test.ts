@@ -3,10 +3,10 @@
  * the AWS JSON 1.1 protocol): pages, batches, the order of calls, throttling, the errors an
  * ECR user meets, and --endpoint-url pointed at a loopback server.
  */
+import { rejectionOf } from '../helpers/rejection.js';
 import assert from 'node:assert/strict';
 import nock from 'nock';
 import { type AuditResult, auditRepositories, type EcrAuditOptions, isAuditError, type RepositoryAudit } from '../../src/ecr/audit-repositories.js';
-import { isRegsizeError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { ACCOUNT, digestOf, FAKE_ACCESS_KEY, FakeEcr, type FakeImage, type FakeRepository, fakeAwsEnvironment, imageManifest, indexManifest, layerDigest, nockEcrApi, startEcrServer } from './fake-ecr.js';
 
@@ -99,15 +99,7 @@ function base(o: Partial<EcrAuditOptions> = {}): EcrAuditOptions {
   };
 }
 
-async function rejects(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isRegsizeError(e), `expected a RegsizeError, got ${String(e)}`);
-    return { code: e.code, message: e.message };
-  }
-  assert.fail('expected a rejection');
-}
+const rejects = rejectionOf;
 
 const repoOf = (r: AuditResult, i = 0) => {
   const e = r.repositories[i];

@@ -310,3 +310,15 @@ export function fakeAwsEnvironment(): () => void {
     }
   };
 }
+
+/** In a describe block: a fresh fake AWS environment for every test, and nock cleaned after it. */
+export function useFakeAwsEnvironment(): void {
+  let restore: () => void = () => {};
+  beforeEach(() => {
+    restore = fakeAwsEnvironment();
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    restore();
+  });
+}

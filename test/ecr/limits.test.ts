@@ -3,27 +3,19 @@
  * and BatchGetImage answers that are ever-new indexes. Each ends in an error naming the cap,
  * after a bounded number of requests, counted at the fake endpoint.
  */
+import { rejectionOf } from '../helpers/rejection.js';
 import assert from 'node:assert/strict';
 import nock from 'nock';
 import { auditRepositories, type EcrAuditOptions, isAuditError } from '../../src/ecr/audit-repositories.js';
 import { DEFAULT_ECR_LIMITS } from '../../src/ecr/limits.js';
-import { isRegsizeError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
-import { digestOf, FakeEcr, type FakeRepository, fakeAwsEnvironment, imageManifest, indexManifest, layerDigest, nockEcrApi, startEcrServer } from './fake-ecr.js';
+import { digestOf, FakeEcr, type FakeRepository, useFakeAwsEnvironment, imageManifest, indexManifest, layerDigest, nockEcrApi, startEcrServer } from './fake-ecr.js';
 
 function base(o: Partial<EcrAuditOptions> = {}): EcrAuditOptions {
   return { repositories: ['team/app'], all: false, region: 'eu-west-1', staleDays: 90, top: 10, pricePerGbMonth: 0.1, readLayers: true, suggestLifecycle: false, concurrency: 4, logger: silentLogger, ...o };
 }
 
-async function rejects(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isRegsizeError(e), `expected a RegsizeError, got ${String(e)}`);
-    return { code: e.code, message: e.message };
-  }
-  assert.fail('expected a rejection');
-}
+const rejects = rejectionOf;
 
 /** A repository with one tagged image and one index whose children ECR does not list. */
 function repositoryWithStrayIndex(): FakeRepository {
@@ -40,14 +32,7 @@ function repositoryWithStrayIndex(): FakeRepository {
 
 describe('ecr audit against an endpoint that never stops answering', function () {
   this.timeout(120_000);
-  let restoreEnv: () => void;
-  beforeEach(() => {
-    restoreEnv = fakeAwsEnvironment();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    restoreEnv();
-  });
+  useFakeAwsEnvironment();
 
   it('DescribeImages with ever-new nextTokens (--endpoint-url): stops after the page cap, one repository error', async () => {
     const fake = new FakeEcr([{ name: 'team/app', images: [] }, { name: 'team/web', images: [] }], { imagesPerPage: 10 });

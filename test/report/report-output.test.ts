@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nock from 'nock';
 import { type Browser, chromium } from 'playwright-core';
 import ReportHistory from '../../commands/report/history.js';
 import { parseConfig } from '../../src/report/config.js';
@@ -20,7 +19,7 @@ import { formatBytes } from '../../src/units.js';
 import { createSession } from '../../src/session.js';
 import { silentLogger } from '../../src/log.js';
 import { runInProcess } from '../commands/run-in-process.js';
-import { FakeEcr, type FakeRepository, fakeAwsEnvironment, imageManifest, layerDigest, nockEcrApi } from '../ecr/fake-ecr.js';
+import { FakeEcr, type FakeRepository, useFakeAwsEnvironment, imageManifest, layerDigest, nockEcrApi } from '../ecr/fake-ecr.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 
@@ -31,14 +30,7 @@ const baseOptions = () => {
 };
 
 describe('report: a failed ECR audit is not summarised as storing 0 B', function () {
-  let restoreEnv: () => void;
-  beforeEach(() => {
-    restoreEnv = fakeAwsEnvironment();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    restoreEnv();
-  });
+  useFakeAwsEnvironment();
 
   const app: FakeRepository = {
     name: 'app',

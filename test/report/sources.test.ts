@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nock from 'nock';
 import { parseConfig } from '../../src/report/config.js';
 import { History } from '../../src/report/history.js';
 import { isRepositoryError, type ReportRepository } from '../../src/report/model.js';
@@ -17,7 +16,7 @@ import { renderReportMarkdown } from '../../src/render/report-markdown.js';
 import { formatBytes } from '../../src/units.js';
 import { createSession } from '../../src/session.js';
 import { silentLogger } from '../../src/log.js';
-import { ACCOUNT, FakeEcr, type FakeRepository, fakeAwsEnvironment, imageManifest, layerDigest, nockEcrApi } from '../ecr/fake-ecr.js';
+import { ACCOUNT, FakeEcr, type FakeRepository, useFakeAwsEnvironment, imageManifest, layerDigest, nockEcrApi } from '../ecr/fake-ecr.js';
 import { runCli } from '../helpers/cli.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { tagExisting } from '../helpers/push.js';
@@ -108,14 +107,7 @@ tags:
 });
 
 describe('report ecr: section (ECR audit, fake ECR API)', function () {
-  let restoreEnv: () => void;
-  beforeEach(() => {
-    restoreEnv = fakeAwsEnvironment();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    restoreEnv();
-  });
+  useFakeAwsEnvironment();
 
   const MT = 'application/vnd.oci.image.manifest.v1+json';
   const layer = (name: string, size: number) => ({ digest: layerDigest(name), size });
