@@ -6,6 +6,7 @@
  * message: a registry that cannot be reached) is said once, naming the registry and every image.
  */
 import { apiHost, formatReference, parseReference, repositoryName } from '../reference/reference.js';
+import { terminalSafe } from '../util/terminal-safe.js';
 
 export interface Failure {
   /** As the user wrote it: `python:3.99`. */
@@ -39,7 +40,12 @@ function ownMessage(f: Failure): string {
   return message.split(`"regsize tags ${n.repository}"`).join(`"regsize tags ${userRepository(f.reference)}"`);
 }
 
+/** The lines, each terminal-safe: the messages quote registries (error bodies, tags). */
 export function failureLines(failures: readonly Failure[]): string[] {
+  return rawFailureLines(failures).map(terminalSafe);
+}
+
+function rawFailureLines(failures: readonly Failure[]): string[] {
   const groups = new Map<string, Failure[]>();
   for (const f of failures) {
     const key = `${f.error.code}\n${f.error.message}`;
