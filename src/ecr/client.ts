@@ -36,7 +36,7 @@ export interface EcrClientOptions {
   /** Attempts per call, the first included. @default 8 */
   maxAttempts?: number;
   /** Per-request timeout in milliseconds. @default 30000 */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 export interface EcrClientHandle {

@@ -46,7 +46,7 @@ export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT';
   url: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | undefined;
   /** Largest body accepted; past it the body is cut off and `tooLarge` thrown. */
   maxBytes: number;
   /** Error code for a body over maxBytes. @default MANIFEST_TOO_LARGE */

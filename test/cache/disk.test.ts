@@ -61,7 +61,7 @@ describe('DiskCache', () => {
       else await cache.putBlob(digest, manifest);
       const file = join(dir, 'v1', `${kind}s`, 'sha256', digest.slice(7));
       const bytes = readFileSync(file);
-      bytes[bytes.length - 3] ^= 0x01; // one flipped bit in the body
+      bytes[bytes.length - 3]! ^= 0x01; // one flipped bit in the body
       writeFileSync(file, bytes);
       assert.equal(kind === 'manifest' ? await cache.getManifest(digest) : await cache.getBlob(digest), undefined);
       assert.equal(existsSync(file), false, 'the corrupt entry is removed');

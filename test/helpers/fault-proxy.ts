@@ -72,7 +72,7 @@ export async function startFaultProxy(targetUrl: string, decide: (req: ProxiedRe
           res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy());
           return;
         }
-        if (body.length > 0) body[Math.floor(body.length / 2)] ^= 0x01;
+        if (body.length > 0) body[Math.floor(body.length / 2)]! ^= 0x01;
         res.end(body);
       });
     });

@@ -212,7 +212,7 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
     const seen: Record<string, unknown>[] = [];
     const scopes = registryRedirecting(d.digest, 4);
     const tampered = Buffer.from(blob);
-    tampered[tampered.length - 1] ^= 0xff;
+    tampered[tampered.length - 1]! ^= 0xff;
     const path = `/blobs/${d.digest.replace(':', '/')}/data`;
     const cdn = nock(CDN, { badheaders: ['authorization'] })
       .get(path).query(true)
