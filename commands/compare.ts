@@ -46,10 +46,10 @@ export default class Compare extends BaseCommand {
   async run(): Promise<CompareResult & { gates?: GateReport }> {
     const { argv, flags } = await this.parse(Compare);
     const inputs = argv as string[];
-    if (inputs.length === 0) throw new UsageError('no images given: regsize IMAGE [IMAGE...], e.g. regsize python:3.11-slim python:3.11-alpine');
+    if (inputs.length === 0) throw new UsageError('INVALID_INPUT', 'no images given: regsize IMAGE [IMAGE...], e.g. regsize python:3.11-slim python:3.11-alpine');
     // Every reference is checked before any network call.
     const refs = inputs.map(parseImageInput);
-    if (flags.quiet && (this.jsonEnabled() || flags.format !== 'table')) throw new UsageError('--quiet prints only the sizes: leave out --json and --format');
+    if (flags.quiet && (this.jsonEnabled() || flags.format !== 'table')) throw new UsageError('INVALID_INPUT', '--quiet prints only the sizes: leave out --json and --format');
     const { client, logger } = this.session(flags);
     const progress = stderrProgress('sizing', !this.jsonEnabled() && !flags.quiet && refs.length > 2);
     const uncompressed = sizerFromFlags(client, flags, !this.jsonEnabled());

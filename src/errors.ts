@@ -54,7 +54,7 @@ export class RegsizeError extends Error {
 
 /** A reference, flag or config value that is wrong before any network call: exit 2. */
 export class UsageError extends RegsizeError {
-  constructor(message: string, code: ErrorCode = 'INVALID_INPUT') {
+  constructor(code: ErrorCode, message: string) {
     super(code, message);
     this.name = 'UsageError';
   }

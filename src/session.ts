@@ -35,8 +35,8 @@ export interface Session {
 
 export function createSession(options: SessionOptions = {}): Session {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`invalid timeout ${timeoutMs}: give a positive number of seconds, e.g. --timeout 30`);
-  if (timeoutMs > MAX_TIMEOUT_MS) throw new UsageError(`invalid timeout ${timeoutMs / 1000}s: at most ${Math.floor(MAX_TIMEOUT_MS / 1000)} seconds (Node's timer limit), e.g. --timeout 30`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError('INVALID_INPUT', `invalid timeout ${timeoutMs}: give a positive number of seconds, e.g. --timeout 30`);
+  if (timeoutMs > MAX_TIMEOUT_MS) throw new UsageError('INVALID_INPUT', `invalid timeout ${timeoutMs / 1000}s: at most ${Math.floor(MAX_TIMEOUT_MS / 1000)} seconds (Node's timer limit), e.g. --timeout 30`);
   const logger = options.logger ?? stderrLogger(options.verbose ?? false);
   const http = new HttpClient(defaultHttpSettings(logger, { timeoutMs, ...(options.retries !== undefined ? { retries: options.retries } : {}) }));
   // --timeout bounds credential helpers too: a helper that never answers must not hang the run.

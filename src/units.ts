@@ -54,11 +54,11 @@ const SIZE_UNITS: Record<string, number> = {
 export function parseSize(text: string, what = 'size', opts: { unit?: 'required' | 'optional' } = {}): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
   if (m && m[2] === '' && opts.unit === 'required') {
-    throw new UsageError(`invalid ${what} "${text.trim()}": give a unit, e.g. ${m[1]}MB or ${m[1]}MiB (${m[1]}B for bytes)`);
+    throw new UsageError('INVALID_INPUT', `invalid ${what} "${text.trim()}": give a unit, e.g. ${m[1]}MB or ${m[1]}MiB (${m[1]}B for bytes)`);
   }
   const factor = m ? SIZE_UNITS[(m[2] as string).toLowerCase() || 'b'] : undefined;
   if (!m || factor === undefined) {
-    throw new UsageError(`invalid ${what} "${text}": use a number with a unit, e.g. 200MB, 1.5GB or 300MiB`);
+    throw new UsageError('INVALID_INPUT', `invalid ${what} "${text}": use a number with a unit, e.g. 200MB, 1.5GB or 300MiB`);
   }
   return Math.round(Number(m[1]) * factor);
 }
@@ -83,7 +83,7 @@ export interface Bandwidth {
 export function parseBandwidth(text: string): Bandwidth {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(i?)(bps|bit\/s|bits\/s|bit|b\/s|Bps|B\/s|B)\s*$/.exec(text);
   if (!m || Number(m[1]) <= 0) {
-    throw new UsageError(`invalid bandwidth "${text}": use e.g. 5Mbps, 100Mbit/s, 1Gbps or 10MB/s`);
+    throw new UsageError('INVALID_INPUT', `invalid bandwidth "${text}": use e.g. 5Mbps, 100Mbit/s, 1Gbps or 10MB/s`);
   }
   const [, num, prefix, iec, unit] = m as unknown as [string, string, string, string, string];
   const scale = iec ? 1024 ** ['', 'k', 'm', 'g', 't'].indexOf(prefix.toLowerCase()) : (BIT_RATE[prefix.toLowerCase()] as number);
@@ -93,7 +93,7 @@ export function parseBandwidth(text: string): Bandwidth {
 
 export function parseBandwidthList(text: string): Bandwidth[] {
   const list = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (list.length === 0) throw new UsageError('--bandwidth needs at least one value, e.g. 5Mbps,1Gbps');
+  if (list.length === 0) throw new UsageError('INVALID_INPUT', '--bandwidth needs at least one value, e.g. 5Mbps,1Gbps');
   return list.map(parseBandwidth);
 }
 
@@ -114,7 +114,7 @@ export function formatDuration(seconds: number): string {
 /** "30d", "12h", "90m", "45s", "5m" -> milliseconds. */
 export function parseDurationMs(text: string, what = 'duration'): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/.exec(text);
-  if (!m) throw new UsageError(`invalid ${what} "${text}": use e.g. 30s, 5m, 12h or 30d`);
+  if (!m) throw new UsageError('INVALID_INPUT', `invalid ${what} "${text}": use e.g. 30s, 5m, 12h or 30d`);
   const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd' | 'w'];
   return Math.round(Number(m[1]) * unit);
 }

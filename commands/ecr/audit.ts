@@ -15,7 +15,7 @@ const priceFlag = Flags.custom<number>({
   default: 0.1,
   parse: async (input) => {
     const n = Number(input.replace(/^\$/, ''));
-    if (input.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`invalid --price-per-gb-month "${input}": give dollars per GB-month, e.g. 0.10`);
+    if (input.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError('INVALID_INPUT', `invalid --price-per-gb-month "${input}": give dollars per GB-month, e.g. 0.10`);
     return n;
   },
 });
@@ -60,7 +60,7 @@ export default class EcrAudit extends BaseCommand {
   async run(): Promise<AuditResult> {
     const { argv, flags } = await this.parse(EcrAudit);
     if (flags['suggest-lifecycle'] && flags.format === 'csv' && !this.jsonEnabled()) {
-      throw new UsageError('--suggest-lifecycle prints JSON policies, which do not fit in CSV: use it with the table, markdown or --json output');
+      throw new UsageError('INVALID_INPUT', '--suggest-lifecycle prints JSON policies, which do not fit in CSV: use it with the table, markdown or --json output');
     }
     const logger = stderrLogger(flags.verbose);
     const progress = stderrProgress('auditing', !this.jsonEnabled() && (flags.all || argv.length > 1));

@@ -54,7 +54,7 @@ export default class Report extends BaseCommand {
     const { flags } = await this.parse(Report);
     // Everything the user wrote is checked before the history is opened or a registry is asked.
     const sinceMs = parseDurationMs(flags.since, '--since');
-    if (sinceMs <= 0) throw new UsageError(`invalid --since "${flags.since}": give a positive duration, e.g. 30d`);
+    if (sinceMs <= 0) throw new UsageError('INVALID_INPUT', `invalid --since "${flags.since}": give a positive duration, e.g. 30d`);
     const alertGrowthPercent = parseGrowthPercent(flags['alert-growth']);
     const push = flags.pushgateway === undefined ? undefined : { url: flags.pushgateway, job: flags['pushgateway-job'] ?? 'regsize', instance: flags['pushgateway-instance'] ?? hostname() };
     if (push) pushUrl(push);
@@ -123,6 +123,6 @@ async function writeReport(file: string, text: string): Promise<void> {
   try {
     await writeFileAtomic(file, text, { mode: 0o644 });
   } catch (e) {
-    throw new UsageError(`cannot write ${file}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`);
+    throw new UsageError('INVALID_INPUT', `cannot write ${file}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`);
   }
 }

@@ -24,7 +24,7 @@ export const platformFlag = Flags.custom<Platform>({
   description: 'platform to size from a multi-platform image: os/arch[/variant] [default: linux/<this machine\'s architecture>, as docker pull]',
   helpValue: 'linux/arm64',
   parse: async (input) => {
-    if (input.trim() === 'all') throw new UsageError('--platform all: this command shows one platform; name it, e.g. --platform linux/arm64 (compare --platform all lists every platform)');
+    if (input.trim() === 'all') throw new UsageError('INVALID_INPUT', '--platform all: this command shows one platform; name it, e.g. --platform linux/arm64 (compare --platform all lists every platform)');
     return parsePlatform(input);
   },
 });

@@ -63,7 +63,7 @@ export function routeArgs(input: string[], ids: readonly string[]): string[] {
   }
   const near = closeCommand(first, words);
   if (near !== undefined) {
-    throw new UsageError(`unknown command "${first}"; did you mean "${near}"? (to size an image named ${first}, write docker.io/library/${first.toLowerCase()})`);
+    throw new UsageError('INVALID_INPUT', `unknown command "${first}"; did you mean "${near}"? (to size an image named ${first}, write docker.io/library/${first.toLowerCase()})`);
   }
   return ['compare', ...args];
 }
@@ -78,5 +78,5 @@ function checkSubcommand(topic: string, word: string | undefined, ids: readonly 
   // close to a subcommand; a topic alone (ecr) has nothing else to run.
   if (near === undefined && ids.includes(topic)) return;
   const hint = near === undefined ? `its commands: ${subs.map((s) => `"${topic} ${s}"`).join(', ')}` : `did you mean "${topic} ${near}"?`;
-  throw new UsageError(`unknown command "${topic} ${word}"; ${hint}`);
+  throw new UsageError('INVALID_INPUT', `unknown command "${topic} ${word}"; ${hint}`);
 }

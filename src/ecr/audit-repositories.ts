@@ -84,15 +84,15 @@ export function parseAuditTarget(input: string): ParsedTarget {
   const slash = raw.indexOf('/');
   const first = slash === -1 ? '' : raw.slice(0, slash);
   if (/[@]/.test(raw) || /:[^/]*$/.test(raw.slice(slash + 1))) {
-    throw new UsageError(`"${input}" is an image, not a repository: give the repository name alone, e.g. ${raw.replace(/[@:][^/]*$/, '')}`, 'INVALID_REFERENCE');
+    throw new UsageError('INVALID_REFERENCE', `"${input}" is an image, not a repository: give the repository name alone, e.g. ${raw.replace(/[@:][^/]*$/, '')}`);
   }
   const host = parseEcrHost(first);
   if (first.toLowerCase() === ECR_PUBLIC_HOST) {
-    throw new UsageError(`"${input}" is an ECR Public repository; ecr audit reads private registries (<account>.dkr.ecr.<region>.amazonaws.com)`, 'INVALID_REFERENCE');
+    throw new UsageError('INVALID_REFERENCE', `"${input}" is an ECR Public repository; ecr audit reads private registries (<account>.dkr.ecr.<region>.amazonaws.com)`);
   }
   const name = host ? raw.slice(slash + 1) : raw;
   if (!isEcrRepositoryName(name)) {
-    throw new UsageError(`invalid repository name "${name}": lowercase letters, digits, ".", "_", "-" and "/" (2 to 256 characters), e.g. team/app`, 'INVALID_REFERENCE');
+    throw new UsageError('INVALID_REFERENCE', `invalid repository name "${name}": lowercase letters, digits, ".", "_", "-" and "/" (2 to 256 characters), e.g. team/app`);
   }
   return host ? { input, repositoryName: name, registryId: host.accountId, region: host.region, fips: host.fips } : { input, repositoryName: name };
 }
@@ -100,13 +100,13 @@ export function parseAuditTarget(input: string): ParsedTarget {
 /** One region and registry for the run, from flags and repository URLs, checked for conflicts. */
 function resolveScope(targets: ParsedTarget[], o: EcrAuditOptions): { region?: string; registryId?: string; fips: boolean } {
   if (o.region !== undefined) validateRegion(o.region);
-  if (o.registryId !== undefined && !ACCOUNT_ID_RE.test(o.registryId)) throw new UsageError(`invalid --registry-id "${o.registryId}": give the 12-digit AWS account id of the registry`);
+  if (o.registryId !== undefined && !ACCOUNT_ID_RE.test(o.registryId)) throw new UsageError('INVALID_INPUT', `invalid --registry-id "${o.registryId}": give the 12-digit AWS account id of the registry`);
   const regions = new Set(targets.map((t) => t.region).filter((r): r is string => r !== undefined));
   if (o.region !== undefined) regions.add(o.region);
-  if (regions.size > 1) throw new UsageError(`the repositories are in several regions (${[...regions].join(', ')}): audit one region at a time`);
+  if (regions.size > 1) throw new UsageError('INVALID_INPUT', `the repositories are in several regions (${[...regions].join(', ')}): audit one region at a time`);
   const accounts = new Set(targets.map((t) => t.registryId).filter((a): a is string => a !== undefined));
   if (o.registryId !== undefined) accounts.add(o.registryId);
-  if (accounts.size > 1 && o.registryId !== undefined) throw new UsageError(`--registry-id ${o.registryId} contradicts the registry of ${targets.find((t) => t.registryId && t.registryId !== o.registryId)?.input}`);
+  if (accounts.size > 1 && o.registryId !== undefined) throw new UsageError('INVALID_INPUT', `--registry-id ${o.registryId} contradicts the registry of ${targets.find((t) => t.registryId && t.registryId !== o.registryId)?.input}`);
   const fips = targets.some((t) => t.fips);
   return { ...(regions.size ? { region: [...regions][0] as string } : {}), ...(o.registryId ? { registryId: o.registryId } : {}), fips };
 }
@@ -115,9 +115,9 @@ function resolveScope(targets: ParsedTarget[], o: EcrAuditOptions): { region?: s
 const FATAL = new Set<ErrorCode>(['CREDENTIALS', 'NETWORK', 'INVALID_INPUT', 'TIMEOUT']);
 
 export async function auditRepositories(o: EcrAuditOptions): Promise<AuditResult> {
-  if (o.all && o.repositories.length) throw new UsageError('give repositories or --all, not both');
-  if (!o.all && !o.repositories.length) throw new UsageError('no repositories given: regsize ecr audit REPOSITORY... (e.g. regsize ecr audit team/app), or --all for every repository');
-  if (!Number.isInteger(o.staleDays) || o.staleDays < 1) throw new UsageError(`invalid --stale-days ${o.staleDays}: give a whole number of days, at least 1`);
+  if (o.all && o.repositories.length) throw new UsageError('INVALID_INPUT', 'give repositories or --all, not both');
+  if (!o.all && !o.repositories.length) throw new UsageError('INVALID_INPUT', 'no repositories given: regsize ecr audit REPOSITORY... (e.g. regsize ecr audit team/app), or --all for every repository');
+  if (!Number.isInteger(o.staleDays) || o.staleDays < 1) throw new UsageError('INVALID_INPUT', `invalid --stale-days ${o.staleDays}: give a whole number of days, at least 1`);
   const parsed = o.repositories.map(parseAuditTarget);
   const scope = resolveScope(parsed, o);
   const now = (o.now ?? (() => new Date()))();

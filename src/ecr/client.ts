@@ -48,7 +48,7 @@ export interface EcrClientHandle {
 }
 
 export function validateRegion(region: string, what = '--region'): string {
-  if (!REGION_RE.test(region)) throw new UsageError(`invalid ${what} "${region}": AWS regions look like eu-west-1 or us-east-2`);
+  if (!REGION_RE.test(region)) throw new UsageError('INVALID_INPUT', `invalid ${what} "${region}": AWS regions look like eu-west-1 or us-east-2`);
   return region;
 }
 
@@ -57,9 +57,9 @@ export function validateEndpointUrl(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw new UsageError(`invalid --endpoint-url "${url}": give a full URL, e.g. https://vpce-0abc.api.ecr.eu-west-1.vpce.amazonaws.com or http://localhost:4566`);
+    throw new UsageError('INVALID_INPUT', `invalid --endpoint-url "${url}": give a full URL, e.g. https://vpce-0abc.api.ecr.eu-west-1.vpce.amazonaws.com or http://localhost:4566`);
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new UsageError(`invalid --endpoint-url "${url}": only http and https URLs are supported`);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new UsageError('INVALID_INPUT', `invalid --endpoint-url "${url}": only http and https URLs are supported`);
   return url;
 }
 
@@ -94,7 +94,7 @@ export async function createEcrClient(o: EcrClientOptions = {}): Promise<EcrClie
 }
 
 function noRegion(profile: string | undefined): UsageError {
-  return new UsageError(`no AWS region: pass --region (e.g. --region eu-west-1), set AWS_REGION, or set "region" in ${profile ? `profile ${profile}` : 'your AWS profile'}`);
+  return new UsageError('INVALID_INPUT', `no AWS region: pass --region (e.g. --region eu-west-1), set AWS_REGION, or set "region" in ${profile ? `profile ${profile}` : 'your AWS profile'}`);
 }
 
 export interface EcrErrorContext {
@@ -188,7 +188,7 @@ export function ecrError(e: unknown, ctx: EcrErrorContext): RegsizeError {
     return new RegsizeError('RATE_LIMITED', `ECR throttled ${ctx.operation}${attempts ? ` ${attempts} times in a row` : ''}; lower --concurrency or try again later`, { cause: e, retryable: true });
   }
   if (name === 'InvalidParameterException' || name === 'ValidationException') {
-    return new UsageError(`ECR rejected ${ctx.operation}: ${message}`);
+    return new UsageError('INVALID_INPUT', `ECR rejected ${ctx.operation}: ${message}`);
   }
   if (name === 'LimitExceededException') {
     return new RegsizeError('RATE_LIMITED', `ECR service limit reached during ${ctx.operation}: ${message}`, { cause: e });

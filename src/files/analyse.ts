@@ -185,7 +185,7 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
   if (plan.bytes > maxDownload) {
     const list = toRead.map((l) => `#${l.index} ${l.digest.slice(0, 19)} ${l.size} bytes`).join(', ');
     throw new UsageError(
-      `listing ${image.entry.reference} would download ${plan.bytes} bytes in ${toRead.length} layers (${list}), more than --max-download ${maxDownload}: raise --max-download, or use diff BASE IMAGE --files to skip the base's layers`,
+      'INVALID_INPUT', `listing ${image.entry.reference} would download ${plan.bytes} bytes in ${toRead.length} layers (${list}), more than --max-download ${maxDownload}: raise --max-download, or use diff BASE IMAGE --files to skip the base's layers`,
     );
   }
   options.onPlan?.(plan);

@@ -108,7 +108,7 @@ export function formatPlatform(p: Platform): string {
 }
 
 function invalid(input: string, why: string): UsageError {
-  return new UsageError(`invalid platform "${input}": ${why}; use os/arch[/variant] as docker does, e.g. linux/amd64, linux/arm64/v8, arm64, or "all"`);
+  return new UsageError('INVALID_INPUT', `invalid platform "${input}": ${why}; use os/arch[/variant] as docker does, e.g. linux/amd64, linux/arm64/v8, arm64, or "all"`);
 }
 
 const NODE_ARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' };

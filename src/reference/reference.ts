@@ -41,7 +41,7 @@ const REPOSITORY_PATH_MAX = 255;
 const IDENTIFIER_RE = /^[a-f0-9]{64}$/;
 
 function invalid(input: string, why: string): UsageError {
-  return new UsageError(`invalid reference "${input}": ${why}`, 'INVALID_REFERENCE');
+  return new UsageError('INVALID_REFERENCE', `invalid reference "${input}": ${why}`);
 }
 
 export function validateDigest(digest: string, input = digest): void {
@@ -124,7 +124,7 @@ export function repositoryName(ref: Pick<Reference, 'registry' | 'repository'>):
 export function parseRepository(input: string): Pick<Reference, 'input' | 'registry' | 'repository'> {
   const ref = parseReference(input);
   if (ref.digest !== undefined || (ref.tag !== undefined && /:[^/]*$/.test(input.trim()))) {
-    throw new UsageError(`"${input}" names a tag or digest; give the repository alone (e.g. "python", "ghcr.io/org/app")`, 'INVALID_REFERENCE');
+    throw new UsageError('INVALID_REFERENCE', `"${input}" names a tag or digest; give the repository alone (e.g. "python", "ghcr.io/org/app")`);
   }
   return { input: ref.input, registry: ref.registry, repository: ref.repository };
 }

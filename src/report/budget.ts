@@ -14,7 +14,7 @@ export function budgetFor(compressedSize: number, maxSize: number | undefined): 
 /** "10%", "10" or "2.5%" -> percent (10, 10, 2.5). */
 export function parseGrowthPercent(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
-  if (!m) throw new UsageError(`invalid --alert-growth "${text}": give a percentage, e.g. 10%`);
+  if (!m) throw new UsageError('INVALID_INPUT', `invalid --alert-growth "${text}": give a percentage, e.g. 10%`);
   return Number(m[1]);
 }
 

@@ -22,7 +22,7 @@ export const MAX_NODES = 50_000;
 export const MAX_ALIASES = 100;
 
 function tooLarge(file: string, bytes: number | string): UsageError {
-  return new UsageError(`${file}: the config is ${bytes} bytes, more than the ${MAX_CONFIG_BYTES} (1 MiB) a report config may be: is --config the right file?`, 'CONFIG_INVALID');
+  return new UsageError('CONFIG_INVALID', `${file}: the config is ${bytes} bytes, more than the ${MAX_CONFIG_BYTES} (1 MiB) a report config may be: is --config the right file?`);
 }
 
 /** Refuses a config file larger than MAX_CONFIG_BYTES, by its size when known or once that many bytes were read. */
@@ -53,17 +53,17 @@ export function checkConfigBounds(text: string, file: string): void {
     // An explicit stack: a deeply nested file must not overflow the call stack either.
     while (stack.length) {
       const t = stack.pop() as CST.Token;
-      if (t.type === 'alias' && ++aliases > MAX_ALIASES) throw new UsageError(`${at(t.offset)}: more than ${MAX_ALIASES} aliases (*name) in the config`, 'CONFIG_INVALID');
+      if (t.type === 'alias' && ++aliases > MAX_ALIASES) throw new UsageError('CONFIG_INVALID', `${at(t.offset)}: more than ${MAX_ALIASES} aliases (*name) in the config`);
       if (!isCollection(t)) continue;
       const mapping = isMapping(t);
       if (mapping && t.items.length > MAX_KEYS_PER_MAPPING) {
-        throw new UsageError(`${at(t.offset)}: a mapping with ${t.items.length} keys, more than the ${MAX_KEYS_PER_MAPPING} a report config may have (its widest mapping has 7)`, 'CONFIG_INVALID');
+        throw new UsageError('CONFIG_INVALID', `${at(t.offset)}: a mapping with ${t.items.length} keys, more than the ${MAX_KEYS_PER_MAPPING} a report config may have (its widest mapping has 7)`);
       }
       if (!mapping && t.items.length > MAX_LIST_ENTRIES) {
-        throw new UsageError(`${at(t.offset)}: a list of ${t.items.length} entries, more than the ${MAX_LIST_ENTRIES} a report config may have`, 'CONFIG_INVALID');
+        throw new UsageError('CONFIG_INVALID', `${at(t.offset)}: a list of ${t.items.length} entries, more than the ${MAX_LIST_ENTRIES} a report config may have`);
       }
       nodes += t.items.length;
-      if (nodes > MAX_NODES) throw new UsageError(`${at(t.offset)}: more than ${MAX_NODES} keys and list entries in the config`, 'CONFIG_INVALID');
+      if (nodes > MAX_NODES) throw new UsageError('CONFIG_INVALID', `${at(t.offset)}: more than ${MAX_NODES} keys and list entries in the config`);
       for (const item of t.items) {
         if (item.key) stack.push(item.key);
         if (item.value) stack.push(item.value);

@@ -96,7 +96,7 @@ export function loadConfig(file: string): ReportConfig {
     if (isRegsizeError(e)) throw e;
     const code = (e as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String((e as Error).message);
-    throw new UsageError(`cannot read config ${file}: ${why} (pass --config FILE; see examples/regsize.yaml)`, 'CONFIG_INVALID');
+    throw new UsageError('CONFIG_INVALID', `cannot read config ${file}: ${why} (pass --config FILE; see examples/regsize.yaml)`);
   }
   return parseConfig(text, file);
 }
@@ -127,7 +127,7 @@ export function parseConfig(text: string, file: string): ReportConfig {
   if (syntax) {
     const pos = syntax.linePos?.[0];
     const message = (syntax.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-    throw new UsageError(`${file}:${pos ? `${pos.line}:${pos.col}` : '1'}: not valid YAML: ${message}`, 'CONFIG_INVALID');
+    throw new UsageError('CONFIG_INVALID', `${file}:${pos ? `${pos.line}:${pos.col}` : '1'}: not valid YAML: ${message}`);
   }
   const root = ctx.resolve(doc.contents);
   if (root === null || (isScalar(root) && root.value === null)) {
@@ -278,7 +278,7 @@ class Ctx {
   }
 
   error(node: Node | null | undefined, key: string, message: string): UsageError {
-    return new UsageError(`${this.file}:${this.line(node)}: ${key ? `${key}: ` : ''}${message}`, 'CONFIG_INVALID');
+    return new UsageError('CONFIG_INVALID', `${this.file}:${this.line(node)}: ${key ? `${key}: ` : ''}${message}`);
   }
 
   resolve(node: unknown): Node | null {

@@ -132,9 +132,9 @@ export class History {
       if (options.create) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
       bytes = readIfExists(file);
     } catch (e) {
-      throw new UsageError(`cannot open the history database ${file}: ${(e as Error).message} (${FIX})`);
+      throw new UsageError('INVALID_INPUT', `cannot open the history database ${file}: ${(e as Error).message} (${FIX})`);
     }
-    if (bytes === undefined && !options.create) throw new UsageError(`no history database at ${file}: run regsize report first, or pass --history FILE`);
+    if (bytes === undefined && !options.create) throw new UsageError('INVALID_INPUT', `no history database at ${file}: run regsize report first, or pass --history FILE`);
     return new History(file, load(sqlite, bytes, file), sqlite, options.lock ?? {});
   }
 
@@ -248,7 +248,7 @@ export class History {
 function load(sqlite: SqlJsStatic, bytes: Uint8Array | undefined, where: string): Database {
   const empty = bytes === undefined || bytes.length === 0;
   if (!empty && Buffer.from(bytes.subarray(0, HEADER.length)).toString('latin1') !== HEADER) {
-    throw new UsageError(`${where} is not a regsize history database (it is not an SQLite file): ${FIX}`);
+    throw new UsageError('INVALID_INPUT', `${where} is not a regsize history database (it is not an SQLite file): ${FIX}`);
   }
   const db = new sqlite.Database(empty ? undefined : bytes);
   try {
@@ -257,7 +257,7 @@ function load(sqlite: SqlJsStatic, bytes: Uint8Array | undefined, where: string)
   } catch (e) {
     db.close();
     if (e instanceof RegsizeError) throw e;
-    throw new UsageError(`cannot use the history database ${where}: ${printable((e as Error).message)} (${FIX})`);
+    throw new UsageError('INVALID_INPUT', `cannot use the history database ${where}: ${printable((e as Error).message)} (${FIX})`);
   }
   return db;
 }
@@ -277,14 +277,14 @@ function checkIntact(db: Database, where: string): void {
   }
   if (problem === 'ok') return;
   throw new UsageError(
-    `the history database ${where} is damaged (SQLite: ${printable(problem)}): move it aside (mv ${where} ${where}.damaged) to start a new history, or restore it from a backup, or pass --no-history`,
+    'INVALID_INPUT', `the history database ${where} is damaged (SQLite: ${printable(problem)}): move it aside (mv ${where} ${where}.damaged) to start a new history, or restore it from a backup, or pass --no-history`,
   );
 }
 
 function migrate(db: Database, where: string): void {
   const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
   if (version > SCHEMA_VERSION) {
-    throw new UsageError(`the history database ${where} was written by a newer regsize (schema ${version}, this one knows ${SCHEMA_VERSION}): upgrade regsize or ${FIX}`);
+    throw new UsageError('INVALID_INPUT', `the history database ${where} was written by a newer regsize (schema ${version}, this one knows ${SCHEMA_VERSION}): upgrade regsize or ${FIX}`);
   }
   if (version < SCHEMA_VERSION) {
     db.exec(SCHEMA);

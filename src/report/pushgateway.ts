@@ -26,9 +26,9 @@ export function pushUrl(t: PushTarget): { url: string; authorization?: string } 
   try {
     u = new URL(t.url);
   } catch {
-    throw new UsageError(`invalid --pushgateway "${redactUrl(t.url)}": give the Pushgateway's URL, e.g. http://pushgateway:9091`);
+    throw new UsageError('INVALID_INPUT', `invalid --pushgateway "${redactUrl(t.url)}": give the Pushgateway's URL, e.g. http://pushgateway:9091`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`invalid --pushgateway "${redactUrl(t.url)}": use an http:// or https:// URL`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError('INVALID_INPUT', `invalid --pushgateway "${redactUrl(t.url)}": use an http:// or https:// URL`);
   const authorization = u.username || u.password ? `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}` : undefined;
   u.username = '';
   u.password = '';

@@ -56,14 +56,14 @@ export function imageHistory(h: History, ref: Reference, o: { platform?: string 
   if (all.length === 0 && recorded.length > 0) {
     // The image is there, on other platforms: name those, not the image (it was asked for).
     const others = [...new Set(recorded.map((p) => p.platform))];
-    throw new UsageError(`no recorded sizes of ${image} for ${o.platform} in ${h.path}; it was recorded for ${others.join(', ')}: pass one of those to --platform, or leave --platform out`);
+    throw new UsageError('INVALID_INPUT', `no recorded sizes of ${image} for ${o.platform} in ${h.path}; it was recorded for ${others.join(', ')}: pass one of those to --platform, or leave --platform out`);
   }
   if (all.length === 0) {
     const known = [...new Set(h.images().map((i) => i.image))];
     const hint = known.length
       ? `; it has ${known.slice(0, 8).join(', ')}${known.length > 8 ? `, and ${known.length - 8} more` : ''}`
       : '; it is empty (run regsize report first)';
-    throw new UsageError(`no recorded sizes of ${image} in ${h.path}${hint}`);
+    throw new UsageError('INVALID_INPUT', `no recorded sizes of ${image} in ${h.path}${hint}`);
   }
   return { image, history: h.path, points };
 }

@@ -125,12 +125,12 @@ export function baseAnnotations(r: Pick<ResolvedManifest, 'manifest' | 'index' |
 export function baseReferenceFromAnnotations(r: Pick<OpenedImage, 'input' | 'manifest' | 'index' | 'manifestDigest'>): Reference {
   const input = r.input;
   const { name, digest } = baseAnnotations(r);
-  if (!name) throw new UsageError(`${input} does not name its base image (no ${BASE_NAME_ANNOTATION} annotation); give the base: regsize diff BASE ${input}`);
+  if (!name) throw new UsageError('INVALID_INPUT', `${input} does not name its base image (no ${BASE_NAME_ANNOTATION} annotation); give the base: regsize diff BASE ${input}`);
   const text = digest && !name.includes('@') ? `${name}@${digest}` : name;
   try {
     return parseReference(text);
   } catch {
-    throw new UsageError(`${input} names its base as "${text}", which is not a valid image reference; give the base: regsize diff BASE ${input}`);
+    throw new UsageError('INVALID_INPUT', `${input} names its base as "${text}", which is not a valid image reference; give the base: regsize diff BASE ${input}`);
   }
 }
 

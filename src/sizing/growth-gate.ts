@@ -15,13 +15,13 @@ export function parseGrowthLimit(text: string, what = '--max-increase'): GrowthL
   const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
   if (percent) return { kind: 'percent', percent: Number(percent[1]), text: text.trim() };
   if (/^\s*\d+(?:\.\d+)?\s*$/.test(text)) {
-    throw new UsageError(`invalid ${what} "${text}": give a unit, a percentage (5%) or a size (20MB), since a bare number could mean either`);
+    throw new UsageError('INVALID_INPUT', `invalid ${what} "${text}": give a unit, a percentage (5%) or a size (20MB), since a bare number could mean either`);
   }
   let bytes: number;
   try {
     bytes = parseSize(text, what);
   } catch {
-    throw new UsageError(`invalid ${what} "${text}": give a percentage (e.g. 5%) or a size (e.g. 20MB, 50MiB)`);
+    throw new UsageError('INVALID_INPUT', `invalid ${what} "${text}": give a percentage (e.g. 5%) or a size (e.g. 20MB, 50MiB)`);
   }
   return { kind: 'bytes', bytes, text: text.replace(/\s+/g, '') };
 }

@@ -48,7 +48,7 @@ export function parseImageInput(input: string): ImageInput {
   const rest = input.slice(colon + 1);
   if (transport === 'docker-daemon') {
     // NAME[:TAG] or NAME@DIGEST is a reference as docker names images; an image ID also works.
-    if (rest === '') throw new UsageError(`${input}: name the image, e.g. docker-daemon:app:v1`);
+    if (rest === '') throw new UsageError('INVALID_INPUT', `${input}: name the image, e.g. docker-daemon:app:v1`);
     if (/^(sha256:)?[a-f0-9]{12,64}$/.test(rest)) return { transport, input, path: rest, ref: undefined };
     const ref = parseReference(rest);
     return { transport, input, path: rest, ref: ref.tag ?? ref.digest };
@@ -56,8 +56,8 @@ export function parseImageInput(input: string): ImageInput {
   const split = rest.indexOf(':');
   const path = split === -1 ? rest : rest.slice(0, split);
   const ref = split === -1 ? undefined : rest.slice(split + 1);
-  if (path === '') throw new UsageError(`${input}: give the path, e.g. ${transport}:./image${transport === 'oci' ? '' : '.tar'}`);
-  if (ref === '') throw new UsageError(`${input}: nothing after the last ":"; give ${transport === 'docker-archive' ? 'NAME:TAG' : 'REF'} or drop the ":"`);
+  if (path === '') throw new UsageError('INVALID_INPUT', `${input}: give the path, e.g. ${transport}:./image${transport === 'oci' ? '' : '.tar'}`);
+  if (ref === '') throw new UsageError('INVALID_INPUT', `${input}: nothing after the last ":"; give ${transport === 'docker-archive' ? 'NAME:TAG' : 'REF'} or drop the ":"`);
   if (transport === 'docker-archive' && ref !== undefined) parseReference(ref);
   return { transport, input, path, ref };
 }

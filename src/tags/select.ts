@@ -99,7 +99,7 @@ export function tagMatcher(options: Pick<SelectOptions, 'filter' | 'regex'>): (t
     try {
       tests.push(picomatch(options.filter));
     } catch (e) {
-      throw new UsageError(`invalid --filter ${options.filter.map((f) => JSON.stringify(f)).join(', ')}: ${(e as Error).message}; use a glob such as '3.12-*'`);
+      throw new UsageError('INVALID_INPUT', `invalid --filter ${options.filter.map((f) => JSON.stringify(f)).join(', ')}: ${(e as Error).message}; use a glob such as '3.12-*'`);
     }
   }
   if (options.regex !== undefined) {
@@ -107,7 +107,7 @@ export function tagMatcher(options: Pick<SelectOptions, 'filter' | 'regex'>): (t
     try {
       re = new RegExp(options.regex);
     } catch (e) {
-      throw new UsageError(`invalid --regex ${JSON.stringify(options.regex)}: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}; use a JavaScript regular expression such as '^3\\.12-'`);
+      throw new UsageError('INVALID_INPUT', `invalid --regex ${JSON.stringify(options.regex)}: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}; use a JavaScript regular expression such as '^3\\.12-'`);
     }
     tests.push((tag) => re.test(tag));
   }
