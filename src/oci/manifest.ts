@@ -5,6 +5,7 @@
  * crash or a wrong sum. The raw bytes are kept: digests come from what the registry sent.
  */
 import { RegsizeError } from '../errors.js';
+import { DIGEST_RE } from './digest.js';
 import { isImageManifestMediaType, isIndexMediaType, isSchema1MediaType, MediaType } from './media-types.js';
 import type { Platform } from './platform.js';
 
@@ -43,8 +44,6 @@ export interface FetchedManifest {
   bytes: Uint8Array;
   manifest: Manifest;
 }
-
-const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
 function bad(what: string, why: string): RegsizeError {
   return new RegsizeError('MANIFEST_INVALID', `${what}: ${why}`);

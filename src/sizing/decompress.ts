@@ -6,9 +6,11 @@
  */
 import { createGunzip } from 'node:zlib';
 import { RegsizeError } from '../errors.js';
+import type { LayerCompression } from '../oci/media-types.js';
 import { ZstdWindowGuard } from './zstd-frame.js';
 
-export type LayerCompressionKind = 'gzip' | 'zstd' | 'none';
+/** A compression regsize can undo (layerCompression() of a layer media type, 'unknown' aside). */
+export type LayerCompressionKind = Exclude<LayerCompression, 'unknown'>;
 
 /** Receives compressed bytes; `onData` gets the decompressed output, in order. */
 export interface DecompressSink {
@@ -60,9 +62,8 @@ export function gunzipSink(digest: string, onData: (chunk: Uint8Array) => void):
   };
 }
 
-/** Call loadZstd() first. */
 /**
- * Every frame's window is checked before fzstd allocates it (zstd-frame.ts): over 128 MiB, or
+ * Call loadZstd() first. Every frame's window is checked before fzstd allocates it (zstd-frame.ts): over 128 MiB, or
  * more than a blob of `blobSize` bytes could fill, and the layer is refused, not decompressed.
  */
 export function zstdSink(digest: string, onData: (chunk: Uint8Array) => void, blobSize?: number): DecompressSink {

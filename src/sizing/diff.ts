@@ -16,7 +16,8 @@ import type { ImageEntry } from './compare.js';
 import { type DescribedImage, type LayerRow, resolveAndDescribe } from './layers.js';
 import type { OpenedImage } from './image-source.js';
 import type { ResolvedManifest } from './resolve.js';
-import { totalUncompressed, type UncompressedSizer } from './uncompressed.js';
+import { totalUncompressed } from './uncompressed-layer.js';
+import type { UncompressedSizer } from './uncompressed.js';
 
 /** https://github.com/opencontainers/image-spec/blob/main/annotations.md#pre-defined-annotation-keys */
 export const BASE_NAME_ANNOTATION = 'org.opencontainers.image.base.name';

@@ -6,17 +6,19 @@
  * Docker Engine: src/source/) with files and streams.
  */
 import { RegsizeError, toRegsizeError } from '../errors.js';
-import type { LayerBlob, LayerReader } from '../oci/layer-reader.js';
+import type { ChunkSink, LayerBlob, LayerReader } from '../oci/layer-reader.js';
 import { layerCompression } from '../oci/media-types.js';
 import { formatReference, type Reference } from '../reference/reference.js';
 import type { LocalImage } from '../source/local-image.js';
 import type { RegistryClient } from '../transport/client.js';
-import type { BodySink } from '../transport/http.js';
 import type { Logger } from '../log.js';
 import { mapLimit } from '../util/limit.js';
-import { fetchImageConfig, type ImageConfig, parseImageConfig } from './config.js';
+import { fetchImageConfig, type ImageConfig, parseImageConfig } from './image-config.js';
 import { type PlatformRequest, resolveImage, resolveManifest, type ResolvedManifest } from './resolve.js';
-import { gunzipCounter, loadZstd, totalUncompressed, type UncompressedLayer, type UncompressedSizer, zstdCounter } from './uncompressed.js';
+import { layerCounter } from './counters.js';
+import { loadZstd } from './decompress.js';
+import { totalUncompressed, type UncompressedLayer } from './uncompressed-layer.js';
+import type { UncompressedSizer } from './uncompressed.js';
 
 /** One platform of an image, ready to be sized. */
 export interface OpenedImage extends ResolvedManifest, LayerReader {
@@ -58,7 +60,7 @@ function blobChunks(client: RegistryClient, ref: Reference, blob: LayerBlob): As
         wake?.();
         wake = undefined;
       };
-      const sink = (): BodySink => {
+      const sink = (): ChunkSink => {
         // A retry after bytes were handed on cannot be undone: fail rather than repeat them.
         if (yielded) throw new RegsizeError('NETWORK', `blob ${blob.digest}: the download broke off and had to restart after bytes were read`, { retryable: false });
         return {
@@ -126,7 +128,7 @@ async function countLayer(reader: LayerReader, blob: LayerBlob): Promise<Uncompr
   if (compression === 'none') return { size: blob.size, method: 'tar', bytesRead: 0 };
   if (compression === 'unknown') return { size: null, note: `not a layer media type (${blob.mediaType})`, bytesRead: 0 };
   if (compression === 'zstd') await loadZstd();
-  const counter = compression === 'gzip' ? gunzipCounter(blob.digest) : zstdCounter(blob.digest);
+  const counter = layerCounter(compression, blob.digest);
   let read = 0;
   try {
     for await (const chunk of reader.openLayer(blob)) {

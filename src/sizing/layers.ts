@@ -12,7 +12,7 @@ import { type ImageInput, isLocalInput } from '../source/parse.js';
 import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../log.js';
 import { entryOf, type ImageEntry } from './compare.js';
-import { layerOrigins } from './config.js';
+import { layerOrigins } from './image-config.js';
 import type { OpenedImage } from './image-source.js';
 import { sourceFor } from './open.js';
 import type { UncompressedSizer } from './uncompressed.js';

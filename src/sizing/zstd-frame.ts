@@ -1,4 +1,7 @@
 /**
+ * Zstandard frames (RFC 8878 §3.1) as regsize reads them: the first frame header of a blob
+ * (parseZstdFrameHeader, for the sizer), and every frame's window as a stream goes by.
+ *
  * The memory a zstd stream asks for, checked before it is decompressed (--exact). A frame
  * header declares the window the decoder must keep (RFC 8878 §3.1.1.1.2), and the decoder
  * (fzstd) allocates it at once: a 64 KB blob declaring a 1.875 GiB window took RSS to 2 GB
@@ -41,33 +44,66 @@ export interface FrameHeaderFields {
   contentChecksum: boolean;
 }
 
-/** Bytes of a frame header, from its first 5 (magic number and Frame_Header_Descriptor). */
-function headerSizeOf(fhd: number): number {
-  const singleSegment = (fhd >> 5) & 1;
+/** Magic (4) + descriptor (1) + window (1) + dictionary id (4) + content size (8). */
+export const ZSTD_MAX_FRAME_HEADER = 18;
+
+/** Where a frame header's fields lie, from its Frame_Header_Descriptor (RFC 8878 §3.1.1.1.1). */
+function headerLayout(fhd: number): { singleSegment: boolean; fcsAt: number; fcsBytes: number; headerSize: number } {
+  const singleSegment = ((fhd >> 5) & 1) === 1;
   const fcsFlag = fhd >> 6;
-  const fcsSize = fcsFlag === 0 ? singleSegment : ([0, 2, 4, 8][fcsFlag] as number);
-  return 5 + (singleSegment ? 0 : 1) + ([0, 1, 2, 4][fhd & 3] as number) + fcsSize;
+  const fcsBytes = fcsFlag === 0 ? (singleSegment ? 1 : 0) : 2 ** fcsFlag;
+  const didBytes = [0, 1, 2, 4][fhd & 3] ?? 0;
+  const fcsAt = 5 + (singleSegment ? 0 : 1) + didBytes;
+  return { singleSegment, fcsAt, fcsBytes, headerSize: fcsAt + fcsBytes };
+}
+
+/** Bytes of a frame header, magic number included, from its descriptor byte. */
+function headerSizeOf(fhd: number): number {
+  return headerLayout(fhd).headerSize;
+}
+
+/** Frame_Content_Size: 1, 2 (offset by 256), 4 or 8 bytes, little-endian. */
+function readContentSize(buf: Buffer, at: number, bytes: number): bigint {
+  if (bytes === 1) return BigInt(buf.readUInt8(at));
+  if (bytes === 2) return BigInt(buf.readUInt16LE(at) + 256);
+  if (bytes === 4) return BigInt(buf.readUInt32LE(at));
+  return buf.readBigUInt64LE(at);
+}
+
+export type ZstdHeader =
+  | { kind: 'frame'; contentSize: bigint | undefined; headerSize: number }
+  | { kind: 'skippable' }
+  | { kind: 'invalid'; why: string };
+
+/** Parses the first frame header of a blob (RFC 8878 §3.1.1) from its first bytes. */
+export function parseZstdFrameHeader(b: Uint8Array): ZstdHeader {
+  if (b.length < 5) return { kind: 'invalid', why: `only ${b.length} bytes` };
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const magic = buf.readUInt32LE(0);
+  if ((magic & SKIPPABLE_MASK) === SKIPPABLE_MAGIC) return { kind: 'skippable' };
+  if (magic !== ZSTD_MAGIC) return { kind: 'invalid', why: 'no zstd magic number' };
+  const fhd = buf.readUInt8(4);
+  if (fhd & 0x08) return { kind: 'invalid', why: 'the reserved bit of the frame header is set' };
+  const { fcsAt, fcsBytes, headerSize } = headerLayout(fhd);
+  if (fcsBytes === 0) return { kind: 'frame', contentSize: undefined, headerSize };
+  if (buf.length < headerSize) return { kind: 'invalid', why: `the frame header needs ${headerSize} bytes, got ${buf.length}` };
+  return { kind: 'frame', contentSize: readContentSize(buf, fcsAt, fcsBytes), headerSize };
 }
 
 /** The fields of a whole zstd frame header (`b` holds exactly headerSizeOf(b[4]) bytes). */
 export function frameHeaderFields(b: Uint8Array): FrameHeaderFields {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  const fhd = buf[4] as number;
-  const headerSize = headerSizeOf(fhd);
-  const singleSegment = (fhd >> 5) & 1;
+  const fhd = buf.readUInt8(4);
+  const { singleSegment, fcsAt, fcsBytes, headerSize } = headerLayout(fhd);
   const contentChecksum = ((fhd >> 2) & 1) === 1;
   if (!singleSegment) {
     // Window_Descriptor: windowLog = 10 + Exponent, plus Mantissa eighths of the base.
-    const wd = buf[5] as number;
+    const wd = buf.readUInt8(5);
     const base = 2 ** (10 + (wd >> 3));
     return { headerSize, windowSize: base + (base / 8) * (wd & 7), contentChecksum };
   }
-  // Single segment: the window is the whole content, Frame_Content_Size (1, 2, 4 or 8 bytes).
-  const at = 5 + ([0, 1, 2, 4][fhd & 3] as number);
-  const fcsBytes = headerSize - at;
-  const windowSize =
-    fcsBytes === 1 ? buf.readUInt8(at) : fcsBytes === 2 ? buf.readUInt16LE(at) + 256 : fcsBytes === 4 ? buf.readUInt32LE(at) : Number(buf.readBigUInt64LE(at));
-  return { headerSize, windowSize, contentChecksum };
+  // Single segment: the window is the whole content, Frame_Content_Size.
+  return { headerSize, windowSize: Number(readContentSize(buf, fcsAt, fcsBytes)), contentChecksum };
 }
 
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
@@ -138,7 +174,7 @@ export class ZstdWindowGuard {
     }
     if (magic !== ZSTD_MAGIC) return this.stop();
     if (this.have < 5) return void (this.need = 5);
-    const size = headerSizeOf(head[4] as number);
+    const size = headerSizeOf(head.readUInt8(4));
     if (this.have < size) return void (this.need = size);
     const fields = frameHeaderFields(head);
     if (fields.windowSize > this.maxWindow) {

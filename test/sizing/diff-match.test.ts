@@ -53,3 +53,27 @@ describe('diff layer matching', () => {
     assert.deepEqual(matchLayers(base, image), { image: [{ baseIndex: 1, by: 'diff_id' }, { baseIndex: 0, by: 'digest' }], removed: [] });
   });
 });
+
+// Moved from the image config's test (issue #12: each test at its source's mirror path).
+const D = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
+
+describe('diff: matching layers', () => {
+  it('matches by digest first, then by diff_id among what is left', () => {
+    const base = [{ digest: D(1), diffId: D(5) }, { digest: D(2), diffId: D(6) }];
+    const image = [{ digest: D(3), diffId: D(5) }, { digest: D(2), diffId: D(6) }, { digest: D(4), diffId: D(7) }];
+    assert.deepEqual(matchLayers(base, image), {
+      image: [{ baseIndex: 0, by: 'diff_id' }, { baseIndex: 1, by: 'digest' }, undefined],
+      removed: [],
+    });
+  });
+
+  it('a base layer matches one image layer only; unmatched base layers are removed', () => {
+    const base = [{ digest: D(1) }, { digest: D(2) }];
+    const image = [{ digest: D(1) }, { digest: D(1) }, { digest: D(3) }];
+    assert.deepEqual(matchLayers(base, image), { image: [{ baseIndex: 0, by: 'digest' }, undefined, undefined], removed: [1] });
+  });
+
+  it('layers without a diff_id never match each other through it', () => {
+    assert.deepEqual(matchLayers([{ digest: D(1) }], [{ digest: D(2) }]), { image: [undefined], removed: [0] });
+  });
+});

@@ -1,150 +1,34 @@
 /**
- * Uncompressed sizes from a few bytes: the trailer and header parsers on real gzip and zstd
- * output, and (nock) the paths no local registry can play: a blob redirect to a CDN on
- * another host, which must never see the registry's token, and servers that ignore Range.
+ * The uncompressed sizer over a blob source (nock): the paths no local registry can play, a
+ * blob redirect to a CDN on another host, which must never see the registry's token, and
+ * servers that ignore Range. The readers it runs are tested at their own paths (gzip-isize,
+ * zstd-layer, counters). Last, what is "unknown, because" and what is a bug: a real corrupt
+ * layer served by a real registry is unknown; an exception that is no known failure propagates.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import nock from 'nock';
+import Compare from '../../commands/compare.js';
+import { RegsizeError } from '../../src/errors.js';
+import { silentLogger } from '../../src/log.js';
+import type { ChunkSink, LayerBlobSource } from '../../src/oci/layer-reader.js';
 import { createSession } from '../../src/session.js';
+import { RegistryClient } from '../../src/transport/client.js';
 import type { Descriptor } from '../../src/oci/manifest.js';
 import type { Logger } from '../../src/log.js';
-import {
-  fromEstargzAnnotation,
-  gunzipCounter,
-  interpretIsize,
-  interpretZstdHeader,
-  parseZstdFrameHeader,
-  readIsize,
-  totalUncompressed,
-  UncompressedSizer,
-  zstdCounter,
-  loadZstd,
-} from '../../src/sizing/uncompressed.js';
-import { makeTar, MT, seededBytes } from '../helpers/images.js';
-import { sha256 } from '../helpers/push.js';
-
-function zstd(input: Buffer, args: string[] = []): Buffer {
-  const r = spawnSync('zstd', ['-q', '-c', ...args], { input, maxBuffer: 1 << 30 });
-  assert.equal(r.status, 0, r.stderr?.toString());
-  return r.stdout;
-}
-
-/** zstd reading a file (not stdin) knows the size and writes it into the frame header. */
-function zstdFromFile(input: Buffer): Buffer {
-  const file = join(mkdtempSync(join(tmpdir(), 'regsize-zstd-')), 'in');
-  writeFileSync(file, input);
-  const r = spawnSync('zstd', ['-q', '-c', file], { maxBuffer: 1 << 30 });
-  assert.equal(r.status, 0, r.stderr?.toString());
-  return r.stdout;
-}
+import { UncompressedSizer } from '../../src/sizing/uncompressed.js';
+import { parseZstdFrameHeader } from '../../src/sizing/zstd-frame.js';
+import { type Layer, makeImage, makeLayer, makeTar, MT, pushImage, seededBytes } from '../helpers/images.js';
+import { pushBlob, sha256 } from '../helpers/push.js';
+import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
+import { runInProcess } from '../commands/run-in-process.js';
+import { skippableFrame, zstd, zstdFromFile } from './zstd-cli.js';
 
 const tarOf = (size: number, seed: string) => makeTar([{ name: 'data.bin', content: seededBytes(size, seed) }]);
 const desc = (blob: Buffer, mediaType: string, annotations?: Record<string, string>): Descriptor => ({ mediaType, digest: sha256(blob), size: blob.length, ...(annotations ? { annotations } : {}) });
-
-describe('uncompressed sizes: parsers', () => {
-  it('reads ISIZE from the last 4 bytes of a real gzip blob', () => {
-    const tar = makeTar([{ name: 'etc/motd', content: 'welcome\n'.repeat(5000) }]);
-    const blob = gzipSync(tar);
-    const isize = readIsize(blob.subarray(-4));
-    assert.equal(isize, tar.length);
-    assert.deepEqual(interpretIsize(isize, blob.length), { size: tar.length, method: 'gzip-isize' });
-  });
-
-  it('never takes ISIZE for the size when it cannot be the whole tar', () => {
-    const zero = interpretIsize(0, 5000);
-    assert.equal(zero.size, null);
-    assert.match((zero as { note: string }).note, /reads 0/);
-    assert.equal(interpretIsize(1000, 600).size, null, 'not a whole number of 512-byte blocks');
-    // A 10 MB blob cannot inflate to 1 KiB: the 32-bit field wrapped past 4 GiB.
-    const wrapped = interpretIsize(1024, 10_000_000);
-    assert.equal(wrapped.size, null);
-    assert.match((wrapped as { note: string }).note, /^uncertain: the layer is over 4 GiB/);
-    // 300 MB compressed reading 600 MB could as well be 4.9 GB (16:1): uncertain.
-    const mayWrap = interpretIsize(600 * 1024 * 1024, 300_000_000);
-    assert.equal(mayWrap.size, null);
-    assert.match((mayWrap as { note: string }).note, /^uncertain: the layer could be over 4 GiB/);
-    // 100 MB reading 300 MB: 4.6 GB would take 46:1, so 300 MB it is.
-    assert.deepEqual(interpretIsize(300 * 1024 * 1024, 100_000_000), { size: 300 * 1024 * 1024, method: 'gzip-isize' });
-    assert.equal(interpretIsize(1024, 10).size, null, 'too short to be gzip');
-  });
-
-  it('uses the eStargz uncompressed-size annotation only when it is a positive integer', () => {
-    const d = (v: string) => desc(Buffer.from('x'), MT.OCI_LAYER_GZIP, { 'io.containers.estargz.uncompressed-size': v });
-    assert.deepEqual(fromEstargzAnnotation(d('123904')), { size: 123904, method: 'estargz-annotation' });
-    assert.equal(fromEstargzAnnotation(d('0')), undefined);
-    assert.equal(fromEstargzAnnotation(d('12kB')), undefined);
-    assert.equal(fromEstargzAnnotation(desc(Buffer.from('x'), MT.OCI_LAYER_GZIP)), undefined);
-  });
-
-  it('reads Frame_Content_Size from real zstd frame headers of every field width', () => {
-    for (const size of [100, 300, 70_000, 2_000_000]) {
-      const input = seededBytes(size, `fcs-${size}`);
-      const h = parseZstdFrameHeader(zstdFromFile(input).subarray(0, 18));
-      assert.equal(h.kind, 'frame');
-      assert.equal((h as { contentSize?: bigint }).contentSize, BigInt(size), `${size} bytes`);
-    }
-    // 8-byte field (files over 4 GiB), hand-made: FHD 0xC0 = FCS flag 3, window byte, 8 bytes LE.
-    const big = Buffer.alloc(14);
-    big.writeUInt32LE(0xfd2fb528, 0);
-    big[4] = 0xc0;
-    big[5] = 0x58;
-    big.writeBigUInt64LE(5_000_000_000n, 6);
-    assert.deepEqual(parseZstdFrameHeader(big), { kind: 'frame', contentSize: 5_000_000_000n, headerSize: 14 });
-  });
-
-  it('knows when a zstd frame does not record its size, or is not a frame', () => {
-    const streamed = zstd(tarOf(5000, 'stdin'));
-    assert.deepEqual(parseZstdFrameHeader(streamed.subarray(0, 18)), { kind: 'frame', contentSize: undefined, headerSize: 6 });
-    const skippable = Buffer.alloc(8);
-    skippable.writeUInt32LE(0x184d2a5e, 0);
-    assert.equal(parseZstdFrameHeader(skippable).kind, 'skippable');
-    assert.equal(parseZstdFrameHeader(gzipSync(Buffer.from('x'))).kind, 'invalid');
-    const reserved = Buffer.from(zstdFromFile(Buffer.from('abc')).subarray(0, 18));
-    reserved[4] = (reserved[4] as number) | 0x08;
-    assert.equal(parseZstdFrameHeader(reserved).kind, 'invalid');
-  });
-
-  it('never takes a zstd frame header for the size of a blob too large to read whole', () => {
-    const tar = tarOf(200_000, 'frames');
-    const one = zstd(tar, [`--stream-size=${tar.length}`]);
-    const single = interpretZstdHeader(parseZstdFrameHeader(one), desc(one, MT.OCI_LAYER_ZSTD));
-    assert.equal(single.size, null, 'one frame, but nothing short of reading the blob proves it');
-    assert.match((single as { note: string }).note, /first zstd frame records 201728 bytes, but a frame speaks only for itself/);
-    // Two frames back to back: the first header speaks for half the blob.
-    const two = Buffer.concat([one, zstd(tarOf(200_000, 'second'), ['--stream-size=201728'])]);
-    assert.equal(interpretZstdHeader(parseZstdFrameHeader(two), desc(two, MT.OCI_LAYER_ZSTD)).size, null);
-    for (const key of ['io.github.containers.zstd-chunked.manifest-position', 'io.containers.zstd-chunked.manifest-position']) {
-      const chunked = interpretZstdHeader(parseZstdFrameHeader(one), desc(one, MT.OCI_LAYER_ZSTD, { [key]: '1:2:3:1' }));
-      assert.equal(chunked.size, null);
-      assert.match((chunked as { note: string }).note, /zstd:chunked layer is many frames/, key);
-    }
-  });
-
-  it('counts decompressed bytes of a stream fed in small chunks, gzip (multi-member too) and zstd', async () => {
-    const tar = tarOf(300_000, 'count');
-    const feed = async (sink: ReturnType<typeof gunzipCounter>, blob: Buffer) => {
-      for (let i = 0; i < blob.length; i += 7919) await sink.write(blob.subarray(i, i + 7919));
-      return sink.end();
-    };
-    assert.equal(await feed(gunzipCounter('g'), gzipSync(tar)), tar.length);
-    assert.equal(await feed(gunzipCounter('m'), Buffer.concat([gzipSync(tar), gzipSync(tar)])), 2 * tar.length);
-    await loadZstd();
-    assert.equal(await feed(zstdCounter('z'), zstd(tar)), tar.length);
-    await assert.rejects(feed(gunzipCounter('sha256:bad'), Buffer.concat([gzipSync(tar).subarray(0, 100), Buffer.alloc(5000, 7)])), /layer sha256:bad is not valid gzip data/);
-    await assert.rejects(feed(zstdCounter('sha256:bad'), Buffer.from('not zstd at all, not at all')), /layer sha256:bad is not valid zstd data/);
-  });
-
-  it('an image total is unknown as soon as one layer is', () => {
-    assert.equal(totalUncompressed([{ size: 3 }, { size: 4 }]), 7);
-    assert.equal(totalUncompressed([{ size: 3 }, { size: null }]), null);
-    assert.equal(totalUncompressed([]), 0);
-  });
-});
 
 describe('uncompressed sizes through a CDN redirect and servers that ignore Range (nock)', () => {
   const REGISTRY = 'https://registry.example.test';
@@ -153,14 +37,16 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
   const TOKEN = 'registry-token-that-must-stay-home';
   const repo = { registry: 'registry.example.test', repository: 'team/app' };
   const savedDockerConfig = process.env.DOCKER_CONFIG;
+  let dir: string;
 
   beforeEach(() => {
-    const dir = mkdtempSync(join(tmpdir(), 'regsize-dockercfg-'));
+    dir = mkdtempSync(join(tmpdir(), 'regsize-dockercfg-'));
     writeFileSync(join(dir, 'config.json'), '{}');
     process.env.DOCKER_CONFIG = dir;
   });
   afterEach(() => {
     nock.cleanAll();
+    rmSync(dir, { recursive: true, force: true });
     if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
     else process.env.DOCKER_CONFIG = savedDockerConfig;
   });
@@ -261,13 +147,7 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
     // its content size in the header, and skippable frames between them.
     const tar = tarOf(1500, 'chunked');
     const parts = [tar.subarray(0, 1024), tar.subarray(1024, 2048), tar.subarray(2048)];
-    const skippable = (n: number) => {
-      const b = Buffer.alloc(8 + n);
-      b.writeUInt32LE(0x184d2a50, 0);
-      b.writeUInt32LE(n, 4);
-      return b;
-    };
-    const blob = Buffer.concat([zstdFromFile(parts[0] as Buffer), skippable(3), zstdFromFile(parts[1] as Buffer), skippable(5), zstdFromFile(parts[2] as Buffer)]);
+    const blob = Buffer.concat([zstdFromFile(parts[0] as Buffer), skippableFrame(3), zstdFromFile(parts[1] as Buffer), skippableFrame(5), zstdFromFile(parts[2] as Buffer)]);
     assert.equal(parseZstdFrameHeader(blob).kind, 'frame');
     assert.equal((parseZstdFrameHeader(blob) as { contentSize: bigint }).contentSize, 1024n, 'the first header tells only of its own 1024 bytes');
     const d = desc(blob, MT.OCI_LAYER_ZSTD, { 'io.containers.zstd-chunked.manifest-checksum': 'sha256:x' });
@@ -315,5 +195,114 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
     assert.match(b.note ?? '', /could not read the layer: .*blob unknown/);
     ping.done();
     registry.done();
+  });
+});
+
+describe('uncompressed sizes: known failures are "unknown, because", bugs are not', function () {
+  this.timeout(60_000);
+  let reg: LocalRegistry;
+  let dir: string;
+  const savedDockerConfig = process.env.DOCKER_CONFIG;
+  const repoName = 'team/broken';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'regsize-dockercfg-'));
+    writeFileSync(join(dir, 'config.json'), '{}');
+    process.env.DOCKER_CONFIG = dir;
+    reg = await startRegistry();
+  });
+  after(async () => {
+    await reg?.stop();
+    if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
+    else process.env.DOCKER_CONFIG = savedDockerConfig;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A gzip blob whose deflate data is garbage, with a trailer that --exact must check by counting. */
+  function corruptGzip(): Buffer {
+    const good = gzipSync(tarOf(50_000, 'corrupt'));
+    const bad = Buffer.from(good);
+    bad.fill(0xff, 20, bad.length - 8);
+    bad.writeUInt32LE(1000, bad.length - 4); // not whole tar blocks: ISIZE cannot settle it
+    return bad;
+  }
+
+  it('a real corrupt layer from a real registry is unknown, because it is not valid gzip or zstd', async () => {
+    const gz = corruptGzip();
+    const zs = Buffer.concat([zstdFromFile(tarOf(2000, 'z')).subarray(0, 12), Buffer.alloc(200, 0xee)]);
+    const [g, z] = await Promise.all([pushBlob(reg, repoName, gz), pushBlob(reg, repoName, zs)]);
+    const { client } = createSession({ logger: silentLogger, retries: 0 });
+    const repo = { registry: reg.host, repository: repoName };
+    const sizer = new UncompressedSizer(client, { exact: true });
+    const rg = await sizer.layer(repo, { mediaType: MT.OCI_LAYER_GZIP, ...g });
+    assert.equal(rg.size, null);
+    assert.match(rg.note ?? '', new RegExp(`^could not count the layer: layer ${g.digest} is not valid gzip data`));
+    const rz = await sizer.layer(repo, { mediaType: MT.OCI_LAYER_ZSTD, ...z });
+    assert.equal(rz.size, null);
+    assert.match(rz.note ?? '', new RegExp(`^could not read the layer: layer ${z.digest} is not valid zstd data`));
+  });
+
+  /** A blob source whose range read or stream fails with `e`, as a bug in regsize would. */
+  function failing(e: unknown, where: 'range' | 'stream' | 'sink'): LayerBlobSource {
+    return {
+      blobRange: async (_r, blob, range) => {
+        if (where === 'range') throw e;
+        return { bytes: new Uint8Array(range.end - range.start + 1), rangeIgnored: blob.size > 0 };
+      },
+      blobStream: async (_r, _b, sink: () => ChunkSink) => {
+        if (where === 'stream') throw e;
+        await sink().write(undefined as unknown as Uint8Array); // a bug handing the counter no chunk
+        return { bytes: 0 };
+      },
+    };
+  }
+  const layer = { mediaType: MT.OCI_LAYER_GZIP, digest: sha256(Buffer.from('l')), size: 5000 };
+  const repo = { registry: 'registry.example.test', repository: 'a/b' };
+
+  it('an exception that is no known failure propagates from the sizer, as it was thrown', async () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'length')");
+    await assert.rejects(new UncompressedSizer(failing(bug, 'range')).layer(repo, layer), (e) => e === bug);
+    await assert.rejects(new UncompressedSizer(failing(bug, 'stream'), { exact: true }).layer(repo, layer), (e) => e === bug);
+    const internal = new RegsizeError('INTERNAL', 'a state that cannot happen');
+    await assert.rejects(new UncompressedSizer(failing(internal, 'range')).layer(repo, layer), (e) => e === internal);
+    // The counter itself handed a non-chunk: node:zlib's own TypeError, a bug, not a corrupt layer.
+    await assert.rejects(new UncompressedSizer(failing(bug, 'sink'), { exact: true }).layer(repo, layer), (e) => !(e instanceof RegsizeError));
+  });
+
+  it('the failures the source reports are unknown, because ...', async () => {
+    for (const code of ['NETWORK', 'TIMEOUT', 'BLOB_UNKNOWN', 'DIGEST_MISMATCH', 'REGISTRY_ERROR'] as const) {
+      const r = await new UncompressedSizer(failing(new RegsizeError(code, `${code} happened`), 'range')).layer(repo, layer);
+      assert.deepEqual(r, { size: null, note: `could not read the layer: ${code} happened`, bytesRead: 0 }, code);
+    }
+    // A range ignored: unknown without --exact.
+    const ignored = await new UncompressedSizer(failing(null, 'stream')).layer(repo, layer);
+    assert.match(ignored.note ?? '', /ignored the Range request/);
+  });
+
+  it('compare --uncompressed: a bug in the sizer exits 1 saying it is a bug, not 0 with "unknown"', async () => {
+    const image = makeImage({ layers: [makeLayer({ files: [{ name: 'a', content: seededBytes(3000, 'bug') }], compression: 'gzip' }) as Layer] });
+    await pushImage(reg, 'team/app', '1', image);
+    const ref = `${reg.host}/team/app:1`;
+    const ok = await runInProcess(Compare, [ref, '--uncompressed', '--json', '--no-cache']);
+    assert.equal(ok.exitCode, 0, ok.stderr);
+    assert.equal(JSON.parse(ok.stdout).images[0].uncompressedSize, image.layers[0]?.tar.length);
+
+    const original = Object.getOwnPropertyDescriptor(RegistryClient.prototype, 'blobRange');
+    assert.ok(original);
+    Object.defineProperty(RegistryClient.prototype, 'blobRange', {
+      ...original,
+      value: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'bytes')")),
+    });
+    try {
+      const r = await runInProcess(Compare, [ref, '--uncompressed', '--json', '--no-cache']);
+      assert.equal(r.exitCode, 1, r.stderr);
+      assert.equal(JSON.parse(r.stdout).error.code, 'INTERNAL');
+      assert.match(r.stderr, /this is a bug; run again with --debug and report the trace/);
+      assert.doesNotMatch(r.stdout + r.stderr, /unknown/);
+      const debug = await runInProcess(Compare, [ref, '--uncompressed', '--no-cache', '--debug']);
+      assert.equal(debug.exitCode, 1);
+      assert.match(debug.stderr, /TypeError: Cannot read properties of undefined \(reading 'bytes'\)\n\s+at /);
+    } finally {
+      Object.defineProperty(RegistryClient.prototype, 'blobRange', original);
+    }
   });
 });

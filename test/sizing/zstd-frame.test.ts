@@ -11,12 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegsizeError } from '../../src/errors.js';
 import { createSession } from '../../src/session.js';
-import { loadZstd, UncompressedSizer, zstdCounter } from '../../src/sizing/uncompressed.js';
-import { frameHeaderFields, ZSTD_MAX_WINDOW, ZstdWindowGuard } from '../../src/sizing/zstd-frame.js';
+import { layerCounter } from '../../src/sizing/counters.js';
+import { loadZstd } from '../../src/sizing/decompress.js';
+import { UncompressedSizer } from '../../src/sizing/uncompressed.js';
+import { frameHeaderFields, parseZstdFrameHeader, ZSTD_MAX_WINDOW, ZstdWindowGuard } from '../../src/sizing/zstd-frame.js';
 import { silentLogger } from '../../src/log.js';
 import { makeTar, MT, seededBytes } from '../helpers/images.js';
 import { pushBlob } from '../helpers/push.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
+import { skippableFrame, zstd, zstdFromFile } from './zstd-cli.js';
 
 const MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 
@@ -39,12 +42,6 @@ function rleFrame(wd: number, blocks: number): Buffer {
   return Buffer.from(out);
 }
 
-function zstd(input: Buffer, args: string[]): Buffer {
-  const r = spawnSync('zstd', ['-q', '-c', ...args], { input, maxBuffer: 1 << 30 });
-  assert.equal(r.status, 0, r.stderr?.toString());
-  return r.stdout;
-}
-
 /** What `zstd -lv` says the window of a (single-frame) blob is, in bytes. */
 function zstdListWindow(blob: Buffer): number {
   const dir = mkdtempSync(join(tmpdir(), 'regsize-zstd-'));
@@ -61,6 +58,44 @@ function zstdListWindow(blob: Buffer): number {
 }
 
 const refusal = (pattern: RegExp) => (e: unknown) => e instanceof RegsizeError && pattern.test(e.message);
+
+describe('zstd first frame headers', () => {
+  it('reads Frame_Content_Size from real zstd frame headers of every field width', () => {
+    for (const size of [100, 300, 70_000, 2_000_000]) {
+      const input = seededBytes(size, `fcs-${size}`);
+      const h = parseZstdFrameHeader(zstdFromFile(input).subarray(0, 18));
+      assert.equal(h.kind, 'frame');
+      assert.equal((h as { contentSize?: bigint }).contentSize, BigInt(size), `${size} bytes`);
+    }
+    // 8-byte field (files over 4 GiB), hand-made: FHD 0xC0 = FCS flag 3, window byte, 8 bytes LE.
+    const big = Buffer.alloc(14);
+    big.writeUInt32LE(0xfd2fb528, 0);
+    big[4] = 0xc0;
+    big[5] = 0x58;
+    big.writeBigUInt64LE(5_000_000_000n, 6);
+    assert.deepEqual(parseZstdFrameHeader(big), { kind: 'frame', contentSize: 5_000_000_000n, headerSize: 14 });
+    assert.deepEqual(parseZstdFrameHeader(big.subarray(0, 13)), { kind: 'invalid', why: 'the frame header needs 14 bytes, got 13' });
+  });
+
+  it('knows when a zstd frame does not record its size, or is not a frame', () => {
+    const streamed = zstd(makeTar([{ name: 'x', content: seededBytes(5000, 'stdin') }]));
+    assert.deepEqual(parseZstdFrameHeader(streamed.subarray(0, 18)), { kind: 'frame', contentSize: undefined, headerSize: 6 });
+    assert.equal(parseZstdFrameHeader(skippableFrame(0, 0xe)).kind, 'skippable');
+    assert.deepEqual(parseZstdFrameHeader(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0])), { kind: 'invalid', why: 'no zstd magic number' });
+    assert.deepEqual(parseZstdFrameHeader(Buffer.from([0x28, 0xb5])), { kind: 'invalid', why: 'only 2 bytes' });
+    const reserved = Buffer.from(zstdFromFile(Buffer.from('abc')).subarray(0, 18));
+    reserved[4] = (reserved[4] as number) | 0x08;
+    assert.equal(parseZstdFrameHeader(reserved).kind, 'invalid');
+  });
+
+  it('agrees with frameHeaderFields on the header size of real frames', () => {
+    for (const args of [[], ['-19'], ['--long=27']]) {
+      const blob = zstd(seededBytes(90_000, 'agree'), args);
+      const h = parseZstdFrameHeader(blob.subarray(0, 18));
+      assert.equal(h.kind === 'frame' ? h.headerSize : -1, frameHeaderFields(blob.subarray(0, 18)).headerSize, args.join(' '));
+    }
+  });
+});
 
 describe('zstd frame windows', () => {
   it('reads Window_Size as zstd -lv does, from real frames', () => {
@@ -116,7 +151,7 @@ describe('zstd frame windows', () => {
     await loadZstd();
     const tars = [makeTar([{ name: 'a', content: seededBytes(70_000, 'a') }]), makeTar([{ name: 'b', content: 'b'.repeat(300_000) }])];
     const blob = Buffer.concat([zstd(tars[0] as Buffer, ['--long=27']), zstd(tars[1] as Buffer, ['--check'])]);
-    const counter = zstdCounter('sha256:x', blob.length);
+    const counter = layerCounter('zstd', 'sha256:x', blob.length);
     for (let i = 0; i < blob.length; i += 999) counter.write(blob.subarray(i, i + 999));
     assert.equal(await counter.end(), (tars[0] as Buffer).length + (tars[1] as Buffer).length);
   });

@@ -1,7 +1,8 @@
 /**
- * The image config (a few KB) as far as layers are concerned: `rootfs.diff_ids` (the digest of
- * each layer's uncompressed tar, which survives recompression) and `history` (the build step
- * behind each layer). https://github.com/opencontainers/image-spec/blob/main/config.md
+ * The image config (a few KB), decoded here and nowhere else, as far as sizing is concerned: the
+ * platform it names (`os`, `architecture`, `variant`), `rootfs.diff_ids` (the digest of each
+ * layer's uncompressed tar, which survives recompression) and `history` (the build step behind
+ * each layer). https://github.com/opencontainers/image-spec/blob/main/config.md
  *
  * History has one entry per build step, and steps that made no layer (ENV, CMD, WORKDIR...)
  * are marked `empty_layer`; the others line up with the manifest's layers in order. When the
@@ -9,7 +10,9 @@
  * step for every layer, which is worse than naming none.
  */
 import { RegsizeError, isRegistryError } from '../errors.js';
+import { DIGEST_RE } from '../oci/digest.js';
 import type { ImageManifest } from '../oci/manifest.js';
+import type { Platform } from '../oci/platform.js';
 import type { RegistryClient, RepoRef } from '../transport/client.js';
 
 export interface HistoryEntry {
@@ -20,6 +23,8 @@ export interface HistoryEntry {
 
 export interface ImageConfig {
   digest: string;
+  /** The platform the config names, or undefined when `os` or `architecture` is not a string. */
+  platform: Platform | undefined;
   /** `rootfs.diff_ids`, or undefined when the config has none that are usable. */
   diffIds: string[] | undefined;
   /** `history`, or undefined when the config has none that is usable. */
@@ -36,8 +41,6 @@ export interface LayerOrigins {
   warnings: string[];
 }
 
-const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -52,6 +55,10 @@ export function parseImageConfig(bytes: Uint8Array, digest: string, what: string
   }
   if (!isObject(doc)) throw new RegsizeError('MANIFEST_INVALID', `${what}: the image config ${digest} is not a JSON object`);
   const problems: string[] = [];
+  const platform =
+    typeof doc.os === 'string' && typeof doc.architecture === 'string'
+      ? { os: doc.os, architecture: doc.architecture, ...(typeof doc.variant === 'string' && doc.variant ? { variant: doc.variant } : {}) }
+      : undefined;
 
   let diffIds: string[] | undefined;
   const rootfs = doc.rootfs;
@@ -71,7 +78,13 @@ export function parseImageConfig(bytes: Uint8Array, digest: string, what: string
   } else {
     problems.push('the config history is not a list of entries');
   }
-  return { digest, diffIds, history, problems };
+  return { digest, platform, diffIds, history, problems };
+}
+
+/** The platform of a single-platform image, which only its config names. */
+export function configPlatform(config: ImageConfig, what: string): Platform {
+  if (!config.platform) throw new RegsizeError('MANIFEST_INVALID', `${what}: the image config names no os/architecture`);
+  return config.platform;
 }
 
 /** Fetches (verified, cached) and decodes the config an image manifest names. */

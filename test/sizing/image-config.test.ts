@@ -1,10 +1,9 @@
 /**
- * The image config as layers and diff read it: which step made which layer, and matching
- * layers by digest and diff_id. Bad configs give a clear error or marked rows, never a guess.
+ * The image config as layers and diff read it: the platform it names, which step made which
+ * layer, and the diff_ids. Bad configs give a clear error or marked rows, never a guess.
  */
 import assert from 'node:assert/strict';
-import { layerOrigins, parseImageConfig } from '../../src/sizing/config.js';
-import { matchLayers } from '../../src/sizing/diff.js';
+import { configPlatform, layerOrigins, parseImageConfig } from '../../src/sizing/image-config.js';
 
 const D = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 const config = (doc: unknown) => parseImageConfig(Buffer.from(JSON.stringify(doc)), D(9), 'app:1');
@@ -60,23 +59,18 @@ describe('image config: history and diff_ids', () => {
   });
 });
 
-describe('diff: matching layers', () => {
-  it('matches by digest first, then by diff_id among what is left', () => {
-    const base = [{ digest: D(1), diffId: D(5) }, { digest: D(2), diffId: D(6) }];
-    const image = [{ digest: D(3), diffId: D(5) }, { digest: D(2), diffId: D(6) }, { digest: D(4), diffId: D(7) }];
-    assert.deepEqual(matchLayers(base, image), {
-      image: [{ baseIndex: 0, by: 'diff_id' }, { baseIndex: 1, by: 'digest' }, undefined],
-      removed: [],
-    });
+describe('image config: the platform it names', () => {
+  it('reads os, architecture and variant as the config writes them', () => {
+    assert.deepEqual(config({ os: 'linux', architecture: 'arm', variant: 'v7' }).platform, { os: 'linux', architecture: 'arm', variant: 'v7' });
+    assert.deepEqual(config({ os: 'windows', architecture: 'amd64', variant: '' }).platform, { os: 'windows', architecture: 'amd64' }, 'an empty variant is none');
+    assert.deepEqual(configPlatform(config({ os: 'linux', architecture: 'amd64' }), 'app:1'), { os: 'linux', architecture: 'amd64' });
   });
 
-  it('a base layer matches one image layer only; unmatched base layers are removed', () => {
-    const base = [{ digest: D(1) }, { digest: D(2) }];
-    const image = [{ digest: D(1) }, { digest: D(1) }, { digest: D(3) }];
-    assert.deepEqual(matchLayers(base, image), { image: [{ baseIndex: 0, by: 'digest' }, undefined, undefined], removed: [1] });
-  });
-
-  it('layers without a diff_id never match each other through it', () => {
-    assert.deepEqual(matchLayers([{ digest: D(1) }], [{ digest: D(2) }]), { image: [undefined], removed: [0] });
+  it('a config naming no os or architecture has no platform, and a single-platform image then cannot be placed', () => {
+    for (const doc of [{ os: 'linux' }, { architecture: 'amd64' }, { os: 1, architecture: 'amd64' }, {}]) {
+      const c = config(doc);
+      assert.equal(c.platform, undefined, JSON.stringify(doc));
+      assert.throws(() => configPlatform(c, 'app:1'), { code: 'MANIFEST_INVALID', message: 'app:1: the image config names no os/architecture' });
+    }
   });
 });
