@@ -4,9 +4,9 @@
  */
 import { Flags } from '@oclif/core';
 import { stderrByteProgress } from '../render/progress.js';
+import type { LayerBlobSource } from '../oci/layer-reader.js';
 import { shortDigest } from '../render/layers.js';
 import { UncompressedSizer } from '../sizing/uncompressed.js';
-import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../log.js';
 
 export const uncompressedFlags = {
@@ -27,7 +27,7 @@ export interface UncompressedFlagValues {
 }
 
 /** The sizer the flags ask for (undefined without --uncompressed), and its progress bar. */
-export function sizerFromFlags(client: RegistryClient, flags: UncompressedFlagValues, human: boolean): { sizer: UncompressedSizer | undefined; done: () => void } {
+export function sizerFromFlags(client: LayerBlobSource, flags: UncompressedFlagValues, human: boolean): { sizer: UncompressedSizer | undefined; done: () => void } {
   if (!flags.uncompressed && !flags.exact) return { sizer: undefined, done: () => {} };
   // Only --exact downloads whole layers, so only it draws a bar (on a terminal, never with --json).
   const progress = stderrByteProgress('counting layer bytes', human && flags.exact);

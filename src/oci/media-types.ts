@@ -21,13 +21,11 @@ export const MediaType = {
   DOCKER_SCHEMA1_SIGNED: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
 } as const;
 
-/** Every manifest type regsize reads, most specific first; sent as one Accept header. */
-export const MANIFEST_ACCEPT = [
-  MediaType.OCI_INDEX,
-  MediaType.DOCKER_MANIFEST_LIST,
-  MediaType.OCI_MANIFEST,
-  MediaType.DOCKER_MANIFEST,
-].join(', ');
+/** Every manifest type regsize reads, most specific first (ECR's BatchGetImage takes the list). */
+export const MANIFEST_MEDIA_TYPES: readonly string[] = [MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST_LIST, MediaType.OCI_MANIFEST, MediaType.DOCKER_MANIFEST];
+
+/** The same types as one Accept header, for every manifest request. */
+export const MANIFEST_ACCEPT = MANIFEST_MEDIA_TYPES.join(', ');
 
 export function isIndexMediaType(mt: string | undefined): boolean {
   return mt === MediaType.OCI_INDEX || mt === MediaType.DOCKER_MANIFEST_LIST;
