@@ -10,6 +10,8 @@ import { compressedSize, type Descriptor, decodeManifest, type Manifest } from '
 import { formatReference, parseReference, type Reference } from '../../src/reference/reference.js';
 import { parseChallenges } from '../../src/transport/challenge.js';
 import { redactUrl } from '../../src/transport/redact.js';
+import { DIGEST_RE } from '../../src/oci/digest.js';
+import { DOMAINS, dockerName, NAMES, REFERENCES } from '../reference/distribution-cases.js';
 
 const RUNS = { numRuns: 2000 };
 
@@ -48,18 +50,34 @@ const referenceText = fc
   .map(({ registry, repository, tag, digest }) => `${registry ? `${registry}/` : ''}${repository}${tag !== null ? `:${tag}` : ''}${digest !== null ? `@${digest}` : ''}`);
 const mangled = fc.tuple(referenceText, fc.nat(), fc.string({ unit: 'binary', maxLength: 3 })).map(([s, i, junk]) => s.slice(0, i % (s.length + 1)) + junk + s.slice(i % (s.length + 1)));
 
-const REPO_RE = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$/;
-
-function checkReference(r: Reference): void {
-  assert.match(r.repository, REPO_RE);
+/**
+ * What any parsed reference keeps, whatever the grammar says: its parts come from the input
+ * (docker adds only "docker.io/", "library/" and "latest"), nothing in them can act on a
+ * terminal or split a URL, and the canonical form reads back as the same reference. The
+ * grammar itself is checked against distribution/reference's tables, not restated here.
+ */
+function checkReference(r: Reference, input: string): void {
   assert.ok(r.tag !== undefined || r.digest !== undefined, 'a tag or a digest');
-  if (r.tag !== undefined) assert.match(r.tag, /^[\w][\w.-]{0,127}$/);
-  if (r.digest !== undefined) assert.match(r.digest, /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/);
-  assert.ok(r.registry.length + 1 + r.repository.length <= 255);
-  // The canonical form reads back as the same reference.
+  for (const part of [r.registry, r.repository, r.tag ?? '', r.digest ?? '']) {
+    assert.ok([...part].every((c) => c > ' ' && c < '\x7f' && !'?#\\'.includes(c)), JSON.stringify(part));
+  }
+  if (r.digest !== undefined) assert.ok(input.endsWith(`@${r.digest}`), 'the digest as typed');
+  if (r.tag !== undefined && r.tag !== 'latest') assert.ok(input.includes(`:${r.tag}`), 'the tag as typed');
+  const path = r.repository.replace(/^library\//, '');
+  assert.ok(input.includes(path), 'the repository as typed');
+  if (r.registry !== 'docker.io') assert.ok(input.startsWith(`${r.registry}/`), 'the registry as typed');
   const again = parseReference(formatReference(r));
   assert.deepEqual([again.registry, again.repository, again.tag, again.digest], [r.registry, r.repository, r.tag, r.digest]);
 }
+
+// Well-formed and broken parts, all from distribution/reference's own tables.
+const goodDomains = DOMAINS.filter(([d, ok]) => ok && /[.:]/.test(d)).map(([d]) => d);
+const badDomains = DOMAINS.filter(([d, ok]) => !ok && /[.:]/.test(d)).map(([d]) => d);
+const goodPaths = NAMES.flatMap(([n, subs]) => (subs && subs[0] === '' && !n.includes('.') && n.length < 100 ? [n] : []));
+const goodTags = ['tag', 'tag2', '5000', '8080', 'Uppercase', 'some-long-tag', 'test.example.com', 'xn--n3h.com', 'tag-puts-this-over-max', 'latest', '3.11-slim', 'v1.2_3'];
+const badTags = ['invalid~tag', '-bad', '.bad', 'a'.repeat(129), 'sp ace'];
+const goodDigests = REFERENCES.flatMap(([, subs]) => (subs?.[2] ? [subs[2]] : [])).concat([`sha512:${'f'.repeat(128)}`]);
+const badDigests = ['sha256:badbadbadbad', 'bad', '2bad', `invalid:${'f'.repeat(64)}`, `sha256:${'F'.repeat(64)}`];
 
 describe('hardening: property tests', () => {
   describe('parseReference', () => {
@@ -74,21 +92,52 @@ describe('hardening: property tests', () => {
           fc.property(arb, (input) => {
             const r = valueOrRegsizeError(() => parseReference(input));
             if (r instanceof RegsizeError) assert.equal(r.code, 'INVALID_REFERENCE', r.message);
-            else checkReference(r);
+            else checkReference(r, input);
           }),
           RUNS,
         );
       });
     }
 
-    it('accepts every well-formed reference (none refused wrongly)', () => {
-      const wellFormed = fc
-        .record({ registry, repository, tag: fc.option(tag), digest: fc.option(digest) })
-        .filter((r) => r.registry.length + 1 + (r.registry === 'docker.io' && !r.repository.includes('/') ? 8 : 0) + r.repository.length <= 255)
-        .map(({ registry, repository, tag, digest }) => `${registry}/${repository}${tag !== null ? `:${tag}` : ''}${digest !== null ? `@${digest}` : ''}`);
+    it('accepts every reference built of well-formed parts, and reads each part back', () => {
+      const parts = fc.record({
+        domain: fc.option(fc.constantFrom(...goodDomains)),
+        path: fc.array(fc.constantFrom(...goodPaths), { minLength: 1, maxLength: 3 }).map((p) => p.join('/')),
+        tag: fc.option(fc.constantFrom(...goodTags)),
+        digest: fc.option(fc.constantFrom(...goodDigests)),
+      });
       fc.assert(
-        fc.property(wellFormed, (input) => {
-          checkReference(parseReference(input));
+        fc.property(parts, ({ domain, path, tag, digest }) => {
+          const name = `${domain ? `${domain}/` : ''}${path}`;
+          const input = `${name}${tag !== null ? `:${tag}` : ''}${digest !== null ? `@${digest}` : ''}`;
+          const want = dockerName(name);
+          const r = parseReference(input);
+          assert.deepEqual([r.registry, r.repository, r.tag, r.digest], [want?.registry, want?.path, tag ?? (digest ? undefined : 'latest'), digest ?? undefined]);
+          checkReference(r, input);
+        }),
+        RUNS,
+      );
+    });
+
+    it('refuses every reference with one broken part, whatever the others', () => {
+      const good = fc.record({
+        domain: fc.constantFrom(...goodDomains),
+        path: fc.constantFrom(...goodPaths),
+        tag: fc.constantFrom(...goodTags),
+        digest: fc.constantFrom(...goodDigests),
+      });
+      const broken = fc.oneof(
+        fc.constantFrom(...badDomains).map((domain) => ({ domain })),
+        fc.constantFrom(...NAMES.filter(([n, subs]) => !subs && n.includes('/') && !n.includes(':')).map(([n]) => n)).map((path) => ({ path, domain: '' })),
+        fc.constantFrom(...badTags).map((tag) => ({ tag })),
+        fc.constantFrom(...badDigests).map((digest) => ({ digest })),
+      );
+      fc.assert(
+        fc.property(good, broken, (ok, bad) => {
+          const p = { ...ok, ...bad };
+          const input = `${p.domain ? `${p.domain}/` : ''}${p.path}:${p.tag}@${p.digest}`;
+          const r = valueOrRegsizeError(() => parseReference(input));
+          assert.ok(r instanceof RegsizeError && r.code === 'INVALID_REFERENCE', `accepted ${input}`);
         }),
         RUNS,
       );
@@ -136,7 +185,8 @@ describe('hardening: property tests', () => {
   function checkDescriptor(d: Descriptor): void {
     assert.ok(Number.isSafeInteger(d.size) && d.size >= 0, `size ${d.size}`);
     assert.equal(typeof d.mediaType, 'string');
-    assert.match(d.digest, /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/);
+    // The grammar itself is the image spec's, checked against its tables in test/oci/digest.test.ts.
+    assert.match(d.digest, DIGEST_RE);
   }
 
   function checkManifest(m: Manifest): void {

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { parseReference } from '../../src/reference/reference.js';
 import { RegsizeError } from '../../src/errors.js';
+import { DOMAINS, dockerName, IDENTIFIERS, NAMES, REFERENCES } from './distribution-cases.js';
 
 const ff = 'f'.repeat(64);
 const refused = (input: string) =>
@@ -180,4 +181,64 @@ describe('what docker refuses that regsize used to accept', () => {
     refused('python ');
     refused('\tpython:3.12');
   });
+});
+
+describe('distribution/reference TestDomainRegexp, as the registry of <domain>/foo', () => {
+  for (const [domain, matches] of DOMAINS) {
+    const input = `${domain}/foo`;
+    if (!matches) {
+      it(`refuses ${input}`, () => refused(input));
+      continue;
+    }
+    it(`reads ${input}`, () => {
+      const want = dockerName(input);
+      const r = parseReference(input);
+      assert.deepEqual([r.registry, r.repository], [want?.registry, want?.path]);
+    });
+  }
+});
+
+describe('distribution/reference TestFullNameRegexp, normalised as docker reads it', () => {
+  // "foo_bar.com:8080" is no name, but it is the name foo_bar.com with tag 8080 (TestReferenceParse).
+  for (const [name, subs] of NAMES.filter(([n]) => n !== 'foo_bar.com:8080')) {
+    const want = subs ? dockerName(name) : undefined;
+    if (!want) {
+      it(`refuses ${JSON.stringify(name.slice(0, 60))}`, () => refused(name));
+      continue;
+    }
+    it(`reads ${name.slice(0, 60)} as ${want.registry}/${want.path.slice(0, 40)}`, () => {
+      const r = parseReference(name);
+      assert.deepEqual([r.registry, r.repository, r.tag, r.digest], [want.registry, want.path, 'latest', undefined]);
+    });
+  }
+});
+
+describe('distribution/reference TestReferenceRegexp', () => {
+  for (const [input, subs] of REFERENCES) {
+    if (!subs) {
+      it(`refuses ${input.slice(0, 60)}`, () => refused(input));
+      continue;
+    }
+    const [name, tag, digest] = subs;
+    it(`reads ${input.slice(0, 60)}`, () => {
+      const want = dockerName(name);
+      const r = parseReference(input);
+      assert.deepEqual([r.registry, r.repository, r.tag, r.digest], [want?.registry, want?.path, tag || undefined, digest || undefined]);
+    });
+  }
+});
+
+describe('distribution/reference TestIdentifierRegexp: a bare 64-hex word is an image ID, nothing else is', () => {
+  for (const [input, isId] of IDENTIFIERS) {
+    it(`${input.slice(0, 24)}... (${input.length}) ${isId ? 'is' : 'is not'} an image ID`, () => {
+      let message = '';
+      try {
+        parseReference(input);
+      } catch (e) {
+        assert.ok(e instanceof RegsizeError && e.code === 'INVALID_REFERENCE');
+        message = e.message;
+      }
+      assert.equal(/is an image ID/.test(message), isId, message);
+    });
+  }
 });
