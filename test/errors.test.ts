@@ -106,7 +106,7 @@ describe('errors', () => {
     it('a plain TypeError (undefined.x) is INTERNAL, not NETWORK', () => {
       let thrown: unknown;
       try {
-        (undefined as unknown as { x: { y: number } }).x.y;
+        void (undefined as unknown as { x: { y: number } }).x.y;
       } catch (e) {
         thrown = e;
       }
