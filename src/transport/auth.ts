@@ -151,7 +151,7 @@ export class Authenticator {
   }
 
   private bearer(registry: string, auth: Extract<RegistryAuth, { kind: 'bearer' }>, repositories: string[], single: boolean): Promise<string> {
-    const now = Date.now();
+    const now = this.clock();
     const wanted = repositories[0] as string;
     const cached = this.tokens.get(this.key(registry, wanted));
     if (cached && cached.expiresAt > now) return cached.header;
@@ -166,7 +166,7 @@ export class Authenticator {
     }
     const entry: CachedToken = { header: Promise.resolve(''), expiresAt: Number.POSITIVE_INFINITY };
     entry.header = this.fetchToken(registry, auth, [...batch]).then(({ token, lifetimeMs }) => {
-      entry.expiresAt = Date.now() + lifetimeMs - EXPIRY_MARGIN_MS;
+      entry.expiresAt = this.clock() + lifetimeMs - EXPIRY_MARGIN_MS;
       return `Bearer ${token}`;
     });
     for (const repo of batch) this.tokens.set(this.key(registry, repo), entry);
