@@ -40,7 +40,7 @@ export type ErrorCode =
 
 export class RegsizeError extends Error {
   readonly code: ErrorCode;
-  /** Whether trying the same request again may succeed (network faults, 5xx, 429). */
+  /** Whether trying the same request again may succeed: decided from the table in retryable.ts. */
   readonly retryable: boolean;
 
   constructor(code: ErrorCode, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
