@@ -4,7 +4,11 @@
  * and no secret of ours in anything it echoes.
  */
 import assert from 'node:assert/strict';
+import nock from 'nock';
+import { isRegistryError } from '../../src/errors.js';
+import { RegistryClient } from '../../src/transport/client.js';
 import { registryError, type ErrorContext } from '../../src/transport/errors.js';
+import { defaultHttpSettings, HttpClient } from '../../src/transport/http.js';
 import type { HttpResponse } from '../../src/transport/request.js';
 
 const res = (status: number, body = '', headers: Record<string, string> = {}, method?: HttpResponse['method']): HttpResponse => ({
@@ -24,6 +28,22 @@ describe('transport/errors', () => {
     assert.equal(e.message, 'ghcr.io/team/app:1: ghcr.io answered HTTP 500 to HEAD');
     const get = registryError(res(500, '', {}, 'GET'), ctx());
     assert.deepEqual([get.method, get.message], ['GET', 'ghcr.io/team/app:1: ghcr.io answered HTTP 500']);
+  });
+
+  it('through the registry client: a failed manifest HEAD is reported as a HEAD', async () => {
+    const scope = nock('https://r.example').get('/v2/').reply(200, '{}').head('/v2/team/app/manifests/1').reply(500);
+    const http = new HttpClient(defaultHttpSettings({ debug: () => {}, warn: () => {} }, { retries: 0 }));
+    const client = new RegistryClient({ http, credentials: { get: async () => undefined }, scheme: { plainHttp: false } });
+    try {
+      await assert.rejects(client.manifestHead({ registry: 'r.example', repository: 'team/app' }, '1'), (e) => {
+        assert.ok(isRegistryError(e));
+        assert.deepEqual([e.method, e.status, e.message], ['HEAD', 500, 'r.example/team/app:1: r.example answered HTTP 500 to HEAD']);
+        return true;
+      });
+      scope.done();
+    } finally {
+      nock.cleanAll();
+    }
   });
 
   it('without the answer\'s method, the caller\'s stands', () => {
