@@ -6,6 +6,8 @@
  * Registry codes are the OCI distribution spec's own error codes, passed through when the
  * registry sends one: https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes
  */
+import { isRetryableErrorCode } from './retryable.js';
+
 export type ErrorCode =
   // sent by registries (OCI distribution spec)
   | 'MANIFEST_UNKNOWN'
@@ -23,6 +25,7 @@ export type ErrorCode =
   | 'UNSUPPORTED_MANIFEST'
   | 'MANIFEST_INVALID'
   | 'MANIFEST_TOO_LARGE'
+  | 'BLOB_TOO_LARGE'
   | 'RATE_LIMITED'
   | 'REGISTRY_ERROR'
   | 'NETWORK'
@@ -37,7 +40,7 @@ export type ErrorCode =
 
 export class RegsizeError extends Error {
   readonly code: ErrorCode;
-  /** Whether trying the same request again may succeed (network faults, 5xx, 429). */
+  /** Whether trying the same request again may succeed: decided from the table in retryable.ts. */
   readonly retryable: boolean;
 
   constructor(code: ErrorCode, message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
@@ -92,6 +95,50 @@ export class RegistryError extends RegsizeError {
   }
 }
 
+/**
+ * The network failed (a refused or broken connection, an unknown host, a TLS failure), as
+ * Node, OpenSSL and undici report it in their error codes. `retryable` when the table in
+ * retryable.ts says another try can help.
+ */
+export class NetworkError extends RegsizeError {
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super('NETWORK', message, options);
+    this.name = 'NetworkError';
+  }
+}
+
+/** A request ran past its time (--timeout, or undici's connect timeout). Never retried (retryable.ts). */
+export class RequestTimeoutError extends RegsizeError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('TIMEOUT', message, { ...options, retryable: false });
+    this.name = 'RequestTimeoutError';
+  }
+}
+
+/** Bytes that do not hash to the digest they were asked by: the registry or a proxy altered them. */
+export class DigestMismatchError extends RegsizeError {
+  constructor(message: string) {
+    super('DIGEST_MISMATCH', message);
+    this.name = 'DigestMismatchError';
+  }
+}
+
+/**
+ * A body over the bound set for it, refused unread. The code is the caller's (the JSON contract
+ * names the object: MANIFEST_TOO_LARGE, BLOB_TOO_LARGE; a token answer stays UNAUTHORIZED).
+ */
+export class TooLargeError extends RegsizeError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    /** The bound in bytes. */
+    readonly limit: number,
+  ) {
+    super(code, message);
+    this.name = 'TooLargeError';
+  }
+}
+
 export function isRegsizeError(e: unknown): e is RegsizeError {
   return e instanceof RegsizeError;
 }
@@ -101,29 +148,83 @@ export function isRegistryError(e: unknown): e is RegistryError {
 }
 
 /**
- * A connection that broke mid-way: the only network failures retried (issue #8). A body cut
- * short (fewer bytes than its Content-Length) is the same fault seen from the reading side.
+ * The guards below are also true for a RegsizeError built with the class's code directly (call
+ * sites that predate the classes), so a caller branching on a guard never misses one.
  */
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH']);
+const hasCode = (e: unknown, code: ErrorCode): boolean => e instanceof RegsizeError && e.code === code;
 
-/** Turns anything thrown into a RegsizeError, so callers can always read `.code`. */
+export function isNetworkError(e: unknown): e is NetworkError {
+  return e instanceof NetworkError || hasCode(e, 'NETWORK');
+}
+
+export function isRequestTimeoutError(e: unknown): e is RequestTimeoutError {
+  return e instanceof RequestTimeoutError || hasCode(e, 'TIMEOUT');
+}
+
+export function isDigestMismatchError(e: unknown): e is DigestMismatchError {
+  return e instanceof DigestMismatchError || hasCode(e, 'DIGEST_MISMATCH');
+}
+
+/** Only the class: the too-large codes are the caller's, and the bound is its data. */
+export function isTooLargeError(e: unknown): e is TooLargeError {
+  return e instanceof TooLargeError;
+}
+
+/** A request that took too long, in the one wording every timeout uses. */
+export const TIMEOUT_HINT = 'raise --timeout or check the network';
+
+/**
+ * Node's, OpenSSL's and undici's codes for a network that failed (not regsize): socket and DNS
+ * errnos, TLS handshake and certificate failures, undici's connection and parser errors. Read
+ * from the codes, never from the JS class: fetch wraps all of these in a TypeError, and so is
+ * `undefined.x`, which is a bug. undici's UND_ERR_INVALID_ARG and kin are bugs too.
+ */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA',
+  'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'ENETRESET', 'EADDRNOTAVAIL', 'ENOTCONN', 'EPROTO', 'ESHUTDOWN',
+  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_ABORTED', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_HEADERS_OVERFLOW', 'UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_INFO', 'UND_ERR_PRX_TLS', 'UND_ERR_SOCKS5', 'UND_ERR_RESPONSE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'HOSTNAME_MISMATCH', 'INVALID_CA', 'PATH_LENGTH_EXCEEDED', 'INVALID_PURPOSE',
+]);
+/** TLS (ERR_SSL_*, ERR_TLS_*, OpenSSL's CERT_*, UNABLE_TO_*), HTTP/2 streams and llhttp's parser (HPE_*: the server sent no HTTP). */
+const NETWORK_PREFIXES = ['ERR_SSL_', 'ERR_TLS_', 'CERT_', 'UNABLE_TO_', 'ERR_HTTP2_', 'HPE_', 'ERR_SOCKET_'];
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+type Fault = { kind: 'network' | 'timeout'; code: string; message: string };
+
+/** The first network or timeout code on the error, its cause chain, or an AggregateError's errors (happy eyeballs). */
+function networkFault(e: unknown, depth = 0): Fault | undefined {
+  if (typeof e !== 'object' || e === null || depth > 5) return undefined;
+  const { code, message, cause, errors } = e as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string') {
+    const kind = TIMEOUT_CODES.has(code) ? 'timeout' : NETWORK_CODES.has(code) || NETWORK_PREFIXES.some((p) => code.startsWith(p)) ? 'network' : undefined;
+    if (kind) {
+      // An AggregateError's own message is empty: say what its first error said.
+      const first = Array.isArray(errors) ? (errors[0] as { message?: unknown } | undefined)?.message : undefined;
+      return { kind, code, message: typeof message === 'string' && message ? message : typeof first === 'string' ? first : code };
+    }
+  }
+  for (const inner of [cause, ...(Array.isArray(errors) ? errors : [])]) {
+    const found = networkFault(inner, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Turns anything thrown into a RegsizeError, so callers can always read `.code`: a network
+ * failure or timeout by its codes, anything else INTERNAL, saying it is a bug in regsize.
+ */
 export function toRegsizeError(e: unknown): RegsizeError {
   if (e instanceof RegsizeError) return e;
-  const err = e as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } } | undefined;
-  const name = err?.name ?? '';
-  const code = err?.code ?? err?.cause?.code ?? '';
-  if (name === 'TimeoutError' || /TIMEOUT/.test(code)) {
-    return new RegsizeError('TIMEOUT', `request timed out${err?.message ? `: ${err.message}` : ''}; raise --timeout or check the network`, {
-      cause: e,
-      retryable: true,
-    });
-  }
-  if (name === 'AbortError') return new RegsizeError('NETWORK', 'request aborted', { cause: e });
-  if (/^E[A-Z]+|^UND_ERR/.test(code) || name === 'TypeError') {
-    const detail = err?.cause?.message ?? err?.message ?? String(e);
-    // Only a connection that broke mid-way is worth another try; a refused connection or an
-    // unknown host will answer the same way in a second, so the user hears of it at once.
-    return new RegsizeError('NETWORK', `network error: ${detail}${code ? ` (${code})` : ''}`, { cause: e, retryable: RESET_CODES.has(code) });
-  }
-  return new RegsizeError('INTERNAL', err?.message ?? String(e), { cause: e });
+  const err = e as { name?: unknown; message?: unknown } | undefined;
+  const name = typeof err?.name === 'string' ? err.name : '';
+  const message = typeof err?.message === 'string' ? err.message : String(e);
+  // A DOMException is known by its name (the WHATWG spec's identity for it), e.g. AbortSignal.timeout().
+  if (name === 'TimeoutError') return new RequestTimeoutError(`request timed out${message ? `: ${message}` : ''}; ${TIMEOUT_HINT}`, { cause: e });
+  if (name === 'AbortError') return new NetworkError('request aborted', { cause: e });
+  const fault = networkFault(e);
+  if (fault?.kind === 'timeout') return new RequestTimeoutError(`request timed out: ${fault.message} (${fault.code}); ${TIMEOUT_HINT}`, { cause: e });
+  if (fault) return new NetworkError(`network error: ${fault.message} (${fault.code})`, { cause: e, retryable: isRetryableErrorCode(fault.code) });
+  return new RegsizeError('INTERNAL', `a bug in regsize: ${name && name !== 'Error' ? `${name}: ` : ''}${message}; please report it (run with --debug for the stack)`, { cause: e });
 }

@@ -9,12 +9,42 @@ import type { ErrorCode } from '../errors.js';
 export const ExitCode = { OK: 0, FAILED: 1, USAGE: 2, BUDGET: 3 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-const USAGE_CODES = new Set<ErrorCode>(['INVALID_REFERENCE', 'INVALID_INPUT', 'CONFIG_INVALID']);
+/**
+ * Every error code's exit code, spelled out: a Record over ErrorCode, so a new code does not
+ * compile until it is given one here. Usage: the input was wrong before any network call.
+ */
+const EXIT_CODES: Readonly<Record<ErrorCode, ExitCode>> = {
+  MANIFEST_UNKNOWN: ExitCode.FAILED,
+  NAME_UNKNOWN: ExitCode.FAILED,
+  BLOB_UNKNOWN: ExitCode.FAILED,
+  UNAUTHORIZED: ExitCode.FAILED,
+  DENIED: ExitCode.FAILED,
+  TOOMANYREQUESTS: ExitCode.FAILED,
+  UNSUPPORTED: ExitCode.FAILED,
+  INVALID_REFERENCE: ExitCode.USAGE,
+  INVALID_INPUT: ExitCode.USAGE,
+  PLATFORM_NOT_FOUND: ExitCode.FAILED,
+  DIGEST_MISMATCH: ExitCode.FAILED,
+  UNSUPPORTED_MANIFEST: ExitCode.FAILED,
+  MANIFEST_INVALID: ExitCode.FAILED,
+  MANIFEST_TOO_LARGE: ExitCode.FAILED,
+  BLOB_TOO_LARGE: ExitCode.FAILED,
+  RATE_LIMITED: ExitCode.FAILED,
+  REGISTRY_ERROR: ExitCode.FAILED,
+  NETWORK: ExitCode.FAILED,
+  TIMEOUT: ExitCode.FAILED,
+  INSECURE: ExitCode.FAILED,
+  CONFIG_INVALID: ExitCode.USAGE,
+  CREDENTIALS: ExitCode.FAILED,
+  AWS: ExitCode.FAILED,
+  BUDGET_EXCEEDED: ExitCode.BUDGET,
+  PUSH_FAILED: ExitCode.FAILED,
+  INTERNAL: ExitCode.FAILED,
+};
 
 export function exitCodeFor(code: ErrorCode): ExitCode {
-  if (USAGE_CODES.has(code)) return ExitCode.USAGE;
-  if (code === 'BUDGET_EXCEEDED') return ExitCode.BUDGET;
-  return ExitCode.FAILED;
+  // A code from outside the type (a cast, a stale cache entry) still fails, never exits 0.
+  return EXIT_CODES[code] ?? ExitCode.FAILED;
 }
 
 /** The exit code of a run that produced results: failures, then budgets. */

@@ -1,6 +1,6 @@
 /** Content digests: computed from the bytes the registry sent, never from re-serialised JSON. */
 import { createHash } from 'node:crypto';
-import { RegsizeError } from '../errors.js';
+import { DigestMismatchError, RegsizeError } from '../errors.js';
 
 /**
  * The digest grammar (OCI image-spec descriptor.md, "Digests"): algorithm:encoded. The
@@ -14,20 +14,31 @@ export function sha256Digest(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
+/**
+ * The algorithm of `digest`, when regsize can verify it; otherwise UNSUPPORTED (not
+ * DIGEST_MISMATCH: nothing was found altered, regsize just cannot check it). `what` names the
+ * object for the message. Call it before reading a body that is to be verified.
+ */
+export function verifiableAlgorithm(digest: string, what: string): string {
+  const algorithm = digest.split(':')[0] ?? '';
+  if (DIGEST_HEX_LENGTHS[algorithm] !== undefined) return algorithm;
+  // The name is the registry's text: quoted (escapes shown) and cut short.
+  throw new RegsizeError(
+    'UNSUPPORTED',
+    `${what}: cannot verify digest algorithm ${JSON.stringify(algorithm.slice(0, 32))}; regsize verifies ${Object.keys(DIGEST_HEX_LENGTHS).join(', ')} only`,
+  );
+}
+
 export function computeDigest(algorithm: string, bytes: Uint8Array): string {
-  if (DIGEST_HEX_LENGTHS[algorithm] === undefined) {
-    throw new RegsizeError('DIGEST_MISMATCH', `cannot verify digest algorithm "${algorithm}"`);
-  }
+  verifiableAlgorithm(`${algorithm}:`, 'content');
   return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
 }
 
-/** Throws DIGEST_MISMATCH unless `bytes` hash to `expected`. `what` names the object for the message. */
+/** Throws DIGEST_MISMATCH unless `bytes` hash to `expected` (UNSUPPORTED for an algorithm regsize cannot verify). `what` names the object. */
 export function verifyDigest(bytes: Uint8Array, expected: string, what: string): void {
-  const algorithm = expected.split(':')[0] ?? '';
-  const actual = computeDigest(algorithm, bytes);
+  const actual = computeDigest(verifiableAlgorithm(expected, what), bytes);
   if (actual !== expected) {
-    throw new RegsizeError(
-      'DIGEST_MISMATCH',
+    throw new DigestMismatchError(
       `${what}: content digest ${actual} does not match ${expected}; the registry or a proxy altered it, do not trust this image`,
     );
   }

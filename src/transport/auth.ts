@@ -11,7 +11,7 @@
  *      for exactly this repository, then the error stands.
  * https://distribution.github.io/distribution/spec/auth/token/
  */
-import { RegsizeError } from '../errors.js';
+import { isNetworkError, isRequestTimeoutError, RegsizeError } from '../errors.js';
 import { type Challenge, parseChallenges } from './challenge.js';
 import { type CredentialStore, type Credentials, secretsOf } from './credentials.js';
 import type { HttpClient, HttpResponse } from './http.js';
@@ -111,7 +111,7 @@ export class Authenticator {
     const deadline = this.clock() + this.http.settings.timeoutMs;
     for (const base of bases) {
       const timeoutMs = deadline - this.clock();
-      if (lastError !== undefined && (timeoutMs <= 0 || (lastError instanceof RegsizeError && lastError.code === 'TIMEOUT'))) break;
+      if (lastError !== undefined && (timeoutMs <= 0 || isRequestTimeoutError(lastError))) break;
       try {
         const next = bases[bases.indexOf(base) + 1];
         const res = await this.http.send({ method: 'GET', url: `${base}/v2/`, maxBytes: 64 * 1024, timeoutMs, probe: next !== undefined }, { retries: next !== undefined ? 0 : undefined });
@@ -121,10 +121,10 @@ export class Authenticator {
         return { base, auth: await this.challenge(registry, base, res) };
       } catch (e) {
         lastError = e;
-        if (!(e instanceof RegsizeError) || (e.code !== 'NETWORK' && e.code !== 'TIMEOUT')) throw e;
+        if (!isNetworkError(e) && !isRequestTimeoutError(e)) throw e;
         const next = bases[bases.indexOf(base) + 1];
         // --verbose: one line for the probe, e.g. "https://127.0.0.1:5000/v2/: not TLS, using http".
-        if (next) this.http.settings.logger.debug(`${base}/v2/: ${isNotTls(e) ? 'not TLS' : e.message.replace(/\s*\n\s*/g, ' ')}, ${e.code === 'TIMEOUT' ? 'not trying' : 'using'} ${new URL(next).protocol.slice(0, -1)}`);
+        if (next) this.http.settings.logger.debug(`${base}/v2/: ${isNotTls(e) ? 'not TLS' : e.message.replace(/\s*\n\s*/g, ' ')}, ${isRequestTimeoutError(e) ? 'not trying' : 'using'} ${new URL(next).protocol.slice(0, -1)}`);
       }
     }
     throw lastError;
@@ -151,7 +151,7 @@ export class Authenticator {
   }
 
   private bearer(registry: string, auth: Extract<RegistryAuth, { kind: 'bearer' }>, repositories: string[], single: boolean): Promise<string> {
-    const now = Date.now();
+    const now = this.clock();
     const wanted = repositories[0] as string;
     const cached = this.tokens.get(this.key(registry, wanted));
     if (cached && cached.expiresAt > now) return cached.header;
@@ -166,7 +166,7 @@ export class Authenticator {
     }
     const entry: CachedToken = { header: Promise.resolve(''), expiresAt: Number.POSITIVE_INFINITY };
     entry.header = this.fetchToken(registry, auth, [...batch]).then(({ token, lifetimeMs }) => {
-      entry.expiresAt = Date.now() + lifetimeMs - EXPIRY_MARGIN_MS;
+      entry.expiresAt = this.clock() + lifetimeMs - EXPIRY_MARGIN_MS;
       return `Bearer ${token}`;
     });
     for (const repo of batch) this.tokens.set(this.key(registry, repo), entry);

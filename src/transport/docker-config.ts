@@ -35,6 +35,15 @@ function kindOf(v: unknown): string {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Why a config that exists cannot be read, in words, by the errno Node gives. */
+const UNREADABLE: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder, not a file',
+  ENOTDIR: 'a part of its path is a file, not a folder (is DOCKER_CONFIG a file?)',
+  ELOOP: 'it is a symlink loop',
+};
+
 /** The config at `path`; `{}` when there is no such file. */
 export async function readDockerConfig(path: string): Promise<DockerConfigFile> {
   let text: string;
@@ -43,7 +52,8 @@ export async function readDockerConfig(path: string): Promise<DockerConfigFile> 
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return {};
-    throw new RegsizeError('CREDENTIALS', `cannot read the Docker config ${path} (${code ?? (e as Error).message}); make it a readable file, or set DOCKER_CONFIG to another folder`);
+    const why = (code && UNREADABLE[code]) ?? 'it cannot be read';
+    throw new RegsizeError('CREDENTIALS', `cannot read the Docker config ${path}: ${why} (${code ?? (e as Error).message}); make it a readable file, or set DOCKER_CONFIG to another folder`);
   }
   let doc: unknown;
   try {

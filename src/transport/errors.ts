@@ -3,14 +3,16 @@
  * registry sends one, otherwise the status; with a message that says what to do next.
  */
 import { type ErrorCode, RegistryError, type RegistryErrorDetail } from '../errors.js';
-import type { HttpResponse } from './http.js';
-import { parseRetryAfter } from './http.js';
+import { isRetryableStatus } from '../retryable.js';
+import type { HttpResponse } from './request.js';
+import { parseRetryAfter } from './retry.js';
 import { redactSecrets, redactUrl } from './redact.js';
 
 const PASSED_THROUGH = new Set<ErrorCode>(['MANIFEST_UNKNOWN', 'NAME_UNKNOWN', 'BLOB_UNKNOWN', 'UNAUTHORIZED', 'DENIED', 'TOOMANYREQUESTS', 'UNSUPPORTED']);
 
 export interface ErrorContext {
-  method: string;
+  /** The method asked for; the answer's own (the one actually sent, HEAD or GET) wins when it says. */
+  method?: string;
   /** What was asked for, for the message: `docker.io/library/python:3.11` or a digest. */
   what: string;
   registry: string;
@@ -45,6 +47,7 @@ function humanWait(ms: number): string {
 }
 
 export function registryError(res: HttpResponse, ctx: ErrorContext): RegistryError {
+  const method = res.method ?? ctx.method ?? 'GET';
   const errors = parseErrors(res.body);
   const first = errors[0];
   const code: ErrorCode = first && PASSED_THROUGH.has(first.code as ErrorCode) ? (first.code as ErrorCode) : statusCode(res.status, ctx.kind);
@@ -73,14 +76,15 @@ export function registryError(res: HttpResponse, ctx: ErrorContext): RegistryErr
       break;
     }
     default:
-      message = `${ctx.what}: ${ctx.registry} answered HTTP ${res.status}${registryMessage ? ` (${registryMessage})` : ''}`;
+      // A HEAD answer has no body to say why: name the method, so nobody looks for a GET that failed.
+      message = `${ctx.what}: ${ctx.registry} answered HTTP ${res.status}${method === 'HEAD' ? ' to HEAD' : ''}${registryMessage ? ` (${registryMessage})` : ''}`;
   }
   return new RegistryError(code, message, {
     status: res.status,
-    method: ctx.method,
+    method,
     url: redactSecrets(redactUrl(res.url), ctx.secrets),
     errors,
     ...(retryAfterMs !== undefined ? { retryAfter: Math.ceil(retryAfterMs / 1000) } : {}),
-    retryable: res.status === 429 || res.status >= 500,
+    retryable: isRetryableStatus(res.status),
   });
 }

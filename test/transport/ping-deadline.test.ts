@@ -9,9 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Compare from '../../commands/compare.js';
-import { RegsizeError } from '../../src/errors.js';
+import { NetworkError, RegsizeError, RequestTimeoutError } from '../../src/errors.js';
 import { Authenticator } from '../../src/transport/auth.js';
-import { defaultDispatcher, type HttpClient, type HttpRequest, type HttpResponse } from '../../src/transport/http.js';
+import { defaultDispatcher } from '../../src/transport/dispatcher.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../src/transport/http.js';
 import { runInProcess } from '../commands/run-in-process.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
@@ -39,10 +40,10 @@ function scripted(script: Record<'https' | 'http', (req: HttpRequest) => { takes
 }
 
 const BASES = ['https://127.0.0.1:5000', 'http://127.0.0.1:5000'];
-const timeout = () => ({ takesMs: TIMEOUT_MS, fail: new RegsizeError('TIMEOUT', 'GET https://127.0.0.1:5000/v2/ timed out after 2s') });
+const timeout = () => ({ takesMs: TIMEOUT_MS, fail: new RequestTimeoutError('GET https://127.0.0.1:5000/v2/ timed out after 2s') });
 const notTls = (takesMs: number) => () => {
   const cause = Object.assign(new Error('wrong version number'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' });
-  return { takesMs, fail: new RegsizeError('NETWORK', 'GET https://127.0.0.1:5000/v2/ failed: network error', { cause }) };
+  return { takesMs, fail: new NetworkError('GET https://127.0.0.1:5000/v2/ failed: network error', { cause }) };
 };
 
 describe('the ping shares one deadline between https and http', () => {
