@@ -3,10 +3,9 @@ import { BaseCommand } from '../src/cli/base-command.js';
 import { tableWidth } from '../src/cli/terminal-width.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
 import { Flags } from '@oclif/core';
-import { bandwidthFlag, formatWithCsvFlag, growthLimitFlag, platformOrAllFlag, registryFlags, sizeFlag, unitsFlag, wideFlag } from '../src/cli/flags.js';
+import { bandwidthFlag, formatWithCsvFlag, growthLimitFlag, platformsFlag, registryFlags, sizeFlag, unitsFlag, wideFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
-import { hostPlatform } from '../src/oci/platform.js';
 import { parseImageInput } from '../src/source/parse.js';
 import { renderCompare } from '../src/render/compare.js';
 import { renderCompareCsv, renderCompareQuiet } from '../src/render/scripts.js';
@@ -31,7 +30,7 @@ export default class Compare extends BaseCommand {
   static override strict = false;
   static override args = {};
   static override flags = {
-    platform: platformOrAllFlag(),
+    platform: platformsFlag(),
     bandwidth: bandwidthFlag(),
     units: unitsFlag(),
     format: formatWithCsvFlag,
@@ -55,7 +54,7 @@ export default class Compare extends BaseCommand {
     const uncompressed = sizerFromFlags(client, flags, !this.jsonEnabled());
     const compressing = archiveProgress(!this.jsonEnabled());
     const result = await compareImages(client, refs, {
-      platform: flags.platform ?? hostPlatform(),
+      platform: flags.platform,
       concurrency: flags.concurrency,
       logger,
       onProgress: (d, t) => progress.update(d, t),

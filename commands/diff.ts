@@ -7,7 +7,6 @@ import { formatFlag, growthLimitFlag, platformFlag, registryFlags, unitsFlag, wi
 import { tableWidth } from '../src/cli/terminal-width.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
 import { analyseAddedFiles, type FilesResult } from '../src/files/analyse.js';
-import { hostPlatform } from '../src/oci/platform.js';
 import { parseImageInput } from '../src/source/parse.js';
 import { renderDiff } from '../src/render/diff.js';
 import { diffImages, type DiffResult } from '../src/sizing/diff.js';
@@ -47,14 +46,14 @@ export default class Diff extends BaseCommand {
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
     if (flags.files) {
-      const platform = flags.platform ?? hostPlatform();
+      const platform = flags.platform;
       return runFiles((o) => analyseAddedFiles(client, baseRef, imageRef, { ...o, platform }), flags, logger, { human, log: (t) => this.log(t) });
     }
     const { sizer, done } = sizerFromFlags(client, flags, human);
     const compressing = archiveProgress(human);
     let result: DiffResult;
     try {
-      result = await diffImages(client, baseRef, imageRef, { platform: flags.platform ?? hostPlatform(), logger, archive: compressing.archive, ...(sizer ? { uncompressed: sizer } : {}) });
+      result = await diffImages(client, baseRef, imageRef, { platform: flags.platform, logger, archive: compressing.archive, ...(sizer ? { uncompressed: sizer } : {}) });
     } finally {
       compressing.done();
       done();

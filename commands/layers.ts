@@ -4,7 +4,6 @@ import { BaseCommand } from '../src/cli/base-command.js';
 import { tableWidth } from '../src/cli/terminal-width.js';
 import { formatFlag, wideFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
-import { hostPlatform } from '../src/oci/platform.js';
 import { parseImageInput } from '../src/source/parse.js';
 import { renderLayers } from '../src/render/layers.js';
 import { listLayers, type LayersResult } from '../src/sizing/layers.js';
@@ -39,7 +38,7 @@ export default class Layers extends BaseCommand {
     const compressing = archiveProgress(human);
     let result: LayersResult;
     try {
-      result = await listLayers(client, ref, { platform: flags.platform ?? hostPlatform(), logger, archive: compressing.archive, ...(sizer ? { uncompressed: sizer } : {}) });
+      result = await listLayers(client, ref, { platform: flags.platform, logger, archive: compressing.archive, ...(sizer ? { uncompressed: sizer } : {}) });
     } finally {
       compressing.done();
       done();

@@ -2,8 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { tableWidth } from '../src/cli/terminal-width.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
-import { bandwidthFlag, formatWithCsvFlag, platformOrAllFlag, registryFlags, unitsFlag, wideFlag } from '../src/cli/flags.js';
-import { formatPlatform, hostPlatform } from '../src/oci/platform.js';
+import { bandwidthFlag, formatWithCsvFlag, platformsFlag, registryFlags, unitsFlag, wideFlag } from '../src/cli/flags.js';
+import { formatPlatform } from '../src/oci/platform.js';
 import { parseRepository } from '../src/reference/reference.js';
 import { failureLines } from '../src/render/failures.js';
 import { stderrProgress } from '../src/render/progress.js';
@@ -38,7 +38,7 @@ export default class Tags extends BaseCommand {
       allowNo: true,
     }),
     verify: Flags.integer({ description: "Docker Hub: check the Hub's figures of the first N images shown against their manifests (one pull each)", min: 0, default: 3, helpValue: 'N' }),
-    platform: platformOrAllFlag(),
+    platform: platformsFlag(),
     bandwidth: bandwidthFlag({ description: 'link speed for the download-time column (the first of a comma-separated list is used)' }),
     units: unitsFlag(),
     format: formatWithCsvFlag,
@@ -53,7 +53,7 @@ export default class Tags extends BaseCommand {
     const { client, logger, http } = this.session(flags);
     const human = !this.jsonEnabled();
     const bars = { tags: stderrProgress('tags', human), sizing: stderrProgress('sizing', human) };
-    const platform = flags.platform ?? hostPlatform();
+    const platform = flags.platform;
 
     const { result, selection, digests } = await sizeTags(client, repo, {
       filter: flags.filter,
