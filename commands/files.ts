@@ -29,7 +29,6 @@ export default class Files extends BaseCommand {
     const { args, flags } = await this.parse(Files);
     const ref = parseImageInput(args.image);
     const { client, logger } = this.session(flags);
-    const platform = flags.platform;
-    return runFiles((o) => analyseImage(client, ref, { ...o, platform }), flags, logger, { human: !this.jsonEnabled(), log: (t) => this.log(t) });
+    return runFiles((o) => analyseImage(client, ref, { ...o, platform: flags.platform }), flags, logger, { human: !this.jsonEnabled(), log: (t) => this.log(t) });
   }
 }

@@ -47,14 +47,24 @@ export const platformFlag = Flags.custom<Platform>({
 
 /** A list in one flag value; wrapped so oclif does not take the array for a `multiple` flag. */
 export interface BandwidthList {
+  /** The first speed: the one a single-column estimate uses. */
+  first: Bandwidth;
   list: Bandwidth[];
+}
+
+function bandwidthList(input: string): BandwidthList {
+  const list = parseBandwidthList(input);
+  const [first] = list;
+  // parseBandwidthList refuses an empty list; this only tells the compiler.
+  if (first === undefined) throw new UsageError('INVALID_INPUT', '--bandwidth needs at least one value, e.g. 5Mbps,1Gbps');
+  return { first, list };
 }
 
 export const bandwidthFlag = Flags.custom<BandwidthList>({
   description: 'link speeds for download-time columns, comma-separated (bits/s: 5Mbps, 100Mbit/s; bytes/s: 10MB/s)',
-  default: async () => ({ list: parseBandwidthList('5Mbps,1Gbps') }),
+  default: async () => bandwidthList('5Mbps,1Gbps'),
   defaultHelp: async () => '5Mbps,1Gbps',
-  parse: async (input) => ({ list: parseBandwidthList(input) }),
+  parse: async (input) => bandwidthList(input),
 });
 
 /** A size limit as the user wrote it, so messages echo "30MiB" rather than a conversion. */
@@ -76,13 +86,14 @@ export const growthLimitFlag = Flags.custom<GrowthLimit>({
 });
 
 /**
- * The parse of a flag with `options`: oclif has refused anything else before it runs, so this
- * only narrows the type (and says so if oclif ever stops checking).
+ * The parse of a flag with `options`, typed as their union (no `as` in commands). oclif
+ * refuses any other value before the parse runs ("Expected --x=y to be one of: ..."), so this
+ * only narrows the type; its own refusal is for the day oclif stops checking.
  */
-function oneOf<T extends string>(options: readonly T[]): (input: string) => Promise<T> {
-  return async (input) => {
+export function oneOf<T extends string>(options: readonly T[]): (input: string, _ctx: unknown, flag: { name: string }) => Promise<T> {
+  return async (input, _ctx, flag) => {
     const found = options.find((o) => o === input);
-    if (found === undefined) throw new UsageError('INVALID_INPUT', `"${input}" is not one of ${options.join(', ')}`);
+    if (found === undefined) throw new UsageError('INVALID_INPUT', `invalid --${flag.name} "${input}": give one of ${options.join(', ')}`);
     return found;
   };
 }
@@ -90,10 +101,10 @@ function oneOf<T extends string>(options: readonly T[]): (input: string) => Prom
 const UNITS: readonly Units[] = ['si', 'iec'];
 
 export const unitsFlag = Flags.custom<Units>({
-  description: 'units for sizes in tables: si (MB, as docker prints) or iec (MiB)',
   options: [...UNITS],
   default: 'si',
   parse: oneOf(UNITS),
+  description: 'units for sizes in tables: si (MB, as docker prints) or iec (MiB)',
 });
 
 /**
