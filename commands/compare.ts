@@ -1,20 +1,21 @@
-import { archiveProgress } from '../src/cli/archive-progress.js';
-import { BaseCommand } from '../src/cli/base-command.js';
-import { tableWidth } from '../src/cli/terminal-width.js';
-import { resultExitCode } from '../src/cli/exit-codes.js';
 import { Flags } from '@oclif/core';
-import { bandwidthFlag, formatWithCsvFlag, growthLimitFlag, platformOrAllFlag, registryFlags, sizeFlag, unitsFlag, wideFlag } from '../src/cli/flags.js';
-import { sizerFromFlags, uncompressedFlags } from '../src/cli/uncompressed-flags.js';
+import { BaseCommand } from '../src/cli/base-command.js';
+import { stderrFailures } from '../src/cli/error-line.js';
+import { resultExitCode } from '../src/cli/exit-codes.js';
+import { bandwidthFlag, formatWithCsvFlag, growthLimitFlag, platformsFlag, registryFlags, sizeFlag, unitsFlag, wideFlag } from '../src/cli/flags.js';
+import { compareGates, gatesFailed } from '../src/cli/gates.js';
+import { warnUnknownImages, withLayerSizing } from '../src/cli/layer-sizing.js';
+import { renderOutput } from '../src/cli/output.js';
+import { tableWidth } from '../src/cli/terminal-width.js';
+import { uncompressedFlags } from '../src/cli/uncompressed-flags.js';
 import { UsageError } from '../src/errors.js';
-import { hostPlatform } from '../src/oci/platform.js';
-import { parseImageInput } from '../src/source/parse.js';
 import { renderCompare } from '../src/render/compare.js';
-import { renderCompareCsv, renderCompareQuiet } from '../src/render/scripts.js';
-import { failureLines } from '../src/render/failures.js';
 import { stderrProgress } from '../src/render/progress.js';
-import { compareImages, type CompareResult, type ImageEntry, isErrorEntry } from '../src/sizing/compare.js';
-import { formatBytes, unitsOf } from '../src/units.js';
-import { type GateReport, growthMessage, increasesOverFirst } from '../src/sizing/growth-gate.js';
+import { renderCompareCsv, renderCompareQuiet } from '../src/render/scripts.js';
+import type { TableStyle } from '../src/render/table.js';
+import { compareImages, type CompareResult, isErrorEntry } from '../src/sizing/compare.js';
+import type { GateReport } from '../src/sizing/growth-gate.js';
+import { parseImageInput } from '../src/source/parse.js';
 
 export default class Compare extends BaseCommand {
   static override summary = 'Compare the compressed sizes of images, straight from their registries (the default command).';
@@ -31,7 +32,7 @@ export default class Compare extends BaseCommand {
   static override strict = false;
   static override args = {};
   static override flags = {
-    platform: platformOrAllFlag(),
+    platform: platformsFlag(),
     bandwidth: bandwidthFlag(),
     units: unitsFlag(),
     format: formatWithCsvFlag,
@@ -51,44 +52,20 @@ export default class Compare extends BaseCommand {
     const refs = inputs.map(parseImageInput);
     if (flags.quiet && (this.jsonEnabled() || flags.format !== 'table')) throw new UsageError('INVALID_INPUT', '--quiet prints only the sizes: leave out --json and --format');
     const { client, logger } = this.session(flags);
-    const progress = stderrProgress('sizing', !this.jsonEnabled() && !flags.quiet && refs.length > 2);
-    const uncompressed = sizerFromFlags(client, flags, !this.jsonEnabled());
-    const compressing = archiveProgress(!this.jsonEnabled());
-    const result = await compareImages(client, refs, {
-      platform: flags.platform ?? hostPlatform(),
-      concurrency: flags.concurrency,
-      logger,
-      onProgress: (d, t) => progress.update(d, t),
-      ...(uncompressed.sizer ? { uncompressed: uncompressed.sizer } : {}),
-      archive: compressing.archive,
-    });
-    compressing.done();
-    progress.done();
-    uncompressed.done();
-    for (const e of result.images) {
-      if (!isErrorEntry(e) && e.uncompressedSize === null) logger.warn(`${e.reference}: uncompressed size unknown for some layers; regsize layers ${e.reference} --uncompressed says which and why`);
+    const human = !this.jsonEnabled();
+    const progress = stderrProgress('sizing', human && !flags.quiet && refs.length > 2);
+    const result = await withLayerSizing(client, flags, human, (sizing) =>
+      compareImages(client, refs, { platform: flags.platform, concurrency: flags.concurrency, logger, onProgress: (d, t) => progress.update(d, t), ...sizing }),
+    ).finally(() => progress.done());
+    warnUnknownImages(logger, result.images);
+    if (human) {
+      const table = (style: TableStyle) => renderCompare(result, { units: flags.units, bandwidths: flags.bandwidth.list, style, width: tableWidth(flags.wide) });
+      process.stdout.write(flags.quiet ? renderCompareQuiet(result) : renderOutput(flags.format, { table, csv: () => renderCompareCsv(result) }));
+      // Failed images: one line each on stderr, naming the image (in --json they stay in the document).
+      stderrFailures(result.images.filter(isErrorEntry));
     }
-
-    const max = flags['max-size'];
-    const over = max === undefined ? [] : result.images.filter((e) => !isErrorEntry(e) && e.compressedSize > max.bytes);
-    const limit = flags['max-increase'];
-    const sized = result.images.filter((e): e is ImageEntry => !isErrorEntry(e));
-    const increases = limit === undefined ? [] : increasesOverFirst(sized.filter((e) => e.reference === inputs[0]), sized.filter((e) => e.reference !== inputs[0]), limit);
-    const grew = increases.filter((c) => c.exceeded);
-    if (flags.quiet || flags.format === 'csv') {
-      process.stdout.write(flags.quiet ? renderCompareQuiet(result) : renderCompareCsv(result));
-    } else if (!this.jsonEnabled()) {
-      this.log(renderCompare(result, { units: flags.units, bandwidths: flags.bandwidth.list, style: flags.format === 'markdown' ? 'markdown' : 'plain', width: tableWidth(flags.wide) }).trimEnd());
-    }
-    // Failed images: one line each on stderr, naming the image (in --json they stay in the document).
-    if (!this.jsonEnabled()) for (const line of failureLines(result.images.filter(isErrorEntry))) process.stderr.write(`${line}\n`);
-    if (max !== undefined) {
-      for (const e of over) if (!isErrorEntry(e)) logger.warn(`${e.reference} (${e.platform}) is ${formatBytes(e.compressedSize, unitsOf(max.label))}, over --max-size ${max.label}`);
-    }
-    for (const c of grew) logger.warn(growthMessage(c.image, c.base, c, flags.units));
-    process.exitCode = resultExitCode(result.images.some(isErrorEntry), over.length + grew.length > 0);
-    if (max === undefined && limit === undefined) return result;
-    const failed: GateReport['failed'] = [...(over.length ? ['max-size' as const] : []), ...(grew.length ? ['max-increase' as const] : [])];
-    return { ...result, gates: { failed, ...(limit === undefined ? {} : { increases }) } };
+    const gates = compareGates(result, inputs[0], flags, logger);
+    process.exitCode = resultExitCode(result.images.some(isErrorEntry), gatesFailed(gates));
+    return gates ? { ...result, gates } : result;
   }
 }

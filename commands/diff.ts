@@ -1,17 +1,18 @@
 import { Args, Flags } from '@oclif/core';
-import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
 import { filesFlags, runFiles } from '../src/cli/files-flags.js';
 import { formatFlag, growthLimitFlag, platformFlag, registryFlags, unitsFlag, wideFlag } from '../src/cli/flags.js';
+import { diffGate, gatesFailed } from '../src/cli/gates.js';
+import { withLayerSizing } from '../src/cli/layer-sizing.js';
+import { renderOutput } from '../src/cli/output.js';
 import { tableWidth } from '../src/cli/terminal-width.js';
-import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
+import { uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
 import { analyseAddedFiles, type FilesResult } from '../src/files/analyse.js';
-import { hostPlatform } from '../src/oci/platform.js';
-import { parseImageInput } from '../src/source/parse.js';
 import { renderDiff } from '../src/render/diff.js';
 import { diffImages, type DiffResult } from '../src/sizing/diff.js';
-import { checkGrowth, type GateReport, growthMessage } from '../src/sizing/growth-gate.js';
+import type { GateReport } from '../src/sizing/growth-gate.js';
+import { parseImageInput } from '../src/source/parse.js';
 
 export default class Diff extends BaseCommand {
   static override summary = 'What an image adds to its base: shared layers, and each added layer with the Dockerfile step that made it.';
@@ -47,28 +48,16 @@ export default class Diff extends BaseCommand {
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
     if (flags.files) {
-      const platform = flags.platform ?? hostPlatform();
-      return runFiles((o) => analyseAddedFiles(client, baseRef, imageRef, { ...o, platform }), flags, logger, { human, log: (t) => this.log(t) });
+      return runFiles((o) => analyseAddedFiles(client, baseRef, imageRef, { ...o, platform: flags.platform }), flags, logger, { human, log: (t) => this.log(t) });
     }
-    const { sizer, done } = sizerFromFlags(client, flags, human);
-    const compressing = archiveProgress(human);
-    let result: DiffResult;
-    try {
-      result = await diffImages(client, baseRef, imageRef, { platform: flags.platform ?? hostPlatform(), logger, archive: compressing.archive, ...(sizer ? { uncompressed: sizer } : {}) });
-    } finally {
-      compressing.done();
-      done();
-    }
+    const result = await withLayerSizing(client, flags, human, (sizing) => diffImages(client, baseRef, imageRef, { platform: flags.platform, logger, ...sizing }));
     for (const w of result.warnings) logger.warn(w);
     warnUnknownLayers(logger, result.image.reference, [...result.sharedLayers, ...result.addedLayers], result.image.layers);
     warnUnknownLayers(logger, result.base.reference, result.removedLayers, result.base.layers);
-    if (human) this.log(renderDiff(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain', width: tableWidth(flags.wide) }).trimEnd());
-    const limit = flags['max-increase'];
-    if (limit === undefined) return result;
-    const { image, base } = result;
-    const check = { image: image.reference, base: base.reference, platform: image.platform, ...checkGrowth(base.compressedSize, image.compressedSize, limit) };
-    if (check.exceeded) logger.warn(growthMessage(check.image, check.base, check, flags.units));
-    process.exitCode = resultExitCode(false, check.exceeded);
-    return { ...result, gates: { failed: check.exceeded ? ['max-increase'] : [], increases: [check] } };
+    if (human) process.stdout.write(renderOutput(flags.format, { table: (style) => renderDiff(result, { units: flags.units, style, width: tableWidth(flags.wide) }) }));
+    const gates = diffGate(result, flags['max-increase'], flags.units, logger);
+    if (!gates) return result;
+    process.exitCode = resultExitCode(false, gatesFailed(gates));
+    return { ...result, gates };
   }
 }

@@ -3,7 +3,6 @@ import { BaseCommand } from '../src/cli/base-command.js';
 import { filesFlags, runFiles } from '../src/cli/files-flags.js';
 import { formatFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
 import { analyseImage, type FilesResult } from '../src/files/analyse.js';
-import { hostPlatform } from '../src/oci/platform.js';
 import { parseImageInput } from '../src/source/parse.js';
 
 export default class Files extends BaseCommand {
@@ -30,7 +29,6 @@ export default class Files extends BaseCommand {
     const { args, flags } = await this.parse(Files);
     const ref = parseImageInput(args.image);
     const { client, logger } = this.session(flags);
-    const platform = flags.platform ?? hostPlatform();
-    return runFiles((o) => analyseImage(client, ref, { ...o, platform }), flags, logger, { human: !this.jsonEnabled(), log: (t) => this.log(t) });
+    return runFiles((o) => analyseImage(client, ref, { ...o, platform: flags.platform }), flags, logger, { human: !this.jsonEnabled(), log: (t) => this.log(t) });
   }
 }

@@ -1,10 +1,10 @@
 import { Args } from '@oclif/core';
-import { archiveProgress } from '../src/cli/archive-progress.js';
 import { BaseCommand } from '../src/cli/base-command.js';
+import { formatFlag, platformFlag, registryFlags, unitsFlag, wideFlag } from '../src/cli/flags.js';
+import { withLayerSizing } from '../src/cli/layer-sizing.js';
+import { renderOutput } from '../src/cli/output.js';
 import { tableWidth } from '../src/cli/terminal-width.js';
-import { formatFlag, wideFlag, platformFlag, registryFlags, unitsFlag } from '../src/cli/flags.js';
-import { sizerFromFlags, uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
-import { hostPlatform } from '../src/oci/platform.js';
+import { uncompressedFlags, warnUnknownLayers } from '../src/cli/uncompressed-flags.js';
 import { parseImageInput } from '../src/source/parse.js';
 import { renderLayers } from '../src/render/layers.js';
 import { listLayers, type LayersResult } from '../src/sizing/layers.js';
@@ -35,18 +35,10 @@ export default class Layers extends BaseCommand {
     const ref = parseImageInput(args.image);
     const { client, logger } = this.session(flags);
     const human = !this.jsonEnabled();
-    const { sizer, done } = sizerFromFlags(client, flags, human);
-    const compressing = archiveProgress(human);
-    let result: LayersResult;
-    try {
-      result = await listLayers(client, ref, { platform: flags.platform ?? hostPlatform(), logger, archive: compressing.archive, ...(sizer ? { uncompressed: sizer } : {}) });
-    } finally {
-      compressing.done();
-      done();
-    }
+    const result = await withLayerSizing(client, flags, human, (sizing) => listLayers(client, ref, { platform: flags.platform, logger, ...sizing }));
     for (const w of result.warnings) logger.warn(`${result.reference}: ${w}`);
     warnUnknownLayers(logger, result.reference, result.layers);
-    if (human) this.log(renderLayers(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain', width: tableWidth(flags.wide) }).trimEnd());
+    if (human) process.stdout.write(renderOutput(flags.format, { table: (style) => renderLayers(result, { units: flags.units, style, width: tableWidth(flags.wide) }) }));
     return result;
   }
 }

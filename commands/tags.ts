@@ -1,16 +1,20 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../src/cli/base-command.js';
-import { tableWidth } from '../src/cli/terminal-width.js';
+import { stderrFailures, stderrLine } from '../src/cli/error-line.js';
 import { resultExitCode } from '../src/cli/exit-codes.js';
-import { bandwidthFlag, formatWithCsvFlag, platformOrAllFlag, registryFlags, unitsFlag, wideFlag } from '../src/cli/flags.js';
-import { formatPlatform, hostPlatform } from '../src/oci/platform.js';
+import { bandwidthFlag, formatWithCsvFlag, oneOf, platformsFlag, registryFlags, unitsFlag, wideFlag } from '../src/cli/flags.js';
+import { renderOutput } from '../src/cli/output.js';
+import { tagsNotes } from '../src/cli/tags-notes.js';
+import { tableWidth } from '../src/cli/terminal-width.js';
 import { parseRepository } from '../src/reference/reference.js';
-import { failureLines } from '../src/render/failures.js';
 import { stderrProgress } from '../src/render/progress.js';
 import { renderTagsCsv } from '../src/render/scripts.js';
+import type { TableStyle } from '../src/render/table.js';
 import { renderTags, tagFailures } from '../src/render/tags.js';
 import { isMissingPlatform, isTagError, type TagSort, type TagsResult } from '../src/tags/result.js';
 import { sizeTags } from '../src/tags/size.js';
+
+const TAG_SORTS: readonly TagSort[] = ['size', 'name', 'version'];
 
 export default class Tags extends BaseCommand {
   static override summary = 'Size every tag of a repository: one row per tag, tags of the same image together, smallest first.';
@@ -29,7 +33,7 @@ export default class Tags extends BaseCommand {
     filter: Flags.string({ description: "only tags matching this glob, e.g. '3.12-*' (repeat for more)", multiple: true, multipleNonGreedy: true, helpValue: 'GLOB' }),
     regex: Flags.string({ description: 'only tags matching this JavaScript regular expression (with --filter, both must match)', helpValue: 'RE' }),
     limit: Flags.integer({ description: 'size at most N tags: the N highest in version order', min: 1, helpValue: 'N' }),
-    sort: Flags.string({ description: 'row order; tags of the same image stay together', options: ['size', 'name', 'version'], default: 'size' }),
+    sort: Flags.custom<TagSort>({ description: 'row order; tags of the same image stay together', options: [...TAG_SORTS], default: 'size', parse: oneOf(TAG_SORTS) })(),
     'all-tags': Flags.boolean({ description: 'include signature and attestation tags (sha256-<hex>.sig, .att, .sbom)', default: false }),
     force: Flags.boolean({ description: "go on even when the registry's remaining pull allowance is smaller than the manifest GETs needed", default: false }),
     'hub-api': Flags.boolean({
@@ -38,7 +42,7 @@ export default class Tags extends BaseCommand {
       allowNo: true,
     }),
     verify: Flags.integer({ description: "Docker Hub: check the Hub's figures of the first N images shown against their manifests (one pull each)", min: 0, default: 3, helpValue: 'N' }),
-    platform: platformOrAllFlag(),
+    platform: platformsFlag(),
     bandwidth: bandwidthFlag({ description: 'link speed for the download-time column (the first of a comma-separated list is used)' }),
     units: unitsFlag(),
     format: formatWithCsvFlag,
@@ -53,15 +57,14 @@ export default class Tags extends BaseCommand {
     const { client, logger, http } = this.session(flags);
     const human = !this.jsonEnabled();
     const bars = { tags: stderrProgress('tags', human), sizing: stderrProgress('sizing', human) };
-    const platform = flags.platform ?? hostPlatform();
 
     const { result, selection, digests } = await sizeTags(client, repo, {
       filter: flags.filter,
       regex: flags.regex,
       limit: flags.limit,
       allTags: flags['all-tags'],
-      platform,
-      sort: flags.sort as TagSort,
+      platform: flags.platform,
+      sort: flags.sort,
       concurrency: flags.concurrency,
       force: flags.force,
       logger,
@@ -75,22 +78,14 @@ export default class Tags extends BaseCommand {
     bars.sizing.done();
 
     if (human) {
-      const note = (line: string) => process.stderr.write(`regsize: ${line}\n`);
-      if (selection.tags.length === 0) {
-        const hidden = selection.hidden ? ` (${selection.hidden} signature/attestation tags hidden; --all-tags shows them)` : '';
-        note(flags.filter || flags.regex ? `no tags of ${repo.input} match the filters${hidden}` : `${repo.input} has no tags to size${hidden}`);
-        // A script still gets the header: an empty table, not an empty file.
-        if (flags.format === 'csv') process.stdout.write(renderTagsCsv(result));
-      } else {
-        if (selection.hidden) note(`${selection.hidden} signature/attestation tag${selection.hidden === 1 ? '' : 's'} hidden (--all-tags shows them)`);
-        if (selection.matched > selection.tags.length) note(`${selection.matched} tags match; sized the ${selection.tags.length} highest in version order (--limit ${flags.limit})`);
-        const missing = result.tags.filter(isMissingPlatform).length;
-        if (missing) note(`${missing} tag${missing === 1 ? ' has' : 's have'} no ${platform === 'all' ? '' : `${formatPlatform(platform)} `}image (see --platform)`);
-        if (flags.format === 'csv') process.stdout.write(renderTagsCsv(result));
-        else this.log(renderTags(result, { units: flags.units, bandwidth: flags.bandwidth.list[0], style: flags.format === 'markdown' ? 'markdown' : 'plain', width: tableWidth(flags.wide) }).trimEnd());
-        for (const line of failureLines(tagFailures(result, repo.input))) note(line.replace(/^regsize: /, ''));
-        logger.debug(`${selection.tags.length} tags, ${digests} distinct digests`);
+      for (const note of tagsNotes(result, selection, { repository: repo.input, filtered: Boolean(flags.filter || flags.regex), limit: flags.limit, platform: flags.platform })) stderrLine(note);
+      // With no tag to size a table would be empty and is left out; a script still gets the CSV header.
+      if (selection.tags.length > 0 || flags.format === 'csv') {
+        const table = (style: TableStyle) => renderTags(result, { units: flags.units, bandwidth: flags.bandwidth.first, style, width: tableWidth(flags.wide) });
+        process.stdout.write(renderOutput(flags.format, { table, csv: () => renderTagsCsv(result) }));
       }
+      stderrFailures(tagFailures(result, repo.input));
+      if (selection.tags.length > 0) logger.debug(`${selection.tags.length} tags, ${digests} distinct digests`);
     }
     process.exitCode = resultExitCode(result.tags.some((e) => isTagError(e) && !isMissingPlatform(e)), false);
     return result;

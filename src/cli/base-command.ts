@@ -3,7 +3,7 @@
  * exit codes in both human and --json mode (oclif's default catch would turn every error
  * into exit 1 and print a stack).
  */
-import { Command, Errors } from '@oclif/core';
+import { Command, Errors, type Interfaces } from '@oclif/core';
 import { isRegsizeError, type ErrorCode } from '../errors.js';
 import { createCache } from '../cache/factory.js';
 import { EcrCredentialStore } from '../ecr/credentials.js';
@@ -12,7 +12,8 @@ import { createSession, type Session, type SessionOptions } from '../session.js'
 import { destroyDefaultDispatcher } from '../transport/http.js';
 import { stderrLogger } from '../log.js';
 import { parseDurationMs } from '../units.js';
-import { jsonTerminalSafe, terminalSafe } from '../util/terminal-safe.js';
+import { jsonTerminalSafe } from '../util/terminal-safe.js';
+import { stderrLine, stderrTrace } from './error-line.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { oneLineMessage } from './usage-message.js';
 
@@ -29,8 +30,27 @@ export interface RegistryFlagValues {
   region?: string | undefined;
 }
 
+/** oclif's FlagOutput and ArgOutput (not exported by @oclif/core). */
+type Parsed = Record<string, unknown>;
+
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true;
+
+  /**
+   * --debug as parsed. An argument that merely reads "--debug" (a --filter value, a word after
+   * `--`) is not the flag; a run whose flags did not parse never prints a trace (its error is
+   * the user's input, never a bug).
+   */
+  private debugRequested = false;
+
+  protected override async parse<F extends Parsed, B extends Parsed, A extends Parsed>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv);
+    this.debugRequested = (parsed.flags as { debug?: unknown }).debug === true;
+    return parsed;
+  }
 
   /** Builds the registry session from the shared registry flags. */
   protected session(flags: RegistryFlagValues, extra: Partial<SessionOptions> = {}): Session {
@@ -78,10 +98,9 @@ export abstract class BaseCommand extends Command {
     }
     const message = oneLineMessage(err);
     if (this.jsonEnabled()) this.logJson({ error: { code, message } });
-    // Messages quote registries (error bodies, tag names): nothing in them may act on the terminal.
-    process.stderr.write(`regsize: ${terminalSafe(message)}\n`);
-    if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
-    else if (code === 'INTERNAL') process.stderr.write('regsize: this is a bug; run again with --debug and report the trace\n');
+    stderrLine(message);
+    if (this.debugRequested && err.stack) stderrTrace(err.stack);
+    else if (code === 'INTERNAL') stderrLine('this is a bug; run again with --debug and report the trace');
     process.exitCode = exit;
   }
 }

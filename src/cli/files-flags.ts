@@ -12,7 +12,9 @@ import { DiskListingCache, noListingCache } from '../files/listing-cache.js';
 import { stderrByteProgress } from '../render/progress.js';
 import { type Bandwidth, formatBytes, formatDuration, transferSeconds, type Units } from '../units.js';
 import type { Logger } from '../log.js';
-import { bandwidthFlag, type SizeLimit, sizeFlag } from './flags.js';
+import { stderrLine } from './error-line.js';
+import { bandwidthFlag, type BandwidthList, type SizeLimit, sizeFlag } from './flags.js';
+import { type TableFormat, tableStyle } from './output.js';
 
 export const filesFlags = {
   bandwidth: bandwidthFlag({ description: 'link speeds: the first one is used for the "about N s" estimate before layers are downloaded (bits/s: 5Mbps; bytes/s: 10MB/s)' }),
@@ -22,14 +24,14 @@ export const filesFlags = {
 };
 
 export interface FilesFlagValues {
-  bandwidth: { list: Bandwidth[] };
+  bandwidth: BandwidthList;
   'max-download': SizeLimit;
   top: number;
   concurrency: number;
   units: Units;
   'cache-dir'?: string | undefined;
   'no-cache': boolean;
-  format: string;
+  format: TableFormat;
   packages: boolean;
 }
 
@@ -44,7 +46,7 @@ export function filesOptionsFromFlags(flags: FilesFlagValues, logger: Logger, hu
     maxDownload: flags['max-download'].bytes,
     top: flags.top,
     concurrency: Math.min(flags.concurrency, 8),
-    onPlan: (plan) => process.stderr.write(`regsize: ${planLine(plan, flags.bandwidth.list[0] as Bandwidth, flags.units)}\n`),
+    onPlan: (plan) => stderrLine(planLine(plan, flags.bandwidth.first, flags.units)),
     onProgress: (d, t) => progress.update(d, t),
     done: () => progress.done(),
   };
@@ -74,7 +76,7 @@ export async function runFiles(
     done();
   }
   for (const w of result.warnings) logger.warn(`${result.reference}: ${w}`);
-  if (out.human) out.log(renderFiles(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain', packages: flags.packages, width: process.stdout.columns }).trimEnd());
+  if (out.human) out.log(renderFiles(result, { units: flags.units, style: tableStyle(flags.format), packages: flags.packages, width: process.stdout.columns }).trimEnd());
   if (result.failedLayers) process.exitCode = ExitCode.FAILED;
   return flags.packages ? result : { ...result, packages: [] };
 }

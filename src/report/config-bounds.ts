@@ -10,7 +10,7 @@
 import { CST, LineCounter, Parser } from 'yaml';
 import { UsageError } from '../errors.js';
 
-/** Largest config file read. @default 1 MiB */
+/** Largest config file read: 1 MiB. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 /** Most keys in one mapping (the schema's widest has 7). */
 export const MAX_KEYS_PER_MAPPING = 64;

@@ -15,7 +15,7 @@ import { redactUrl } from '../transport/redact.js';
 export interface PushTarget {
   /** The Pushgateway's base URL, as given. */
   url: string;
-  /** @default "regsize" */
+  /** The job label; `report` passes --pushgateway-job, "regsize" unless given. */
   job: string;
   instance: string;
 }

@@ -86,7 +86,7 @@ export function errorEntry(reference: string, e: unknown): ErrorEntry {
 
 export interface CompareOptions {
   platform: PlatformRequest;
-  /** @default 8 */
+  /** Images sized at once (the CLI passes --concurrency, 8 unless given). */
   concurrency: number;
   logger: Logger;
   /** Called as each image finishes (progress bars). */

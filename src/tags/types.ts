@@ -8,7 +8,7 @@ import type { Selection, SelectOptions } from './select.js';
 
 export interface HubOptions {
   http: HttpClient;
-  /** Shown tags checked against their manifests (pulls spent). @default 3 */
+  /** Shown tags checked against their manifests (pulls spent); the CLI passes --verify, 3 unless given. */
   verify: number;
 }
 
@@ -17,7 +17,7 @@ export type TagsPhase = 'tags' | 'sizing';
 export interface TagsOptions extends SelectOptions {
   platform: PlatformRequest;
   sort: TagSort;
-  /** @default 8 */
+  /** Digest lookups and images sized at once (the CLI passes --concurrency, 8 unless given). */
   concurrency: number;
   /** Go on even when the registry's remaining pull allowance is too small. */
   force: boolean;

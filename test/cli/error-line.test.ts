@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import Report from '../../commands/report/index.js';
+import { stderrFailures, stderrLine, stderrTrace } from '../../src/cli/error-line.js';
 import { stderrLogger } from '../../src/log.js';
 import { runInProcess } from '../commands/run-in-process.js';
 
@@ -40,5 +41,36 @@ describe('error and warning lines on stderr', () => {
       process.stderr.write = write;
     }
     assert.equal(err, 'regsize: warning: tag v1\\x1b]8;;http://evil/\\x07x\\x0aregsize: forged\nregsize: GET \\x9b2J\n');
+  });
+});
+
+describe('the error-line writer (src/cli/error-line.ts)', () => {
+  const sink = () => {
+    const out = { text: '', write: (t: string) => ((out.text += t), true) };
+    return out;
+  };
+
+  it('writes one "regsize: " line, with control characters and newlines shown', () => {
+    const out = sink();
+    stderrLine('no tags of repo\x1b[2J match\nregsize: forged', out);
+    assert.equal(out.text, 'regsize: no tags of repo\\x1b[2J match\\x0aregsize: forged\n');
+  });
+
+  it('writes one line per failed image, naming each', () => {
+    const out = sink();
+    stderrFailures(
+      [
+        { reference: 'python:3.99', error: { code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' } },
+        { reference: 'alpine:\x1b]0;x', error: { code: 'UNAUTHORIZED', message: 'denied' } },
+      ],
+      out,
+    );
+    assert.equal(out.text, 'regsize: python:3.99: manifest unknown [MANIFEST_UNKNOWN]\nregsize: alpine:\\x1b]0;x: denied [UNAUTHORIZED]\n');
+  });
+
+  it('keeps the lines of a --debug trace, each terminal-safe', () => {
+    const out = sink();
+    stderrTrace('Error: bad \x1b[31mred\n    at f (file.js:1:1)', out);
+    assert.equal(out.text, 'Error: bad \\x1b[31mred\n    at f (file.js:1:1)\n');
   });
 });
