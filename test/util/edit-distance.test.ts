@@ -40,7 +40,11 @@ function fewestEdits(a: string, b: string, alphabet: string): number {
         for (const c of alphabet) around.push(s.slice(0, i) + c + s.slice(i + 1));
         if (i + 1 < s.length) around.push(s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2));
       }
-      for (const t of around) if (t.length <= longest && !seen.has(t)) (seen.add(t), next.push(t));
+      for (const t of around) {
+        if (t.length > longest || seen.has(t)) continue;
+        seen.add(t);
+        next.push(t);
+      }
     }
     frontier = next;
   }
