@@ -8,9 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-// The project root; --root DIR checks another tree (the script's own test does).
-const rootFlag = process.argv.indexOf('--root');
-const ROOT = rootFlag > 0 && process.argv[rootFlag + 1] ? process.argv[rootFlag + 1] : fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Files with behaviour that are nonetheless exempt, each with why. Keep this short: a file
@@ -21,19 +19,19 @@ const EXEMPT = new Map([
 ]);
 
 /** [source file, its mirror test], relative to the root. */
-function pairs() {
+function pairs(root) {
   const out = [];
-  for (const file of walk('src')) out.push([file, join('test', relative('src', file)).replace(/\.ts$/, '.test.ts')]);
-  for (const file of walk('commands')) out.push([file, join('test', file).replace(/\.ts$/, '.test.ts')]);
+  for (const file of walk(root, 'src')) out.push([file, join('test', relative('src', file)).replace(/\.ts$/, '.test.ts')]);
+  for (const file of walk(root, 'commands')) out.push([file, join('test', file).replace(/\.ts$/, '.test.ts')]);
   return out;
 }
 
-function walk(dir) {
-  const abs = join(ROOT, dir);
+function walk(root, dir) {
+  const abs = join(root, dir);
   if (!existsSync(abs)) return [];
   return readdirSync(abs, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : []));
+    .flatMap((e) => (e.isDirectory() ? walk(root, join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : []));
 }
 
 /** True when every top-level statement only declares or moves types. */
@@ -51,15 +49,20 @@ function onlyTypeSpecifiers(bindings) {
   return bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
 }
 
-function main() {
+/** The files under root without a mirror test ([file, mirror]), and the types-only ones. */
+export function mirrorReport(root = ROOT) {
   const missing = [];
   const typeFiles = [];
-  for (const [file, mirror] of pairs()) {
-    if (existsSync(join(ROOT, mirror))) continue;
-    if (EXEMPT.has(file)) continue;
-    if (typeOnly(readFileSync(join(ROOT, file), 'utf8'), file)) typeFiles.push(file);
+  for (const [file, mirror] of pairs(root)) {
+    if (existsSync(join(root, mirror)) || EXEMPT.has(file)) continue;
+    if (typeOnly(readFileSync(join(root, file), 'utf8'), file)) typeFiles.push(file);
     else missing.push([file, mirror]);
   }
+  return { missing, typeFiles };
+}
+
+function main() {
+  const { missing, typeFiles } = mirrorReport();
   if (typeFiles.length) process.stderr.write(`check-mirror: exempt, types only: ${typeFiles.join(', ')}\n`);
   for (const [file, why] of EXEMPT) process.stderr.write(`check-mirror: exempt, ${why}: ${file}\n`);
   if (missing.length === 0) {
