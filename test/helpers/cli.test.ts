@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeImage, makeRandomLayer, pushImage } from './images.js';
 import { runCli, spawnCli } from './cli.js';
-import { startRegistry, type LocalRegistry } from './registry.js';
+import { sharedRegistry, type LocalRegistry } from './registry.js';
 
 describe('test helpers: runCli in-process gives what the subprocess gives', function () {
   this.timeout(60_000);
@@ -16,7 +16,8 @@ describe('test helpers: runCli in-process gives what the subprocess gives', func
   let tmp: string;
 
   before(async () => {
-    reg = await startRegistry();
+    // Its repositories are all under helper/ (the shared registry's rule).
+    reg = await sharedRegistry('helper');
     tmp = mkdtempSync(join(tmpdir(), 'regsize-cli-helper-'));
     const img = makeImage({ layers: [makeRandomLayer({ size: 20_000, seed: 'cli-helper' })], platform: { os: 'linux', architecture: 'amd64' } });
     await pushImage(reg, 'helper/app', '1', img);
