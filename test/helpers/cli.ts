@@ -67,7 +67,6 @@ export function spawnCli(args: string[], env: CliEnv = {}): Promise<CliResult> {
 }
 
 const STARTUP_ONLY = new Set(['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'UV_THREADPOOL_SIZE']);
-let config: Promise<Config> | undefined;
 // One run at a time: each one owns process.env, argv, stdout and stderr while it runs.
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -122,8 +121,9 @@ async function routeAndRun(args: string[]): Promise<void> {
     process.exit(2);
     return;
   }
-  config ??= Config.load(ROOT);
-  await run(routed, await config).catch(async (e: Error) => handle(e));
+  // A fresh Config each run, as a new process loads: tests that run a command class directly
+  // (run-in-process.ts) change state a cached one would carry into the next run's help.
+  await run(routed, await Config.load(ROOT)).catch(async (e: Error) => handle(e));
 }
 
 /**
