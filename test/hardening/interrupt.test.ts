@@ -17,7 +17,7 @@ type Child = ChildProcessByStdio<null, Readable, Readable>;
 /** The CLI as runCli starts it, but with the child in hand to signal it and to hold its stdout. */
 function start(args: string[]): { child: Child; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_CONFIG: emptyDockerConfig(), XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'regsize-cache-')) },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, DOCKER_CONFIG: emptyDockerConfig(), XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'regsize-cache-')) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr.resume();
