@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
+import { stopSharedRegistry } from './helpers/registry.js';
 
 nock.disableNetConnect();
 nock.enableNetConnect((host) => /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(host));
@@ -22,8 +23,23 @@ process.env.TMPDIR = runTmp;
 const cleanUp = () => rmSync(runTmp, { recursive: true, force: true, maxRetries: 3 });
 process.once('exit', cleanUp);
 
+// The environment as the run found it (TMPDIR aside): a test that changes a variable puts it
+// back, or the tests after it run in a different world. The run fails naming each leak and
+// the test after which it was first seen.
+const startEnv: NodeJS.ProcessEnv = { ...process.env };
+// Set by regsize itself (src/ecr/client.ts) before loading the AWS SDK, on purpose, once.
+const SET_BY_REGSIZE = new Set(['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED']);
+const leaks = new Map<string, string>();
+const changedKeys = () => [...new Set([...Object.keys(startEnv), ...Object.keys(process.env)])].filter((k) => startEnv[k] !== process.env[k] && !SET_BY_REGSIZE.has(k));
+
 export const mochaHooks = {
-  afterAll(): void {
+  afterEach(this: Mocha.Context): void {
+    for (const key of changedKeys()) if (!leaks.has(key)) leaks.set(key, this.currentTest?.fullTitle() ?? '?');
+  },
+  async afterAll(): Promise<void> {
+    await stopSharedRegistry();
     cleanUp();
+    const left = changedKeys().map((key) => `${key} (changed by or before "${leaks.get(key) ?? '?'}")`);
+    if (left.length) throw new Error(`tests left process.env changed: ${left.join('; ')}`);
   },
 };

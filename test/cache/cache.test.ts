@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyDockerConfig, runCli } from '../helpers/cli.js';
+import { emptyDockerConfig, runCli, spawnCli } from '../helpers/cli.js';
 import { type CountingProxy, startCountingProxy } from '../helpers/counting-proxy.js';
 import { type Image, makeImage, makeIndex, makeRandomLayer, pushImage, pushIndex } from '../helpers/images.js';
 import { tagExisting } from '../helpers/push.js';
@@ -93,7 +93,7 @@ describe('the on-disk cache, end to end', function () {
 
   it('stays valid when two regsize processes fill it at the same time', async () => {
     const cache = join(tmp, 'shared');
-    const run = () => runCli(['tags', `${proxy.host}/web`, '--platform', 'linux/amd64', '--json', '--cache-dir', cache]);
+    const run = () => spawnCli(['tags', `${proxy.host}/web`, '--platform', 'linux/amd64', '--json', '--cache-dir', cache]);
     const [a, b] = await Promise.all([run(), run()]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);

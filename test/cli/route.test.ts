@@ -3,7 +3,7 @@ import { closeCommand } from '../../src/cli/command-typo.js';
 import { editDistance } from '../../src/util/edit-distance.js';
 import { routeArgs } from '../../src/cli/route.js';
 import { isRegsizeError } from '../../src/errors.js';
-import { runCli } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli.js';
 
 const IDS = ['compare', 'diff', 'layers', 'tags', 'ecr:audit', 'report', 'report:history'];
 
@@ -77,7 +77,7 @@ describe('default command routing', () => {
   });
 
   it('bin/run.js: a typo exits 2 with one line on stderr and asks no registry', async () => {
-    const r = await runCli(['comapre', 'python:3.11']);
+    const r = await spawnCli(['comapre', 'python:3.11']);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr, 'regsize: unknown command "comapre"; did you mean "compare"? (to size an image named comapre, write docker.io/library/comapre)\n');

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
 import Compare from '../../commands/compare.js';
-import { emptyDockerConfig, runCli } from '../helpers/cli.js';
+import { emptyDockerConfig, spawnCli } from '../helpers/cli.js';
 import { makeImage, makeRandomLayer } from '../helpers/images.js';
 import { dockerManifestList, imageManifest, manifestHeaders, OCI_MANIFEST, ociIndexWithAttestations } from '../fixtures/dockerhub.js';
 import { ACCOUNT, FakeEcr, fakeAwsEnvironment, nockEcrApi } from '../ecr/fake-ecr.js';
@@ -171,14 +171,14 @@ describe('regsize compare with ECR images', function () {
 
     it('does not load it to compare images of other registries', async function () {
       const log = path.join(dir, 'compare.log');
-      const r = await runCli(['compare', '127.0.0.1:9/app:1', '--timeout', '2', '--no-cache'], env(log));
+      const r = await spawnCli(['compare', '127.0.0.1:9/app:1', '--timeout', '2', '--no-cache'], env(log));
       assert.equal(r.code, 1, r.stderr);
       assert.equal(existsSync(log) ? readFileSync(log, 'utf8') : '', '');
     });
 
     it('loads it when an ECR command runs (the hook does see it)', async function () {
       const log = path.join(dir, 'audit.log');
-      const r = await runCli(['ecr', 'audit', 'team/app', '--region', 'eu-west-1'], env(log));
+      const r = await spawnCli(['ecr', 'audit', 'team/app', '--region', 'eu-west-1'], env(log));
       assert.equal(r.code, 1);
       assert.match(r.stderr, /no AWS credentials found/);
       assert.match(readFileSync(log, 'utf8'), /^@aws-sdk\/client-ecr$/m);

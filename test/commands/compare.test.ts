@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { type Image, makeImage, makeIndex, makeRandomLayer, pushImage, pushIndex } from '../helpers/images.js';
 import { skopeoInspectRaw } from '../helpers/skopeo.js';
-import { emptyDockerConfig, runCli } from '../helpers/cli.js';
+import { emptyDockerConfig, runCli, spawnCli } from '../helpers/cli.js';
 
 interface Layer {
   digest: string;
@@ -154,7 +154,7 @@ describe('regsize compare against a real registry', function () {
   });
 
   it('is the same as "regsize compare"', async () => {
-    const a = await runCli([`${reg.host}/lib/alpine:3.20`, '--json']);
+    const a = await spawnCli([`${reg.host}/lib/alpine:3.20`, '--json']);
     const b = await runCli(['compare', `${reg.host}/lib/alpine:3.20`, '--json']);
     assert.equal(a.stdout, b.stdout);
   });

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
 import EcrAudit from '../../commands/ecr/audit.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { ACCOUNT, digestOf, FakeEcr, type FakeImage, fakeAwsEnvironment, imageManifest, indexManifest, layerDigest, nockEcrApi, startEcrServer } from '../ecr/fake-ecr.js';
 import { runInProcess } from './run-in-process.js';
 
@@ -268,7 +268,7 @@ describe('regsize ecr audit', function () {
       const fake = new FakeEcr([{ name: 'team/app', images: handRepository() }]);
       const server = await startEcrServer(fake);
       try {
-        const r = await runCli(
+        const r = await spawnCli(
           ['ecr', 'audit', 'team/app', '--region', 'eu-west-1', '--endpoint-url', server.url, '--json'],
           noAwsEnv({ AWS_ACCESS_KEY_ID: 'AKIAREGSIZETESTKEY01', AWS_SECRET_ACCESS_KEY: 'not-a-real-secret' }),
         );

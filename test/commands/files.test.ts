@@ -13,7 +13,7 @@ import Files from '../../commands/files.js';
 import type { FilesResult } from '../../src/files/analyse.js';
 import { gzipSync } from 'node:zlib';
 import { forgeSize } from '../files/tar-fixtures.js';
-import { runCli } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli.js';
 import { type CountingProxy, startCountingProxy } from '../helpers/counting-proxy.js';
 import { type Image, type Layer, makeImage, makeLayer, makeRandomLayer, makeTar, pushImage, seededBytes, type TarFile } from '../helpers/images.js';
 import { sha256 } from '../helpers/push.js';
@@ -286,7 +286,7 @@ describe('regsize files / diff --files (real registry)', function () {
   });
 
   it('smoke: the CLI prints the table, the pip hint and its fix', async () => {
-    const r = await runCli(['files', at('team/app:v2')]);
+    const r = await spawnCli(['files', at('team/app:v2')]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /Largest files/);
     assert.match(r.stdout, /pip-cache {2}layer 3 \(RUN pip install -r requirements\.txt\): \/root\/\.cache\/pip\n {4}fix: pip install --no-cache-dir/);

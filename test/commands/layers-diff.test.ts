@@ -4,7 +4,7 @@
  * bytes built, and the bytes read per layer from regsize's own --verbose request lines.
  */
 import assert from 'node:assert/strict';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { type Image, type Layer, makeImage, makeLayer, makeRandomLayer, MT, seededBytes, pushImage } from '../helpers/images.js';
 import { pushBlob, pushManifest, sha256 } from '../helpers/push.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
@@ -105,7 +105,7 @@ describe('regsize layers / diff / --uncompressed (CLI, real registry)', function
   });
 
   it('layers prints a table with share, running total and shortened steps; markdown for PR comments', async () => {
-    const r = await runCli(['layers', at('team/app:2.0'), '--platform', 'linux/amd64']);
+    const r = await spawnCli(['layers', at('team/app:2.0'), '--platform', 'linux/amd64']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     const lines = r.stdout.trimEnd().split('\n');
@@ -151,7 +151,7 @@ describe('regsize layers / diff / --uncompressed (CLI, real registry)', function
   });
 
   it('diff IMAGE finds the base in the annotations and answers step by step, as a table and as markdown', async () => {
-    const r = await runCli(['diff', at('team/app:2.0'), '--platform', 'linux/amd64']);
+    const r = await spawnCli(['diff', at('team/app:2.0'), '--platform', 'linux/amd64']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^BASE\\s+${at('lib/base:1').replace(/[.]/g, '\\.')}@${base.manifestDigest}`, 'm'));
     assert.match(r.stdout, /^Shared with BASE: 2 layers, /m);

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, runCli, spawnCli } from '../helpers/cli.js';
 import { type CountingProxy, startCountingProxy } from '../helpers/counting-proxy.js';
 import { type Image, makeImage, makeIndex, makeRandomLayer, pushImage, pushIndex } from '../helpers/images.js';
 import { tagExisting } from '../helpers/push.js';
@@ -223,7 +223,7 @@ describe('regsize tags against a real registry', function () {
     assert.deepEqual(doc.tags.map((e) => [e.tag, e.error?.code ?? e.compressedSize]), [['good', layersSize(good)], ['bad', 'BLOB_UNKNOWN']]);
     assert.equal(doc.tags[1]!.digest, bad.manifestDigest);
     assert.equal(doc.tags[1]!.error!.message, `${proxy.host}/broken:bad: ${proxy.host}/broken@${bad.configDigest}: blob unknown to the registry`);
-    const human = await runCli(['tags', `${proxy.host}/broken`, '--cache-dir', join(tmp, 'broken'), '--platform', 'linux/amd64']);
+    const human = await spawnCli(['tags', `${proxy.host}/broken`, '--cache-dir', join(tmp, 'broken'), '--platform', 'linux/amd64']);
     assert.equal(human.code, 1);
     assert.match(human.stdout, /^bad +error: BLOB_UNKNOWN$/m);
     assert.ok(human.stderr.includes(`regsize: ${proxy.host}/broken:bad: ${proxy.host}/broken@${bad.configDigest}: blob unknown to the registry [BLOB_UNKNOWN]\n`), human.stderr);

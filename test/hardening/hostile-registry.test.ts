@@ -14,7 +14,6 @@ interface Entry {
   error?: { code: string; message: string };
 }
 interface Run extends CliResult {
-  ms: number;
   images: Entry[];
 }
 
@@ -35,17 +34,15 @@ function serve(reg: HostileRegistry, repo: string, img: Image, tag = '1'): void 
 }
 
 async function compare(reg: HostileRegistry, repos: string[], extra: string[] = [], env: Record<string, string> = {}): Promise<Run> {
-  const started = Date.now();
   const timeout = extra.includes('--timeout') ? [] : ['--timeout', '5'];
   const r = await runCli([...repos.map((r) => `${reg.host}/${r}:1`), '--json', '--platform', 'linux/amd64', ...timeout, ...extra], env);
-  const ms = Date.now() - started;
   let images: Entry[] = [];
   try {
     images = (JSON.parse(r.stdout) as { images: Entry[] }).images;
   } catch {
     assert.fail(`stdout is not the JSON document: ${JSON.stringify(r.stdout)}\nstderr: ${r.stderr}`);
   }
-  return { ...r, ms, images };
+  return { ...r, images };
 }
 
 /** Exit 1, the error code in --json, a one-line message, and no stack trace. */
@@ -223,8 +220,8 @@ describe('hardening: a hostile registry', function () {
       const r = await compare(reg, ['r429'], ['--verbose']);
       assertSized(r, img);
       assert.equal(reg.hits(manifestPath('r429')).length, 2);
+      // The wait computed from Retry-After; that it is slept is the retry wrapper's own test.
       assert.match(r.stderr, new RegExp(`retrying GET http://${reg.host}/v2/r429/manifests/1 in 1000ms \\(HTTP 429\\)`));
-      assert.ok(r.ms >= 1000, `waited ${r.ms}ms`);
     });
 
     it('retries a 503, then succeeds', async () => {
@@ -277,46 +274,51 @@ describe('hardening: a hostile registry', function () {
       });
     }
 
-    it('reports a 429 whose Retry-After is hours at once, with the time it lifts', async () => {
+    // "At once": within the test's timeout, and with no retry scheduled (--verbose would say).
+    it('reports a 429 whose Retry-After is hours at once, with the time it lifts', async function () {
+      this.timeout(15_000);
       const waitMs = 2 * 3600 * 1000;
       reg.on(manifestPath('pull-limit'), { kind: 'respond', status: 429, headers: { 'retry-after': String(waitMs / 1000), 'content-type': 'application/json' }, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"You have reached your pull rate limit."}]}' });
       const before = Date.now();
-      const r = await compare(reg, ['pull-limit', 'good']);
+      const r = await compare(reg, ['pull-limit', 'good'], ['--verbose']);
       const message = assertFailed(r, 'TOOMANYREQUESTS', /rate limit reached; it lifts at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in 2h 0m\); log in \(docker login\)/);
-      assert.ok(r.ms < 15_000, `reported after ${r.ms}ms, not waited for`);
+      assert.doesNotMatch(r.stderr, /retrying/);
       assert.equal(reg.hits(manifestPath('pull-limit')).length, 1);
       const lifts = Date.parse(`${/lifts at (\S+ \S+) UTC/.exec(message)?.[1]?.replace(' ', 'T')}Z`);
       assert.ok(lifts >= before + waitMs - 60_000 && lifts <= Date.now() + waitMs, `lifts at ${new Date(lifts).toISOString()}`);
       assert.equal(r.images[1]?.compressedSize, sizeOf(good));
     });
 
-    it('reports a Retry-After just over its 60 s cap at once too', async () => {
+    it('reports a Retry-After just over its 60 s cap at once too', async function () {
+      this.timeout(15_000);
       reg.on(manifestPath('over-cap-wait'), { kind: 'respond', status: 429, headers: { 'retry-after': '61' }, body: '' });
-      const r = await compare(reg, ['over-cap-wait']);
+      const r = await compare(reg, ['over-cap-wait'], ['--verbose']);
       assertFailed(r, 'TOOMANYREQUESTS', /rate limit reached; it lifts at .* UTC \(in 2m\)/);
-      assert.ok(r.ms < 15_000, `reported after ${r.ms}ms`);
+      assert.doesNotMatch(r.stderr, /retrying/);
       assert.equal(reg.hits(manifestPath('over-cap-wait')).length, 1);
     });
 
-    it('reads Retry-After as an HTTP date too', async () => {
+    it('reads Retry-After as an HTTP date too', async function () {
+      this.timeout(15_000);
       const at = new Date(Date.now() + 3 * 3600 * 1000 + 30 * 60 * 1000);
       reg.on(manifestPath('pull-limit-date'), { kind: 'respond', status: 429, headers: { 'retry-after': at.toUTCString() }, body: '' });
-      const r = await compare(reg, ['pull-limit-date']);
+      const r = await compare(reg, ['pull-limit-date'], ['--verbose']);
       assertFailed(r, 'TOOMANYREQUESTS', new RegExp(`it lifts at ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC \\(in 3h (29|30)m\\)`));
-      assert.ok(r.ms < 15_000, `reported after ${r.ms}ms`);
+      assert.doesNotMatch(r.stderr, /retrying/);
     });
   });
 
   describe('timeouts', () => {
-    it('does not hang on a body that stalls mid-way: --timeout bounds the request', async () => {
+    // --timeout reached the HTTP layer: the test's own timeout is far below the 30 s default.
+    it('does not hang on a body that stalls mid-way: --timeout bounds the request', async function () {
+      this.timeout(10_000);
       const img = image('stall');
       serve(reg, 'stall', img);
       reg.on(manifestPath('stall'), { kind: 'stall', body: img.manifest, sendBytes: 100, headers: { 'content-type': MT.OCI_MANIFEST } });
       const r = await compare(reg, ['stall', 'good'], ['--timeout', '1']);
       assertFailed(r, 'TIMEOUT', new RegExp(`GET http://${reg.host}/v2/stall/manifests/1 timed out after 1s; raise --timeout or check the network`));
       assert.equal(r.images[1]?.compressedSize, sizeOf(good));
-      // --timeout reached the HTTP layer: one second, not the 30 s default, and not retried.
-      assert.ok(r.ms < 10_000, `took ${r.ms}ms`);
+      // Not retried.
       assert.equal(reg.hits(manifestPath('stall')).length, 1);
     });
   });

@@ -3,29 +3,30 @@
  * manifests shaped like what BuildKit pushes to Docker Hub. The builders are pure (bytes in,
  * bytes out); only pushImage/pushIndex touch the network.
  *
- * Media types are spelled out here rather than imported from src/, so that a wrong constant
- * in the product cannot also be wrong in the fixtures that are meant to catch it.
+ * Media types come from src/oci/media-types.ts, whose mirror test holds them to the spec
+ * strings; the two regsize does not name (uncompressed Docker layers, in-toto) are here.
  */
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { MediaType } from '../../src/oci/media-types.js';
 import { pushBlob, pushManifest, sha256, type RegistryTarget } from './push.js';
 
 export type Format = 'oci' | 'docker';
 export type Compression = 'gzip' | 'zstd' | 'none';
 
 export const MT = {
-  OCI_INDEX: 'application/vnd.oci.image.index.v1+json',
-  OCI_MANIFEST: 'application/vnd.oci.image.manifest.v1+json',
-  OCI_CONFIG: 'application/vnd.oci.image.config.v1+json',
-  OCI_LAYER: 'application/vnd.oci.image.layer.v1.tar',
-  OCI_LAYER_GZIP: 'application/vnd.oci.image.layer.v1.tar+gzip',
-  OCI_LAYER_ZSTD: 'application/vnd.oci.image.layer.v1.tar+zstd',
-  DOCKER_LIST: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  DOCKER_MANIFEST: 'application/vnd.docker.distribution.manifest.v2+json',
-  DOCKER_CONFIG: 'application/vnd.docker.container.image.v1+json',
+  OCI_INDEX: MediaType.OCI_INDEX,
+  OCI_MANIFEST: MediaType.OCI_MANIFEST,
+  OCI_CONFIG: MediaType.OCI_CONFIG,
+  OCI_LAYER: MediaType.OCI_LAYER,
+  OCI_LAYER_GZIP: MediaType.OCI_LAYER_GZIP,
+  OCI_LAYER_ZSTD: MediaType.OCI_LAYER_ZSTD,
+  DOCKER_LIST: MediaType.DOCKER_MANIFEST_LIST,
+  DOCKER_MANIFEST: MediaType.DOCKER_MANIFEST,
+  DOCKER_CONFIG: MediaType.DOCKER_CONFIG,
   DOCKER_LAYER: 'application/vnd.docker.image.rootfs.diff.tar',
-  DOCKER_LAYER_GZIP: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+  DOCKER_LAYER_GZIP: MediaType.DOCKER_LAYER_GZIP,
   IN_TOTO: 'application/vnd.in-toto+json',
 } as const;
 

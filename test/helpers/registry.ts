@@ -235,3 +235,25 @@ function installExitHooks(): void {
     });
   }
 }
+
+let shared: Promise<LocalRegistry> | undefined;
+
+/**
+ * One plain registry for the whole run, started on first use and stopped by test/setup.ts
+ * after the last test: for tests that need no special config (auth, TLS, a hostile server).
+ * Files share its store, so each keeps its repositories under its own `namespace/` (use the
+ * returned `repo`), and none may list the catalog. Its stop() does nothing.
+ */
+export async function sharedRegistry(namespace: string): Promise<LocalRegistry & { repo(name: string): string }> {
+  if (!/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/.test(namespace)) throw new Error(`sharedRegistry: "${namespace}" is not a one-component repository namespace`);
+  shared ??= startRegistry();
+  const reg = await shared;
+  return { host: reg.host, url: reg.url, dir: reg.dir, repo: (name) => `${namespace}/${name}`, stop: async () => {} };
+}
+
+/** Stops the shared registry, if a test started it (test/setup.ts, after the run). */
+export async function stopSharedRegistry(): Promise<void> {
+  const reg = shared;
+  shared = undefined;
+  await (await reg?.catch(() => undefined))?.stop();
+}

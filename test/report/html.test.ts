@@ -25,6 +25,8 @@ function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    // Its disk cache goes to the run's temp dir (removed after the run), not ~/.cache.
+    env: { ...process.env, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'regsize-chromium-')) },
   });
 }
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatBytes } from '../../src/units.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { type Image, makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 
@@ -88,7 +88,7 @@ ${extra}`,
     const workerRef = `${reg.host}/team/worker:prod`;
 
     // Run 1: everything within budget, nothing to compare with yet.
-    const first = await runCli(['report', '--config', cfg, '--history', history, '--format', 'json']);
+    const first = await spawnCli(['report', '--config', cfg, '--history', history, '--format', 'json']);
     assert.equal(first.code, 0, first.stderr);
     const r1 = JSON.parse(first.stdout) as JsonReport;
     assert.deepEqual(r1.images.map((e) => [e.reference, e.compressedSize, e.budget?.over]), [
@@ -143,7 +143,7 @@ ${extra}`,
     assert.equal(a3.history?.since?.from.compressedSize, size(apiV1));
 
     // `report history` reads the three runs back, oldest first.
-    const hist = await runCli(['report', 'history', api, '--history', history, '--json']);
+    const hist = await spawnCli(['report', 'history', api, '--history', history, '--json']);
     assert.equal(hist.code, 0, hist.stderr);
     const points = (JSON.parse(hist.stdout) as { points: { compressedSize: number; rebuilt: boolean; change: { bytes: number } | null }[] }).points;
     assert.deepEqual(points.map((p) => [p.compressedSize, p.change?.bytes ?? null, p.rebuilt]), [

@@ -103,7 +103,7 @@ describe('compare with a hostile credential helper or a broken Docker config', f
     chmodSync(helper, 0o755);
     dockerConfig('ctrlc', JSON.stringify({ credHelpers: { [locked.host]: 'regsizectrlc' } }));
     const child = spawn(process.execPath, [BIN, `${locked.host}/team/app:1`, '--timeout', '60'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_CONFIG: process.env.DOCKER_CONFIG, XDG_CACHE_HOME: join(dir, 'cache') },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, DOCKER_CONFIG: process.env.DOCKER_CONFIG, XDG_CACHE_HOME: join(dir, 'cache') },
       stdio: ['ignore', 'ignore', 'ignore'],
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { makeImage, makeIndex, makeRandomLayer, pushIndex } from '../helpers/images.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 
 function selfSignedCert(): { cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), 'regsize-tls-'));
@@ -75,7 +75,7 @@ describe('HTTP/2 against a TLS registry', function () {
     const counter = await connectionCounter(Number(tls.host.split(':')[1]));
     try {
       const refs = repos.map((r) => `${counter.host}/${r}:1`);
-      const r = await runCli([...refs, '--platform', 'all', '--json', '--no-cache', '--verbose'], { NODE_EXTRA_CA_CERTS: cert });
+      const r = await spawnCli([...refs, '--platform', 'all', '--json', '--no-cache', '--verbose'], { NODE_EXTRA_CA_CERTS: cert });
       assert.equal(r.code, 0, r.stderr);
       const got = (JSON.parse(r.stdout) as { images: { compressedSize: number }[] }).images.map((e) => e.compressedSize);
       const direct = await runCli([...repos.map((x) => `${plain.host}/${x}:1`), '--platform', 'all', '--json', '--no-cache']);
