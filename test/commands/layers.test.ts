@@ -1,14 +1,13 @@
 /**
- * `regsize layers`, `regsize diff` and `--uncompressed` end to end: the real CLI (node
- * bin/run.js) against a real registry, with images built here; expected figures come from the
- * bytes built, and the bytes read per layer from regsize's own --verbose request lines.
+ * `regsize layers` and `--uncompressed` end to end: the CLI (in-process, and once as a
+ * subprocess) against a real registry, with images built here (layers-diff-fixture.ts, shared
+ * with diff.test.ts); expected figures come from the bytes built, and the bytes read per layer
+ * from regsize's own --verbose request lines.
  */
 import assert from 'node:assert/strict';
 import { runCli, spawnCli } from '../helpers/cli.js';
-import { type Image, type Layer, makeImage, makeLayer, makeRandomLayer, MT, seededBytes, pushImage } from '../helpers/images.js';
-import { pushBlob, pushManifest, sha256 } from '../helpers/push.js';
-import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
-import { zstdLayerWithContentSize } from '../sizing/layer-fixtures.js';
+import type { Image, Layer } from '../helpers/images.js';
+import { layersDiffFixture, oneLineFailure, sum } from './layers-diff-fixture.js';
 
 interface LayerJson {
   digest: string;
@@ -17,17 +16,6 @@ interface LayerJson {
   createdBy: string | null;
   uncompressedSize?: number | null;
   uncompressedNote?: string;
-}
-
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-
-/** Checks the run failed with exit `code` and exactly one stderr line (no stack), and returns it. */
-function oneLineFailure(r: { code: number | null; stderr: string }, code: number): string {
-  assert.equal(r.code, code, r.stderr);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one line expected:\n${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
-  return lines[0] as string;
 }
 
 /** Body bytes per blob digest, from the `--verbose` request lines (`GET url 206 3ms 4 B`). */
@@ -42,45 +30,17 @@ function bytesPerBlob(stderr: string): Map<string, number> {
   return m;
 }
 
-describe('regsize layers / diff / --uncompressed (CLI, real registry)', function () {
+describe('regsize layers / --uncompressed (CLI, real registry)', function () {
   this.timeout(120_000);
-  let reg: LocalRegistry;
   let base: Image;
   let app: Image;
   let appLayers: Layer[];
   let streamedZstd: Layer;
-  const at = (s: string) => `${reg.host}/${s}`;
+  let at: (s: string) => string;
 
   before(async () => {
-    reg = await startRegistry();
-    const os = makeRandomLayer({ size: 250_000, seed: 'cli-base-os', createdBy: '/bin/sh -c #(nop) ADD file:4c2a9e0b5f in / ' });
-    const certs = makeLayer({ files: [{ name: 'etc/' }, { name: 'etc/ssl/cert.pem', content: 'CERT\n'.repeat(9000) }], compression: 'gzip', createdBy: '/bin/sh -c apk add --no-cache ca-certificates' });
-    base = makeImage({ layers: [os, certs] });
-    await pushImage(reg, 'lib/base', '1', base);
-    appLayers = [
-      os,
-      certs,
-      zstdLayerWithContentSize([{ name: 'app/' }, { name: 'app/server.js', content: 'serve();\n'.repeat(7000) }], 'COPY . /app # buildkit'),
-      makeLayer({ files: [{ name: 'app/dist/' }, { name: 'app/dist/bundle.js', content: 'b\n'.repeat(3000) }], compression: 'none', createdBy: 'RUN /bin/sh -c npm run build # buildkit' }),
-      makeRandomLayer({ size: 180_000, seed: 'cli-deps', path: 'app/node_modules/deps.bin', createdBy: `RUN /bin/sh -c npm ci --omit=dev && ${'rm -rf /root/.npm/_cacache && '.repeat(4)}true # buildkit` }),
-    ];
-    app = makeImage({
-      layers: appLayers,
-      annotations: { 'org.opencontainers.image.base.name': at('lib/base:1'), 'org.opencontainers.image.base.digest': base.manifestDigest },
-    });
-    await pushImage(reg, 'team/app', '2.0', app);
-    await pushImage(reg, 'team/app', 'plain', makeImage({ layers: appLayers }));
-    // Over 64 KiB compressed, so that only its header is read without --exact.
-    streamedZstd = makeLayer({ files: [{ name: 'bin/' }, { name: 'bin/tool', content: seededBytes(100_000, 'tool') }], compression: 'zstd', createdBy: 'RUN make tool' });
-    await pushImage(reg, 'team/tool', '1', makeImage({ layers: [os, streamedZstd] }));
-    await pushImage(reg, 'broken/history', '1', makeImage({ layers: [os, certs], history: [{ created_by: 'ADD a /' }] }));
-    const junk = Buffer.from('{"os": "linux", "architecture": "amd64", "rootfs": ');
-    await pushBlob(reg, 'broken/junk', junk);
-    await pushBlob(reg, 'broken/junk', os.blob);
-    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MT.OCI_MANIFEST, config: { mediaType: MT.OCI_CONFIG, digest: sha256(junk), size: junk.length }, layers: [{ mediaType: os.mediaType, digest: os.digest, size: os.size }] }));
-    await pushManifest(reg, 'broken/junk', '1', manifest, MT.OCI_MANIFEST);
+    ({ base, app, appLayers, streamedZstd, at } = await layersDiffFixture());
   });
-  after(async () => reg?.stop());
 
   it('layers --json --uncompressed: the JSON shape, tar sizes as built, and a few bytes read per layer', async () => {
     const r = await runCli(['layers', at('team/app:2.0'), '--json', '--uncompressed', '--verbose', '--platform', 'linux/amd64']);
@@ -133,37 +93,6 @@ describe('regsize layers / diff / --uncompressed (CLI, real registry)', function
     assert.doesNotMatch(md.stdout, /# buildkit|\/bin\/sh -c/);
   });
 
-  it('diff BASE IMAGE --json: exactly the added layers and bytes', async () => {
-    const r = await runCli(['diff', at('lib/base:1'), at('team/app:2.0'), '--json', '--uncompressed', '--platform', 'linux/amd64']);
-    assert.equal(r.code, 0, r.stderr);
-    const doc = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(doc), ['base', 'image', 'baseFrom', 'sharedLayers', 'addedLayers', 'removedLayers', 'addedSize', 'addedUncompressedSize', 'warnings']);
-    const added = appLayers.slice(2);
-    assert.deepEqual(doc.addedLayers, added.map((l) => ({ digest: l.digest, size: l.size, createdBy: l.createdBy, uncompressedSize: l.uncompressedSize })));
-    assert.equal(doc.addedSize, sum(added.map((l) => l.size)));
-    assert.equal(doc.addedUncompressedSize, sum(added.map((l) => l.uncompressedSize)));
-    assert.deepEqual(doc.sharedLayers.map((l: { digest: string }) => l.digest), base.layers.map((l) => l.digest));
-    assert.deepEqual(doc.removedLayers, []);
-    assert.equal(doc.base.manifestDigest, base.manifestDigest);
-    assert.equal(doc.base.compressedSize, sum(base.layers.map((l) => l.size)));
-    assert.equal(doc.base.uncompressedSize, sum(base.layers.map((l) => l.uncompressedSize)));
-    assert.equal(doc.image.uncompressedSize, sum(appLayers.map((l) => l.uncompressedSize)));
-  });
-
-  it('diff IMAGE finds the base in the annotations and answers step by step, as a table and as markdown', async () => {
-    const r = await spawnCli(['diff', at('team/app:2.0'), '--platform', 'linux/amd64']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`^BASE\\s+${at('lib/base:1').replace(/[.]/g, '\\.')}@${base.manifestDigest}`, 'm'));
-    assert.match(r.stdout, /^Shared with BASE: 2 layers, /m);
-    assert.match(r.stdout, /^IMAGE adds 3 layers: \+/m);
-    for (const step of ['COPY . /app', 'RUN npm run build', 'RUN npm ci --omit=dev']) assert.ok(r.stdout.includes(step), step);
-    assert.match(r.stdout, /annotations/);
-    const md = await runCli(['diff', at('lib/base:1'), at('team/app:2.0'), '--platform', 'linux/amd64', '--format', 'markdown']);
-    assert.equal(md.code, 0, md.stderr);
-    assert.match(md.stdout, /^\*\*IMAGE adds 3 layers: /m);
-    assert.equal(md.stdout.match(/^\| [345] \| /gm)?.length, 3, 'one markdown row per added layer, numbered by position in IMAGE');
-  });
-
   it('compare --uncompressed adds uncompressedSize; without the flag there is none', async () => {
     const r = await runCli([at('team/app:2.0'), at('lib/base:1'), '--json', '--uncompressed', '--platform', 'linux/amd64']);
     assert.equal(r.code, 0, r.stderr);
@@ -197,13 +126,10 @@ describe('regsize layers / diff / --uncompressed (CLI, real registry)', function
     assert.match(oneLineFailure(await runCli(['layers']), 2), /^regsize: missing IMAGE/);
     assert.match(oneLineFailure(await runCli(['layers', 'Not A Ref']), 2), /invalid reference/);
     assert.match(oneLineFailure(await runCli(['layers', at('team/app:2.0'), '--platform', 'all']), 2), /one platform/);
-    assert.match(oneLineFailure(await runCli(['diff', at('team/app:2.0'), '--platform', 'all']), 2), /one platform/);
-    assert.match(oneLineFailure(await runCli(['diff', at('team/app:plain'), '--platform', 'linux/amd64']), 2), /does not name its base image .*regsize diff BASE /);
     assert.match(oneLineFailure(await runCli(['layers', at('team/app:nope')]), 1), /manifest unknown/);
     // A layer digest where a manifest is expected (distribution 2.8 answers 500, others 404).
     assert.match(oneLineFailure(await runCli(['layers', at(`team/app@${appLayers[0]!.digest}`)]), 1), /if sha256:\w{64} is a layer or config digest, give the image's tag or manifest digest instead$/);
     assert.match(oneLineFailure(await runCli(['layers', at('broken/junk:1'), '--platform', 'linux/amd64']), 1), /image config is not valid JSON/);
-    assert.match(oneLineFailure(await runCli(['diff', at('lib/base:1'), at('broken/junk:1'), '--platform', 'linux/amd64']), 1), /image config is not valid JSON/);
     const json = await runCli(['layers', at('team/app:nope'), '--json']);
     assert.equal(json.code, 1);
     assert.equal(JSON.parse(json.stdout).error.code, 'MANIFEST_UNKNOWN');
