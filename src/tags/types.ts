@@ -1,6 +1,6 @@
 /** The options and results of `regsize tags`, shared by the registry path (size.ts) and the Docker Hub API path (hub-size.ts). */
 import type { PlatformRequest } from '../sizing/resolve.js';
-import type { RepoRef } from '../transport/client.js';
+import type { RepoRef } from '../transport/registry-api.js';
 import type { HttpClient } from '../transport/http.js';
 import type { Logger } from '../log.js';
 import type { TagSort, TagsResult } from './result.js';
@@ -17,8 +17,12 @@ export type TagsPhase = 'tags' | 'sizing';
 export interface TagsOptions extends SelectOptions {
   platform: PlatformRequest;
   sort: TagSort;
-  /** @default 8 */
-  concurrency: number;
+  /**
+   * Unused by sizing since every tag is asked at once (the transport bounds requests:
+   * --concurrency reaches it through the session). Kept for callers that still pass it.
+   * @deprecated
+   */
+  concurrency?: number | undefined;
   /** Go on even when the registry's remaining pull allowance is too small. */
   force: boolean;
   logger: Logger;
