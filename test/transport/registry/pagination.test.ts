@@ -3,12 +3,14 @@ import nock from 'nock';
 import { isRegsizeError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import { createSession } from '../../../src/session.js';
+import { useEmptyDockerConfig } from '../../helpers/docker-config.js';
 import { nextLink } from '../../../src/transport/registry/pagination.js';
 
 const REG = 'https://reg.example';
 const repo = { registry: 'reg.example', repository: 'org/app' };
 
 describe('tag list pagination', () => {
+  useEmptyDockerConfig();
   afterEach(() => nock.cleanAll());
 
   it('nextLink: a same-origin target becomes a path, another origin stays a full URL, no rel="next" ends', () => {

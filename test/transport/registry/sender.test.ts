@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import nock from 'nock';
 import { silentLogger } from '../../../src/log.js';
 import { createSession } from '../../../src/session.js';
+import { useEmptyDockerConfig } from '../../helpers/docker-config.js';
 import { describe as describeRef, isDigest } from '../../../src/transport/registry/sender.js';
 
 const REG = 'https://reg.example';
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
 describe('RegistrySender', () => {
+  useEmptyDockerConfig();
   afterEach(() => nock.cleanAll());
 
   it('names images as users write them: Docker Hub short, digests with @', () => {
