@@ -22,6 +22,8 @@ export interface InFlightProxy {
   maxInFlight(): number;
   /** TCP connections clients opened to the proxy. */
   connections(): number;
+  /** Every request passed on, in arrival order. */
+  requests: { method: string; path: string }[];
   /** PEM of the certificate (HTTP/2 proxies), for NODE_EXTRA_CA_CERTS. */
   certFile?: string;
   stop(): Promise<void>;
@@ -48,8 +50,10 @@ export async function startInFlightProxy(targetUrl: string, opts: InFlightOption
   let held: (() => void)[] = [];
   let opened = false;
   const timers = new Set<NodeJS.Timeout>();
+  const requests: { method: string; path: string }[] = [];
 
   const handle = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
+    requests.push({ method: req.method ?? '', path: req.url ?? '' });
     const gated = opts.gate.path.test(req.url ?? '');
     const forward = () => {
       const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...forwardable(req.headers), host: target.host } }, (up) => {
@@ -111,6 +115,7 @@ export async function startInFlightProxy(targetUrl: string, opts: InFlightOption
     host: `127.0.0.1:${port}`,
     maxInFlight: () => max,
     connections: () => connections,
+    requests,
     ...(certDir ? { certFile: join(certDir, 'cert.pem') } : {}),
     stop: () =>
       new Promise<void>((resolve) => {
