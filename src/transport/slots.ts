@@ -8,17 +8,23 @@
  *   - HTTP/1.1: one request per connection, so `perOrigin` (--concurrency; at most the
  *     dispatcher's connections to one origin);
  *   - HTTP/2: one connection multiplexes streams, so the server's SETTINGS_MAX_CONCURRENT_STREAMS
- *     as undici read it, capped at H2_STREAM_LIMIT (RFC 9113 5.1.2 recommends servers allow
- *     "no smaller than 100"; undici assumes 100 until the server says). Every image of a run then
- *     goes at once, and a cold compare of 100 images costs the round trips of one.
+ *     as undici read it, capped at H2_STREAM_LIMIT: the requests the dispatcher lets one
+ *     connection carry (its `pipelining` once the connection is HTTP/2, transport/http.ts). More
+ *     than that and undici's pool opens a connection for each request still waiting while the
+ *     new one connects (a cold compare of 100 images opened 16 connections, 2 round trips
+ *     each). Every image of a run then goes at once, up to that figure per round trip.
  * The protocol is learned from undici's public diagnostics channel `undici:client:connected`
  * (published for every new connection with the ALPN result); an origin not yet connected,
  * or reached through a proxy, counts as HTTP/1.1 until a connection to it says otherwise.
  */
 import diagnostics from 'node:diagnostics_channel';
 
-/** Streams used on one HTTP/2 origin at most; the dispatcher's per-connection pipelining should match. */
-export const H2_STREAM_LIMIT = 100;
+/**
+ * Streams used on one HTTP/2 origin at most: the dispatcher's per-connection pipelining
+ * (H2_STREAMS in transport/http.ts; both could rise to 100, the least RFC 9113 5.1.2
+ * recommends servers allow, together).
+ */
+export const H2_STREAM_LIMIT = 64;
 
 interface Negotiated {
   version: string;

@@ -22,8 +22,8 @@ export interface InFlightProxy {
   maxInFlight(): number;
   /** TCP connections clients opened to the proxy. */
   connections(): number;
-  /** Every request passed on, in arrival order. */
-  requests: { method: string; path: string }[];
+  /** Every request passed on, in arrival order, with when it arrived (performance.now()). */
+  requests: { method: string; path: string; at: number }[];
   /** PEM of the certificate (HTTP/2 proxies), for NODE_EXTRA_CA_CERTS. */
   certFile?: string;
   stop(): Promise<void>;
@@ -50,10 +50,10 @@ export async function startInFlightProxy(targetUrl: string, opts: InFlightOption
   let held: (() => void)[] = [];
   let opened = false;
   const timers = new Set<NodeJS.Timeout>();
-  const requests: { method: string; path: string }[] = [];
+  const requests: { method: string; path: string; at: number }[] = [];
 
   const handle = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => {
-    requests.push({ method: req.method ?? '', path: req.url ?? '' });
+    requests.push({ method: req.method ?? '', path: req.url ?? '', at: performance.now() });
     const gated = opts.gate.path.test(req.url ?? '');
     const forward = () => {
       const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...forwardable(req.headers), host: target.host } }, (up) => {
