@@ -65,7 +65,6 @@ export default class Tags extends BaseCommand {
       allTags: flags['all-tags'],
       platform: flags.platform,
       sort: flags.sort,
-      concurrency: flags.concurrency,
       force: flags.force,
       logger,
       ...(flags['hub-api'] ? { hub: { http, verify: flags.verify } } : {}),

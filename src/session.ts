@@ -6,7 +6,8 @@ import { type ContentCache, noCache } from './cache/types.js';
 import { UsageError } from './errors.js';
 import { RegistryClient } from './transport/client.js';
 import { ChainedCredentials, type CredentialStore, DockerConfigCredentials, dockerConfigPath, helperRunner } from './transport/credentials.js';
-import { defaultHttpSettings, HttpClient, MAX_TIMEOUT_MS } from './transport/http.js';
+import type { Dispatcher } from 'undici';
+import { CONNECTIONS_PER_ORIGIN, defaultDispatcher, defaultHttpSettings, HttpClient, MAX_TIMEOUT_MS } from './transport/http.js';
 import { type Logger, stderrLogger } from './log.js';
 
 export interface SessionOptions {
@@ -24,21 +25,52 @@ export interface SessionOptions {
   credentialStores?: CredentialStore[];
   /** Retries of 429/5xx/resets. @default 3 */
   retries?: number;
+  /**
+   * Requests in flight at once to one HTTP/1.1 registry (--concurrency), at most the
+   * dispatcher's connections per origin. An HTTP/2 registry takes as many as its stream limit
+   * allows instead (transport/slots.ts). @default 8
+   */
+  concurrency?: number;
 }
 
 export interface Session {
+  /** The registry client; sizing, tags and files take it as a `Registry` (transport/registry-api.ts). */
   client: RegistryClient;
   logger: Logger;
   /** The same HTTP path (timeouts, retries, proxies, --verbose) for APIs beside the registry's (Docker Hub's tag list). */
   http: HttpClient;
 }
 
+/** Requests at once to one HTTP/1.1 registry when the caller does not say (--concurrency's default). */
+export const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * undici closes an HTTP/1.1 connection after every HEAD unless the request says `reset: false`
+ * (nodejs/undici#258: some servers send a body with HEAD), and fetch cannot say it: `regsize
+ * tags` over 2000 tags opened 2000 connections (a TCP and TLS handshake each, the top of its CPU
+ * profile). Registries answer HEAD per RFC 9110 (no body), so the connection is kept; a server
+ * that did send one breaks only the next response on that socket, which fails and is retried.
+ * Belongs with the dispatcher (transport/http.ts); here until that file settles.
+ */
+export function keepAliveAfterHead(dispatcher: Dispatcher): Dispatcher {
+  return dispatcher.compose((dispatch) => (opts, handler) => dispatch(opts.method === 'HEAD' ? { ...opts, reset: false } : opts, handler));
+}
+
 export function createSession(options: SessionOptions = {}): Session {
   const timeoutMs = options.timeoutMs ?? 30_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError('INVALID_INPUT', `invalid timeout ${timeoutMs}: give a positive number of seconds, e.g. --timeout 30`);
   if (timeoutMs > MAX_TIMEOUT_MS) throw new UsageError('INVALID_INPUT', `invalid timeout ${timeoutMs / 1000}s: at most ${Math.floor(MAX_TIMEOUT_MS / 1000)} seconds (Node's timer limit), e.g. --timeout 30`);
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new UsageError('INVALID_INPUT', `invalid concurrency ${concurrency}: give a whole number of requests, e.g. --concurrency 8`);
   const logger = options.logger ?? stderrLogger(options.verbose ?? false);
-  const http = new HttpClient(defaultHttpSettings(logger, { timeoutMs, ...(options.retries !== undefined ? { retries: options.retries } : {}) }));
+  const http = new HttpClient(
+    defaultHttpSettings(logger, {
+      timeoutMs,
+      maxInFlightPerOrigin: Math.min(concurrency, CONNECTIONS_PER_ORIGIN),
+      dispatcher: keepAliveAfterHead(defaultDispatcher()),
+      ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    }),
+  );
   // --timeout bounds credential helpers too: a helper that never answers must not hang the run.
   const credentials = new ChainedCredentials([...(options.credentialStores ?? []), new DockerConfigCredentials(dockerConfigPath(), helperRunner({ timeoutMs }))]);
   const client = new RegistryClient({ http, credentials, scheme: { plainHttp: options.plainHttp ?? false }, cache: options.cache ?? noCache });

@@ -25,6 +25,8 @@ export interface RegistryFlagValues {
   'tag-ttl': string;
   verbose: boolean;
   debug: boolean;
+  /** Requests at once to one HTTP/1.1 registry (HTTP/2 ones take their stream limit). */
+  concurrency?: number | undefined;
   /** awsFlags: credentials for ECR references. */
   profile?: string | undefined;
   region?: string | undefined;
@@ -63,6 +65,7 @@ export abstract class BaseCommand extends Command {
       timeoutMs: flags.timeout * 1000,
       plainHttp: flags['plain-http'],
       verbose: flags.verbose,
+      ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
       logger,
       ...(cache ? { cache } : {}),
       ...extra,

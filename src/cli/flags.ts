@@ -136,7 +136,7 @@ export const registryFlags = {
   ...awsFlags,
   'plain-http': Flags.boolean({ description: 'use plain HTTP for registries that are not on loopback (loopback always is)', default: false }),
   timeout: timeoutFlag(),
-  concurrency: Flags.integer({ description: 'images fetched at once', default: 8, min: 1, max: 64 }),
+  concurrency: Flags.integer({ description: 'requests in flight at once to one HTTP/1.1 registry; HTTP/2 registries take every request at once, up to their stream limit', default: 8, min: 1, max: 64 }),
   'cache-dir': Flags.string({ description: 'cache folder [default: $XDG_CACHE_HOME/regsize]' }),
   'no-cache': Flags.boolean({ description: 'neither read nor write the cache', default: false }),
   'tag-ttl': Flags.string({ description: 'how long a cached tag -> digest answer is trusted (e.g. 5m, 0 to always ask)', default: '5m' }),

@@ -60,7 +60,6 @@ export async function expandTags(client: RegistryClient, sections: TagsTarget[],
         allTags: s.allTags ?? false,
         platform: o.platform,
         sort: 'version',
-        concurrency: o.concurrency,
         force: o.force,
         logger: o.logger,
       });

@@ -1,6 +1,10 @@
 /**
- * `regsize compare`: size several images side by side. Each image is resolved concurrently
- * (bounded); one failure becomes that image's error entry and never hides the others.
+ * `regsize compare`: size several images side by side. Every registry image is resolved at
+ * once: the transport bounds what goes on the wire (an HTTP/2 registry's stream limit, or
+ * --concurrency requests to an HTTP/1.1 one: transport/slots.ts), so a cold compare of 100
+ * images on HTTP/2 costs the round trips of one (#16). Local images, which read files and may
+ * compress layers, go --concurrency at a time. One failure becomes that image's error entry
+ * and never hides the others.
  * The result is the stable JSON contract printed by --json.
  */
 import { type ErrorCode, toRegsizeError } from '../errors.js';
@@ -9,7 +13,7 @@ import { isForeignLayer } from '../oci/media-types.js';
 import { formatReference, type Reference } from '../reference/reference.js';
 import type { ArchiveOptions } from '../source/docker-archive.js';
 import { type ImageInput, isLocalInput } from '../source/parse.js';
-import type { RegistryClient } from '../transport/client.js';
+import type { Registry } from '../transport/registry-api.js';
 import type { Logger } from '../log.js';
 import { mapLimit } from '../util/limit.js';
 import type { OpenedImage } from './image-source.js';
@@ -86,7 +90,7 @@ export function errorEntry(reference: string, e: unknown): ErrorEntry {
 
 export interface CompareOptions {
   platform: PlatformRequest;
-  /** Images sized at once (the CLI passes --concurrency, 8 unless given). */
+  /** Local images opened at once (registry images all go at once; the transport bounds requests). The CLI passes --concurrency. */
   concurrency: number;
   logger: Logger;
   /** Called as each image finishes (progress bars). */
@@ -99,14 +103,14 @@ export interface CompareOptions {
 
 /** Resolves every reference; entries keep the order given, one per platform with "all". */
 export async function resolveAll(
-  client: RegistryClient,
+  client: Registry,
   refs: ImageInput[],
   options: CompareOptions,
 ): Promise<({ ok: true; images: OpenedImage[] } | { ok: false; entry: ErrorEntry })[]> {
   client.expect(refs.filter((r): r is Reference => !isLocalInput(r)));
   let done = 0;
   const ctx = { client, sizer: options.uncompressed, ...(options.archive ? { archive: options.archive } : {}) };
-  return mapLimit(refs, options.concurrency, async (ref) => {
+  const open = async (ref: ImageInput): Promise<{ ok: true; images: OpenedImage[] } | { ok: false; entry: ErrorEntry }> => {
     try {
       const images = await sourceFor(ref, ctx).open(options.platform, options.logger);
       return { ok: true as const, images };
@@ -115,10 +119,23 @@ export async function resolveAll(
     } finally {
       options.onProgress?.(++done, refs.length);
     }
-  });
+  };
+  const local = refs.flatMap((r, i) => (isLocalInput(r) ? [{ r, i }] : []));
+  const results = new Array<Awaited<ReturnType<typeof open>>>(refs.length);
+  await Promise.all([
+    ...refs.map(async (r, i) => {
+      if (!isLocalInput(r)) results[i] = await open(r);
+    }),
+    mapLimit(local, options.concurrency, async ({ r, i }) => {
+      results[i] = await open(r);
+    }),
+  ]);
+  // Tag answers learned on the way reach the cache in one batch (transport/registry/tag-cache-policy.ts).
+  await client.flushTags();
+  return results;
 }
 
-export async function compareImages(client: RegistryClient, refs: ImageInput[], options: CompareOptions): Promise<CompareResult> {
+export async function compareImages(client: Registry, refs: ImageInput[], options: CompareOptions): Promise<CompareResult> {
   const resolved = await resolveAll(client, refs, options);
   if (options.uncompressed) {
     const withSize = async (r: OpenedImage): Promise<ImageEntry> => ({ ...entryOf(r), uncompressedSize: (await r.uncompressed()).total });

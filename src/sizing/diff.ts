@@ -10,7 +10,7 @@ import { parsePlatform, type Platform } from '../oci/platform.js';
 import { parseReference, type Reference } from '../reference/reference.js';
 import type { ArchiveOptions } from '../source/docker-archive.js';
 import { type ImageInput, isLocalInput } from '../source/parse.js';
-import type { RegistryClient } from '../transport/client.js';
+import type { Registry } from '../transport/registry-api.js';
 import type { Logger } from '../log.js';
 import type { ImageEntry } from './compare.js';
 import { type DescribedImage, type LayerRow, resolveAndDescribe } from './layers.js';
@@ -181,7 +181,7 @@ export function diffDescribed(base: DescribedImage, image: DescribedImage, baseF
  * Resolves IMAGE, then BASE (given, or from IMAGE's annotations) for the platform IMAGE
  * resolved to, and compares them.
  */
-export async function diffImages(client: RegistryClient, baseRef: ImageInput | undefined, imageRef: ImageInput, options: DiffOptions): Promise<DiffResult> {
+export async function diffImages(client: Registry, baseRef: ImageInput | undefined, imageRef: ImageInput, options: DiffOptions): Promise<DiffResult> {
   client.expect((baseRef ? [baseRef, imageRef] : [imageRef]).filter((r): r is Reference => !isLocalInput(r)));
   const image = await resolveAndDescribe(client, imageRef, options);
   const ref = baseRef ?? baseReferenceFromAnnotations(image.resolved);

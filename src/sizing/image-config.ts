@@ -13,7 +13,7 @@ import { RegsizeError, isRegistryError } from '../errors.js';
 import { DIGEST_RE } from '../oci/digest.js';
 import type { ImageManifest } from '../oci/manifest.js';
 import type { Platform } from '../oci/platform.js';
-import type { RegistryClient, RepoRef } from '../transport/client.js';
+import type { Registry, RepoRef } from '../transport/registry-api.js';
 
 export interface HistoryEntry {
   createdBy: string | null;
@@ -88,7 +88,7 @@ export function configPlatform(config: ImageConfig, what: string): Platform {
 }
 
 /** Fetches (verified, cached) and decodes the config an image manifest names. */
-export async function fetchImageConfig(client: RegistryClient, repo: RepoRef, manifest: ImageManifest, what: string): Promise<ImageConfig> {
+export async function fetchImageConfig(client: Registry, repo: RepoRef, manifest: ImageManifest, what: string): Promise<ImageConfig> {
   const digest = manifest.config.digest;
   let bytes: Uint8Array;
   try {

@@ -10,7 +10,7 @@ import type { ChunkSink, LayerBlob, LayerReader } from '../oci/layer-reader.js';
 import { layerCompression } from '../oci/media-types.js';
 import { formatReference, type Reference } from '../reference/reference.js';
 import type { LocalImage } from '../source/local-image.js';
-import type { RegistryClient } from '../transport/client.js';
+import type { Registry } from '../transport/registry-api.js';
 import type { Logger } from '../log.js';
 import { mapLimit } from '../util/limit.js';
 import { fetchImageConfig, type ImageConfig, parseImageConfig } from './image-config.js';
@@ -46,7 +46,7 @@ export interface ImageSource {
 // ---------------------------------------------------------------- the registry
 
 /** Reads a registry blob as an async iterable: the download waits for each chunk to be taken. */
-function blobChunks(client: RegistryClient, ref: Reference, blob: LayerBlob): AsyncIterable<Uint8Array> {
+function blobChunks(client: Registry, ref: Reference, blob: LayerBlob): AsyncIterable<Uint8Array> {
   const repo = { registry: ref.registry, repository: ref.repository };
   return {
     async *[Symbol.asyncIterator]() {
@@ -93,7 +93,7 @@ function blobChunks(client: RegistryClient, ref: Reference, blob: LayerBlob): As
 }
 
 /** A registry reference as an image source; `sizer` answers uncompressed sizes by ranges. */
-export function registrySource(client: RegistryClient, ref: Reference, sizer: UncompressedSizer | undefined): ImageSource {
+export function registrySource(client: Registry, ref: Reference, sizer: UncompressedSizer | undefined): ImageSource {
   return {
     input: ref.input,
     async open(platform, logger) {

@@ -9,7 +9,7 @@ import type { Platform } from '../oci/platform.js';
 import { isForeignLayer } from '../oci/media-types.js';
 import type { ArchiveOptions } from '../source/docker-archive.js';
 import { type ImageInput, isLocalInput } from '../source/parse.js';
-import type { RegistryClient } from '../transport/client.js';
+import type { Registry } from '../transport/registry-api.js';
 import type { Logger } from '../log.js';
 import { entryOf, type ImageEntry } from './compare.js';
 import { layerOrigins } from './image-config.js';
@@ -91,7 +91,7 @@ export async function describeImage(resolved: OpenedImage, withUncompressed: boo
 }
 
 /** Resolves one platform of `ref` and describes its layers. */
-export async function resolveAndDescribe(client: RegistryClient, ref: ImageInput, options: LayersOptions): Promise<DescribedImage> {
+export async function resolveAndDescribe(client: Registry, ref: ImageInput, options: LayersOptions): Promise<DescribedImage> {
   if (!isLocalInput(ref)) client.expect([ref]);
   let resolved: OpenedImage;
   const source = sourceFor(ref, { client, sizer: options.uncompressed, ...(options.archive ? { archive: options.archive } : {}) });
@@ -99,6 +99,9 @@ export async function resolveAndDescribe(client: RegistryClient, ref: ImageInput
     [resolved] = (await source.open(options.platform, options.logger)) as [OpenedImage];
   } catch (e) {
     throw isLocalInput(ref) ? e : notAManifestHint(ref, e);
+  } finally {
+    // The tag answer learned reaches the cache (answers are batched: tag-cache-policy.ts).
+    if (!isLocalInput(ref)) await client.flushTags();
   }
   return describeImage(resolved, options.uncompressed !== undefined);
 }
@@ -112,7 +115,7 @@ function notAManifestHint(ref: Reference, e: unknown): unknown {
   return new RegsizeError(e.code, `${e.message}; if ${ref.digest} is a layer or config digest, give the image's tag or manifest digest instead`);
 }
 
-export async function listLayers(client: RegistryClient, ref: ImageInput, options: LayersOptions): Promise<LayersResult> {
+export async function listLayers(client: Registry, ref: ImageInput, options: LayersOptions): Promise<LayersResult> {
   const d = await resolveAndDescribe(client, ref, options);
   return {
     reference: d.entry.reference,

@@ -20,14 +20,14 @@ import { directoryStore, tarStore } from '../source/file-store.js';
 import type { LocalImage } from '../source/local-image.js';
 import { openLayout } from '../source/oci-layout.js';
 import { type ImageInput, isLocalInput, type LocalInput, parseImageInput } from '../source/parse.js';
-import type { RegistryClient } from '../transport/client.js';
+import type { Registry } from '../transport/registry-api.js';
 import type { Logger } from '../log.js';
 import { type ImageSource, localSource, type OpenedImage, registrySource } from './image-source.js';
 import type { PlatformRequest } from './resolve.js';
 import type { UncompressedSizer } from './uncompressed.js';
 
 export interface OpenContext {
-  client: RegistryClient;
+  client: Registry;
   /** Answers uncompressed sizes of registry images (local ones are always counted exactly). */
   sizer?: UncompressedSizer | undefined;
   /** Progress of compressing docker-archive layers. */

@@ -9,13 +9,15 @@ import { isImageManifestMediaType, isIndexMediaType } from '../oci/media-types.j
 import { formatPlatform, normalizePlatform, type Platform } from '../oci/platform.js';
 import { allPlatforms, choosePlatform, platformMatches } from '../oci/platform-match.js';
 import { manifestIdentifier, type Reference } from '../reference/reference.js';
-import type { ManifestStore } from '../source/local-image.js';
-import type { RegistryClient, RepoRef } from '../transport/client.js';
+import type { Registry, RepoRef, RepositoryReader } from '../transport/registry-api.js';
 import type { Logger } from '../log.js';
 import { mapLimit } from '../util/limit.js';
 
-/** Platform manifests of one index fetched at once. */
-const PLATFORMS_AT_ONCE = 16;
+/**
+ * Platform manifests of one local index read at once. A registry's are all asked at once: the
+ * transport bounds what is on the wire (transport/slots.ts), and a bound here only adds waves.
+ */
+const LOCAL_PLATFORMS_AT_ONCE = 16;
 
 export type PlatformRequest = Platform | 'all';
 
@@ -43,7 +45,7 @@ interface ImageConfigPlatform {
 }
 
 /** The platform an image's config names (`os`, `architecture`, `variant`). */
-async function configPlatform(store: ManifestStore, m: ImageManifest, what: string): Promise<Platform> {
+async function configPlatform(store: RepositoryReader, m: ImageManifest, what: string): Promise<Platform> {
   const bytes = await store.blobGet(m.config.digest);
   let cfg: ImageConfigPlatform;
   try {
@@ -57,12 +59,12 @@ async function configPlatform(store: ManifestStore, m: ImageManifest, what: stri
   return { os: cfg.os, architecture: cfg.architecture, ...(typeof cfg.variant === 'string' && cfg.variant ? { variant: cfg.variant } : {}) };
 }
 
-/** The registry's repository as a store of manifests and blobs. */
-export function registryStore(client: RegistryClient, repo: RepoRef): ManifestStore {
+/** One repository of a registry as a reader of manifests and blobs, the shape a local source fills. */
+export function registryStore(client: Registry, repo: RepoRef): RepositoryReader {
   return { manifestGet: (r) => client.manifestGet(repo, r), blobGet: (d) => client.blobGet(repo, d) };
 }
 
-export async function resolveImage(client: RegistryClient, ref: Reference, want: PlatformRequest, logger: Logger): Promise<ResolvedImage[]> {
+export async function resolveImage(client: Registry, ref: Reference, want: PlatformRequest, logger: Logger): Promise<ResolvedImage[]> {
   const repo: RepoRef = { registry: ref.registry, repository: ref.repository };
   const what = ref.input;
   const store = registryStore(client, repo);
@@ -71,11 +73,21 @@ export async function resolveImage(client: RegistryClient, ref: Reference, want:
     throw new RegsizeError('DIGEST_MISMATCH', `${what}: the registry returned ${top.digest} for ${ref.digest}`);
   }
   // A pinned name:tag@digest is fetched by digest (immutable); Docker ignores the tag then too.
-  return (await resolveManifest(store, top, want, what, logger)).map((r) => ({ ref, repo, ...r }));
+  return (await resolveManifest(store, top, want, what, logger, Number.POSITIVE_INFINITY)).map((r) => ({ ref, repo, ...r }));
 }
 
-/** From a fetched manifest (index or image) to the platform image(s) asked for, in any store. */
-export async function resolveManifest(store: ManifestStore, top: FetchedManifest, want: PlatformRequest, what: string, logger: Logger): Promise<ResolvedManifest[]> {
+/**
+ * From a fetched manifest (index or image) to the platform image(s) asked for, in any store.
+ * `atOnce` bounds the platform manifests read at once (a registry's transport bounds its own).
+ */
+export async function resolveManifest(
+  store: RepositoryReader,
+  top: FetchedManifest,
+  want: PlatformRequest,
+  what: string,
+  logger: Logger,
+  atOnce = LOCAL_PLATFORMS_AT_ONCE,
+): Promise<ResolvedManifest[]> {
   if (top.manifest.kind === 'image') {
     const platform = await configPlatform(store, top.manifest, what);
     if (want !== 'all' && !platformMatches(want, platform)) {
@@ -86,8 +98,8 @@ export async function resolveManifest(store: ManifestStore, top: FetchedManifest
   const index = top.manifest;
   const chosen: Descriptor[] = want === 'all' ? allPlatforms(index) : [pick(index, want, what, logger)];
   if (chosen.length === 0) throw new RegsizeError('PLATFORM_NOT_FOUND', `${what}: the index lists no platform images`);
-  // Bounded: an index may list a thousand platforms, and each costs a manifest GET.
-  return mapLimit(chosen, PLATFORMS_AT_ONCE, async (d) => {
+  // An index may list a thousand platforms, and each costs a manifest GET.
+  return mapLimit(chosen, atOnce, async (d) => {
     const child = await childImage(store, d, what, new Set([top.digest]));
     return { digest: top.digest, index, platform: formatPlatform(d.platform as Platform), manifestDigest: child.digest, manifest: child.manifest as ImageManifest };
   });
@@ -106,7 +118,7 @@ function pick(index: IndexManifest, want: Platform, what: string, logger: Logger
 const MAX_INDEX_DEPTH = 8;
 
 /** Follows an index entry to its image manifest; nested indexes are followed, loops refused. */
-async function childImage(store: ManifestStore, d: Descriptor, what: string, visited: Set<string>): Promise<FetchedManifest> {
+async function childImage(store: RepositoryReader, d: Descriptor, what: string, visited: Set<string>): Promise<FetchedManifest> {
   if (visited.has(d.digest)) throw new RegsizeError('MANIFEST_INVALID', `${what}: the index refers to itself (${d.digest}); the descriptor graph loops`);
   if (visited.size > MAX_INDEX_DEPTH) throw new RegsizeError('MANIFEST_INVALID', `${what}: indexes nested more than ${MAX_INDEX_DEPTH} deep; the descriptor graph is not a sensible image`);
   if (!isImageManifestMediaType(d.mediaType) && !isIndexMediaType(d.mediaType)) {

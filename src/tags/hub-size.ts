@@ -15,7 +15,7 @@ import { MediaType } from '../oci/media-types.js';
 import { formatPlatform, normalizePlatform, parsePlatform } from '../oci/platform.js';
 import { allPlatforms, choosePlatform } from '../oci/platform-match.js';
 import { resolveImage } from '../sizing/resolve.js';
-import type { RegistryClient, RepoRef } from '../transport/client.js';
+import type { Registry, RepoRef } from '../transport/registry-api.js';
 import { type HubImage, type HubTag, hubTagList } from './hub-api.js';
 import { isTagError, orderEntries, type TagEntry, type TagsEntry } from './result.js';
 import { selectTags } from './select.js';
@@ -40,7 +40,7 @@ function chosenImages(t: HubTag, options: TagsOptions, what: string): HubImage[]
 }
 
 export async function sizeFromHub(
-  client: RegistryClient,
+  client: Registry,
   repo: TagsRepository,
   namespace: [string, string],
   options: TagsOptions & { hub: HubOptions },
@@ -72,7 +72,7 @@ export async function sizeFromHub(
  * Checks the Hub's figures for the first `verify` distinct images shown against the manifests'
  * layer sums (resolving a tag costs its index and platform image GETs: one pull).
  */
-async function verifyShown(client: RegistryClient, repo: TagsRepository, ordered: TagsEntry[], options: TagsOptions & { hub: HubOptions }): Promise<void> {
+async function verifyShown(client: Registry, repo: TagsRepository, ordered: TagsEntry[], options: TagsOptions & { hub: HubOptions }): Promise<void> {
   const repoRef: RepoRef = { registry: repo.registry, repository: repo.repository };
   const shown = ordered.filter((e): e is TagEntry => !isTagError(e));
   const digests = [...new Set(shown.map((e) => e.digest))].slice(0, options.hub.verify);

@@ -1,21 +1,22 @@
 /**
  * `regsize tags`: size every selected tag of a repository while asking each question once.
  *   1. list the tags (all pages), select them (filters, signature tags hidden, --limit);
- *   2. learn each tag's digest: a fresh cached answer, else a HEAD (not a "pull" on Docker Hub);
+ *   2. learn each tag's digest: a fresh cached answer, else a HEAD (not a "pull" on Docker Hub),
+ *      every HEAD at once (the transport bounds them: an HTTP/2 registry's stream limit, or
+ *      --concurrency to an HTTP/1.1 one), the answers written to the cache in one batch;
  *   3. check the pull allowance against the manifest GETs still needed (unless --force);
- *   4. resolve each distinct digest once (cached manifests cost nothing), so forty tags
- *      over eight images cost eight manifest GETs, and a warm run none.
+ *   4. resolve each distinct digest once, all at once (cached manifests cost nothing), so
+ *      forty tags over eight images cost eight manifest GETs, and a warm run none.
  * One failing tag becomes that tag's error entry and never hides the others.
  */
 import { RegsizeError, toRegsizeError } from '../errors.js';
 import { compressedSize } from '../oci/manifest.js';
 import { DOCKER_HUB, type Reference } from '../reference/reference.js';
 import { resolveImage, type ResolvedImage } from '../sizing/resolve.js';
-import type { RegistryClient, RepoRef } from '../transport/client.js';
-import { mapLimit } from '../util/limit.js';
+import type { Registry, RepoRef } from '../transport/registry-api.js';
 import { hubNamespace, isHubUnavailable } from './hub-api.js';
 import { sizeFromHub } from './hub-size.js';
-import { checkAllowance, estimateManifestGets } from './rate-limit.js';
+import { checkAllowance, estimateManifestGets } from './pull-allowance.js';
 import { orderEntries, type TagErrorEntry, type TagsEntry } from './result.js';
 import { selectTags, tagMatcher } from './select.js';
 import type { TagsOptions, TagsRepository, TagsRun } from './types.js';
@@ -24,7 +25,7 @@ export type { TagsOptions, TagsPhase, TagsRepository, TagsRun } from './types.js
 
 type Looked = { tag: string; digest: string; mediaType?: string } | { tag: string; error: TagErrorEntry };
 
-export async function sizeTags(client: RegistryClient, repo: TagsRepository, options: TagsOptions): Promise<TagsRun> {
+export async function sizeTags(client: Registry, repo: TagsRepository, options: TagsOptions): Promise<TagsRun> {
   const repoRef: RepoRef = { registry: repo.registry, repository: repo.repository };
   const name = repo.input.trim();
   const repository = `${repo.registry}/${repo.repository}`;
@@ -43,15 +44,18 @@ export async function sizeTags(client: RegistryClient, repo: TagsRepository, opt
   const selection = selectTags(await client.tagList(repoRef), options, matches);
 
   let looked = 0;
-  const lookups = await mapLimit(selection.tags, options.concurrency, async (tag): Promise<Looked> => {
-    try {
-      return { tag, ...(await digestOf(client, repoRef, tag)) };
-    } catch (e) {
-      return { tag, error: tagError(name, tag, e) };
-    } finally {
-      options.onProgress?.('tags', ++looked, selection.tags.length);
-    }
-  });
+  const lookups = await Promise.all(
+    selection.tags.map(async (tag): Promise<Looked> => {
+      try {
+        return { tag, ...(await digestOf(client, repoRef, tag)) };
+      } catch (e) {
+        return { tag, error: tagError(name, tag, e) };
+      } finally {
+        options.onProgress?.('tags', ++looked, selection.tags.length);
+      }
+    }),
+  );
+  await client.flushTags();
 
   // digest -> its tags (version order, as selected), and the media type a HEAD reported.
   const byDigest = new Map<string, { tags: string[]; mediaType: string | undefined }>();
@@ -72,17 +76,19 @@ export async function sizeTags(client: RegistryClient, repo: TagsRepository, opt
   let sized = 0;
   const groups = [...byDigest];
   const resolved = new Map<string, ResolvedImage[] | RegsizeError>();
-  await mapLimit(groups, options.concurrency, async ([digest, g]) => {
-    const first = g.tags[0] as string;
-    const ref: Reference = { input: `${name}:${first}`, registry: repo.registry, repository: repo.repository, tag: first, digest };
-    try {
-      resolved.set(digest, await resolveImage(client, ref, options.platform, options.logger));
-    } catch (e) {
-      resolved.set(digest, toRegsizeError(e));
-    } finally {
-      options.onProgress?.('sizing', ++sized, groups.length);
-    }
-  });
+  await Promise.all(
+    groups.map(async ([digest, g]) => {
+      const first = g.tags[0] ?? '';
+      const ref: Reference = { input: `${name}:${first}`, registry: repo.registry, repository: repo.repository, tag: first, digest };
+      try {
+        resolved.set(digest, await resolveImage(client, ref, options.platform, options.logger));
+      } catch (e) {
+        resolved.set(digest, toRegsizeError(e));
+      } finally {
+        options.onProgress?.('sizing', ++sized, groups.length);
+      }
+    }),
+  );
 
   const entries: TagsEntry[] = lookups.flatMap((l): TagsEntry[] => {
     if ('error' in l) return [l.error];
@@ -103,7 +109,7 @@ export async function sizeTags(client: RegistryClient, repo: TagsRepository, opt
  * A tag's digest through the cache or a HEAD. A registry whose HEAD answer names no digest
  * (some old ones) costs one GET instead, which also caches the manifest.
  */
-async function digestOf(client: RegistryClient, repo: RepoRef, tag: string): Promise<{ digest: string; mediaType?: string }> {
+async function digestOf(client: Registry, repo: RepoRef, tag: string): Promise<{ digest: string; mediaType?: string }> {
   try {
     const { digest, mediaType } = await client.tagDigest(repo, tag);
     return { digest, ...(mediaType ? { mediaType } : {}) };

@@ -1,6 +1,6 @@
 /** The options and results of `regsize tags`, shared by the registry path (size.ts) and the Docker Hub API path (hub-size.ts). */
 import type { PlatformRequest } from '../sizing/resolve.js';
-import type { RepoRef } from '../transport/client.js';
+import type { RepoRef } from '../transport/registry-api.js';
 import type { HttpClient } from '../transport/http.js';
 import type { Logger } from '../log.js';
 import type { TagSort, TagsResult } from './result.js';
@@ -17,8 +17,6 @@ export type TagsPhase = 'tags' | 'sizing';
 export interface TagsOptions extends SelectOptions {
   platform: PlatformRequest;
   sort: TagSort;
-  /** Digest lookups and images sized at once (the CLI passes --concurrency, 8 unless given). */
-  concurrency: number;
   /** Go on even when the registry's remaining pull allowance is too small. */
   force: boolean;
   logger: Logger;

@@ -1,29 +1,104 @@
 /**
- * Requests in flight per origin, at most as many as the dispatcher keeps connections to it.
- * A request waits for its slot here, before its timer starts, instead of in undici's queue with
- * its timer already running: `--platform all` on an index of 1000 platforms queued 1000
- * manifest GETs behind 32 connections and every late one "timed out" unsent (#11).
+ * Requests in flight per origin. A request waits for its slot here, before its timer starts,
+ * instead of in undici's queue with its timer already running: `--platform all` on an index of
+ * 1000 platforms queued 1000 manifest GETs behind 32 connections and every late one "timed
+ * out" unsent (#11).
+ *
+ * How many at once depends on what the origin speaks (#16):
+ *   - HTTP/1.1: one request per connection, so `perOrigin` (--concurrency; at most the
+ *     dispatcher's connections to one origin);
+ *   - HTTP/2: one connection multiplexes streams, so the server's SETTINGS_MAX_CONCURRENT_STREAMS
+ *     as undici read it, capped at H2_STREAM_LIMIT: the requests the dispatcher lets one
+ *     connection carry (its `pipelining` once the connection is HTTP/2, transport/http.ts). More
+ *     than that and undici's pool opens a connection for each request still waiting while the
+ *     new one connects (a cold compare of 100 images opened 16 connections, 2 round trips
+ *     each). Every image of a run then goes at once, up to that figure per round trip.
+ * The protocol is learned from undici's public diagnostics channel `undici:client:connected`
+ * (published for every new connection with the ALPN result); an origin not yet connected,
+ * or reached through a proxy, counts as HTTP/1.1 until a connection to it says otherwise.
  */
+import diagnostics from 'node:diagnostics_channel';
+
+/**
+ * Streams used on one HTTP/2 origin at most: the dispatcher's per-connection pipelining
+ * (H2_STREAMS in transport/http.ts; both could rise to 100, the least RFC 9113 5.1.2
+ * recommends servers allow, together).
+ */
+export const H2_STREAM_LIMIT = 64;
+
+interface Negotiated {
+  version: string;
+  /** undici's Client of that connection, to read the server's stream limit from. */
+  client: object | undefined;
+}
+
+/** origin -> what its latest connection negotiated. */
+const negotiated = new Map<string, Negotiated>();
+let listening = false;
+
+function listen(): void {
+  if (listening) return;
+  listening = true;
+  diagnostics.subscribe('undici:client:connected', (message) => {
+    const m = message as { connectParams?: { protocol?: string; host?: string; version?: string }; socket?: object };
+    const p = m.connectParams;
+    if (!p?.protocol || !p.host) return;
+    negotiated.set(`${p.protocol}//${p.host}`, { version: p.version ?? 'h1', client: symbolValue(m.socket, 'client') as object | undefined });
+  });
+}
+
+/**
+ * A value undici keeps under a symbol (`Symbol('max concurrent streams')`): not public API, so
+ * read defensively, and anything odd means "not known".
+ */
+function symbolValue(target: object | undefined, description: string): unknown {
+  if (!target) return undefined;
+  const sym = Object.getOwnPropertySymbols(target).find((s) => s.description === description);
+  return sym === undefined ? undefined : (target as Record<symbol, unknown>)[sym];
+}
+
+/** Requests one origin takes at once: HTTP/2 streams the server allows (capped), else `h1`. */
+export function originLimit(origin: string, h1: number): number {
+  const n = negotiated.get(origin);
+  if (n?.version !== 'h2') return h1;
+  const advertised = symbolValue(n.client, 'max concurrent streams');
+  const streams = typeof advertised === 'number' && Number.isSafeInteger(advertised) && advertised > 0 ? advertised : H2_STREAM_LIMIT;
+  return Math.max(1, Math.min(streams, H2_STREAM_LIMIT));
+}
+
 export class OriginSlots {
   private readonly origins = new Map<string, { running: number; waiting: (() => void)[] }>();
 
-  constructor(private readonly perOrigin: number) {}
+  /**
+   * @param perOrigin requests at once to an HTTP/1.1 origin
+   * @param limitOf how many one origin takes now (tests pass a fixed one)
+   */
+  constructor(
+    private readonly perOrigin: number,
+    private readonly limitOf: (origin: string, h1: number) => number = originLimit,
+  ) {
+    if (limitOf === originLimit) listen();
+  }
 
   /** Resolves once a slot of `origin` is free; call the returned function to give it back. */
   async acquire(origin: string): Promise<() => void> {
     let o = this.origins.get(origin);
     if (!o) this.origins.set(origin, (o = { running: 0, waiting: [] }));
     const state = o;
-    if (state.running >= this.perOrigin) await new Promise<void>((resolve) => state.waiting.push(resolve));
+    if (state.running >= this.limitOf(origin, this.perOrigin)) await new Promise<void>((resolve) => state.waiting.push(resolve));
     else state.running++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      // Hand the slot straight to the next waiter (running stays the same), or free it.
-      const next = state.waiting.shift();
-      if (next) next();
-      else if (--state.running === 0) this.origins.delete(origin);
+      state.running--;
+      // The origin may take more now than when these waited (its connection said HTTP/2).
+      const limit = this.limitOf(origin, this.perOrigin);
+      while (state.waiting.length > 0 && state.running < limit) {
+        state.running++;
+        state.waiting.shift()?.();
+      }
+      if (state.running === 0 && state.waiting.length === 0) this.origins.delete(origin);
     };
   }
 }

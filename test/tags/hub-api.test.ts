@@ -84,7 +84,7 @@ describe('regsize tags through the Docker Hub API (nock)', function () {
 
   function options(logger: Logger, extra: Partial<TagsOptions> = {}): TagsOptions {
     const { http } = createSession({ logger, retries: 0 });
-    return { platform: { os: 'linux', architecture: 'amd64' }, sort: 'size', concurrency: 4, force: false, logger, hub: { http, verify: 1 }, ...extra };
+    return { platform: { os: 'linux', architecture: 'amd64' }, sort: 'size', force: false, logger, hub: { http, verify: 1 }, ...extra };
   }
 
   it('sizes every page of tags from hub.docker.com, with one pull spent checking the first image shown', async () => {

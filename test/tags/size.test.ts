@@ -18,6 +18,9 @@ import { defaultHttpSettings, HttpClient } from '../../src/transport/http.js';
 import { isTagError, type TagEntry } from '../../src/tags/result.js';
 import { sizeTags, type TagsOptions } from '../../src/tags/size.js';
 import type { Logger } from '../../src/log.js';
+import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
+import { type InFlightProxy, startInFlightProxy } from '../helpers/in-flight-proxy.js';
+import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { imageManifest, manifestHeaders, OCI_MANIFEST, ociIndexWithAttestations, type Served } from '../fixtures/dockerhub.js';
 
 const HUB = 'https://registry-1.docker.io';
@@ -29,7 +32,7 @@ const LIMIT = (remaining: number) => ({ 'ratelimit-limit': '100;w=21600', 'ratel
 const silent: Logger = { debug: () => {}, warn: () => {} };
 
 function options(extra: Partial<TagsOptions> = {}): TagsOptions {
-  return { platform: { os: 'linux', architecture: 'amd64' }, sort: 'size', concurrency: 4, force: false, logger: silent, ...extra };
+  return { platform: { os: 'linux', architecture: 'amd64' }, sort: 'size', force: false, logger: silent, ...extra };
 }
 
 function session(cache?: ContentCache) {
@@ -211,5 +214,51 @@ describe('regsize tags with Docker Hub (nock)', function () {
     assert.equal(failed.error.code, 'TOOMANYREQUESTS');
     assert.match(failed.error.message, /rate limit reached; it lifts at .* \(in 2h 0m\)/);
     assert.doesNotMatch(JSON.stringify(run.result), new RegExp(TOKEN));
+  });
+});
+
+describe('regsize tags at a real registry (in-flight counting proxy)', function () {
+  this.timeout(60_000);
+  const TAGS = 40;
+  const IMAGES = 5;
+  const CONCURRENCY = 4;
+  let reg: LocalRegistry;
+  let proxy: InFlightProxy;
+  let cacheDir: string;
+  const sizes: number[] = [];
+
+  before(async () => {
+    reg = await startRegistry();
+    cacheDir = mkdtempSync(join(tmpdir(), 'regsize-tags-cache-'));
+    for (let i = 0; i < IMAGES; i++) {
+      const layer = makeRandomLayer({ size: 700 + i * 10, seed: `tags-fan-${i}`, compression: 'gzip' });
+      const img = makeImage({ layers: [layer] });
+      sizes.push(layer.size);
+      for (let t = i; t < TAGS; t += IMAGES) await pushImage(reg, 'fan/tags', `1.${t}`, img);
+    }
+    proxy = await startInFlightProxy(reg.url, { gate: { path: /\/manifests\//, count: CONCURRENCY, giveUpMs: 10_000 } });
+  });
+  after(async () => {
+    await proxy?.stop();
+    await reg?.stop();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it(`HEADs every tag at --concurrency ${CONCURRENCY} to an HTTP/1.1 registry, GETs each image once, and a second run asks no tag again`, async () => {
+    const tagsRepo = parseRepository(`${proxy.host}/fan/tags`);
+    const cache = () => new DiskCache({ dir: cacheDir, tagTtlMs: 60_000, logger: silent });
+    const first = await sizeTags(createSession({ logger: silent, cache: cache(), concurrency: CONCURRENCY }).client, tagsRepo, options());
+    const heads = proxy.requests.filter((r) => r.method === 'HEAD');
+    const gets = proxy.requests.filter((r) => r.method === 'GET' && /\/manifests\//.test(r.path));
+    assert.equal(heads.length, TAGS);
+    assert.equal(gets.length, IMAGES, 'one manifest GET per distinct image');
+    assert.equal(proxy.maxInFlight(), CONCURRENCY);
+    assert.equal(first.digests, IMAGES);
+    assert.deepEqual([...new Set(first.result.tags.map((e) => (isTagError(e) ? -1 : e.compressedSize)))], [...sizes].sort((a, b) => a - b));
+
+    proxy.requests.length = 0;
+    const second = await sizeTags(createSession({ logger: silent, cache: cache(), concurrency: CONCURRENCY }).client, tagsRepo, options());
+    assert.deepEqual(proxy.requests.filter((r) => /\/manifests\//.test(r.path)), [], 'every tag answer and manifest came from the cache');
+    assert.deepEqual(second.result, first.result);
   });
 });

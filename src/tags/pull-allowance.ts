@@ -10,9 +10,12 @@
 import { RegsizeError } from '../errors.js';
 import type { Descriptor } from '../oci/manifest.js';
 import { isIndexMediaType } from '../oci/media-types.js';
+import type { Platform } from '../oci/platform.js';
 import { allPlatforms, choosePlatform } from '../oci/platform-match.js';
-import type { PlatformRequest } from '../sizing/resolve.js';
-import type { RateLimit, RegistryClient, RepoRef } from '../transport/client.js';
+import type { ManifestApi, RateLimit, RepoRef } from '../transport/registry-api.js';
+
+/** What the estimate reads: whether a manifest is at hand, and the cached ones themselves. */
+export type ManifestLookup = Pick<ManifestApi, 'manifestCached' | 'manifestGet'>;
 
 export interface GetEstimate {
   /** Manifest GETs the run will send. */
@@ -29,10 +32,10 @@ export interface GetEstimate {
  * platform image chosen from it; a cached index costs only its children that are not cached.
  */
 export async function estimateManifestGets(
-  client: RegistryClient,
+  client: ManifestLookup,
   repo: RepoRef,
   digests: Map<string, string | undefined>,
-  platform: PlatformRequest,
+  platform: Platform | 'all',
 ): Promise<GetEstimate> {
   let gets = 0;
   let pulls = 0;
