@@ -9,7 +9,8 @@
 import { type ErrorCode, RegsizeError, toRegsizeError, UsageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { auditFigures, type RepositoryFigures } from './audit.js';
-import { createEcrClient, ecrError, type EcrClientHandle, validateRegion } from './client.js';
+import { ecrError } from './api-errors.js';
+import { createEcrClient, type EcrClientHandle, validateRegion } from './client.js';
 import { describeImages, EcrApi, listRepositories, readManifests, type RepositoryTarget } from './fetch-inventory.js';
 import { ACCOUNT_ID_RE, ECR_PUBLIC_HOST, isEcrRepositoryName, parseEcrHost } from './hosts.js';
 import type { EcrLimits } from './limits.js';

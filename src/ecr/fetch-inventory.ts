@@ -15,7 +15,8 @@ import { decodeManifest } from '../oci/manifest.js';
 import { MediaType } from '../oci/media-types.js';
 import type { Logger } from '../log.js';
 import type { InventoryImage, ManifestContent } from './audit.js';
-import { ecrError, type EcrClientHandle } from './client.js';
+import { ecrError } from './api-errors.js';
+import type { EcrClientHandle } from './client.js';
 import { capReached, DEFAULT_ECR_LIMITS, type EcrLimits } from './limits.js';
 
 /** BatchGetImage takes at most 100 image ids per call. */
