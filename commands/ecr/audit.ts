@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
 import { resultExitCode } from '../../src/cli/exit-codes.js';
 import { awsFlags, MAX_TIMEOUT_SECONDS, unitsFlag } from '../../src/cli/flags.js';
-import { type AuditResult, auditRepositories, isAuditError } from '../../src/ecr/audit-repositories.js';
+import { type AuditResult, auditRepositories, isAuditError } from '../../src/ecr/audit.js';
 import { UsageError } from '../../src/errors.js';
 import { renderAudit, renderAuditCsv } from '../../src/render/audit.js';
 import { stderrProgress } from '../../src/render/progress.js';

@@ -3,7 +3,7 @@
  * the largest images of each, optional lifecycle policies; or CSV with exact bytes, one row
  * per repository, for spreadsheets.
  */
-import { type AuditResult, isAuditError, type RepositoryAudit } from '../ecr/audit-repositories.js';
+import { type AuditResult, isAuditError, type RepositoryAudit } from '../ecr/audit.js';
 import { terminalSafe } from '../util/terminal-safe.js';
 import { renderCsv } from './csv.js';
 import { literal, markdownCode } from './markdown-text.js';
