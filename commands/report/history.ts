@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
 import { formatFlag, unitsFlag } from '../../src/cli/flags.js';
 import { parseReference } from '../../src/reference/reference.js';
-import { defaultHistoryPath, History } from '../../src/report/history.js';
+import { defaultHistoryPath, History } from '../../src/report/size-history-db.js';
 import { imageHistory, type ImageHistory } from '../../src/report/timeline.js';
 import { renderImageHistory } from '../../src/render/report-history.js';
 import { parseDurationMs, type Units } from '../../src/units.js';

@@ -7,7 +7,7 @@ import { UsageError } from '../../src/errors.js';
 import { hostPlatform } from '../../src/oci/platform.js';
 import { parseGrowthPercent } from '../../src/report/budget.js';
 import { loadConfig } from '../../src/report/config.js';
-import { defaultHistoryPath, History } from '../../src/report/history.js';
+import { defaultHistoryPath, History } from '../../src/report/size-history-db.js';
 import { isReportError, type ReportResult } from '../../src/report/model.js';
 import { pushMetrics, pushUrl } from '../../src/report/pushgateway.js';
 import { runReport } from '../../src/report/run.js';

@@ -23,7 +23,7 @@ import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../log.js';
 import { budgetFor, deltaFrom, isGrowthAlert } from './budget.js';
 import type { ReportConfig } from './config.js';
-import { type History, repositoryKey, type StoredPoint } from './history.js';
+import { type History, repositoryKey, type StoredPoint } from './size-history-db.js';
 import {
   type EntrySource,
   type EntryHistory,
