@@ -1,24 +1,13 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
 import { resultExitCode } from '../../src/cli/exit-codes.js';
-import { awsFlags, MAX_TIMEOUT_SECONDS, unitsFlag } from '../../src/cli/flags.js';
+import { awsFlags, ecrApiFlags, pricePerGbMonthFlag, unitsFlag } from '../../src/cli/flags.js';
 import { type AuditResult, auditRepositories, isAuditError } from '../../src/ecr/audit.js';
 import { UsageError } from '../../src/errors.js';
 import { renderAudit, renderAuditCsv } from '../../src/render/audit.js';
 import { stderrProgress } from '../../src/render/progress.js';
 import { stderrLogger } from '../../src/log.js';
 import { terminalSafe } from '../../src/util/terminal-safe.js';
-
-const priceFlag = Flags.custom<number>({
-  description: 'storage price in dollars per GB-month (AWS GB: 2^30 bytes); ECR charges 0.10 in most regions',
-  helpValue: '0.10',
-  default: 0.1,
-  parse: async (input) => {
-    const n = Number(input.replace(/^\$/, ''));
-    if (input.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError('INVALID_INPUT', `invalid --price-per-gb-month "${input}": give dollars per GB-month, e.g. 0.10`);
-    return n;
-  },
-});
 
 export default class EcrAudit extends BaseCommand {
   static override summary = 'What ECR repositories store, what they cost, and what deleting untagged or stale images would free.';
@@ -42,7 +31,7 @@ export default class EcrAudit extends BaseCommand {
     'endpoint-url': Flags.string({ description: 'ECR API endpoint to use instead of the default (a VPC endpoint, LocalStack)', helpGroup: 'AWS' }),
     'stale-days': Flags.integer({ description: 'an image not pulled for this many days (or never pulled and pushed before then) is stale', default: 90, min: 1 }),
     top: Flags.integer({ description: 'list this many of the largest images per repository (0 for none)', default: 10, min: 0 }),
-    'price-per-gb-month': priceFlag(),
+    'price-per-gb-month': pricePerGbMonthFlag(),
     layers: Flags.boolean({
       description: 'read manifests to count shared layers once; --no-layers uses DescribeImages alone (no stored or reclaimable figures, no BatchGetImage)',
       default: true,
@@ -52,9 +41,7 @@ export default class EcrAudit extends BaseCommand {
     format: Flags.string({ description: 'output format (use --json for JSON)', options: ['table', 'markdown', 'csv'], default: 'table', exclusive: ['json'] }),
     units: unitsFlag(),
     concurrency: Flags.integer({ description: 'repositories audited, and API requests in flight, at once', default: 4, min: 1, max: 32 }),
-    timeout: Flags.integer({ description: 'seconds allowed per API request', default: 30, min: 1, max: MAX_TIMEOUT_SECONDS }),
-    verbose: Flags.boolean({ description: 'log every ECR API call to stderr', default: false }),
-    debug: Flags.boolean({ description: 'print stack traces of errors', default: false }),
+    ...ecrApiFlags,
   };
 
   async run(): Promise<AuditResult> {

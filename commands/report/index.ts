@@ -18,7 +18,7 @@ import { renderReportHtml } from '../../src/render/report-html.js';
 import { renderReportMarkdown } from '../../src/render/report-markdown.js';
 import { stderrProgress } from '../../src/render/progress.js';
 import { formatBytes, parseBandwidthList, parseDurationMs, type Units } from '../../src/units.js';
-import { writeFileAtomic } from '../../src/util/atomic-write.js';
+import { writeOutputFile } from '../../src/util/atomic-write.js';
 import { jsonTerminalSafe } from '../../src/util/terminal-safe.js';
 
 export default class Report extends BaseCommand {
@@ -82,7 +82,7 @@ export default class Report extends BaseCommand {
 
       const output = render(result, flags.format, units);
       if (flags.output) {
-        await writeReport(flags.output, output);
+        await writeOutputFile(flags.output, output);
         process.stderr.write(`regsize: wrote ${flags.output} (${result.summary.sized} images, ${result.summary.overBudget} over budget${result.summary.failed ? `, ${result.summary.failed} failed` : ''})\n`);
       } else if (!this.jsonEnabled()) {
         process.stdout.write(output);
@@ -115,14 +115,5 @@ function render(result: ReportResult, format: string, units: Units): string {
       return renderOpenMetrics(result);
     default:
       return renderReportMarkdown(result, units);
-  }
-}
-
-/** A web server or a chat bot reading the file never sees half a report (see src/util/atomic-write.ts). */
-async function writeReport(file: string, text: string): Promise<void> {
-  try {
-    await writeFileAtomic(file, text, { mode: 0o644 });
-  } catch (e) {
-    throw new UsageError('INVALID_INPUT', `cannot write ${file}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`);
   }
 }

@@ -98,3 +98,26 @@ export const formatFlag = Flags.string({ description: 'output format (use --json
 
 /** compare and tags: the table formats, and CSV for scripts and spreadsheets. */
 export const formatWithCsvFlag = Flags.string({ description: 'output format (use --json for JSON); csv has one row per entry, exact bytes', options: ['table', 'markdown', 'csv'], default: 'table', exclusive: ['json'] });
+
+// --- ecr audit (engineer R, issue #12): its price flag, and the shared timeout/verbose/debug
+// worded for ECR API calls (same bounds and defaults as registryFlags).
+
+/** Storage price in dollars per GB-month; "$0.10" is accepted as well as "0.10". */
+export const pricePerGbMonthFlag = Flags.custom<number>({
+  description: 'storage price in dollars per GB-month (AWS GB: 2^30 bytes); ECR charges 0.10 in most regions',
+  helpValue: '0.10',
+  default: 0.1,
+  parse: async (input) => {
+    const n = Number(input.replace(/^\$/, ''));
+    if (input.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError('INVALID_INPUT', `invalid --price-per-gb-month "${input}": give dollars per GB-month, e.g. 0.10`);
+    return n;
+  },
+});
+
+/** timeout, verbose and debug of the commands that call the ECR API rather than a registry. */
+export const ecrApiFlags = {
+  // The same flag (bounds, default, parsing) with its help worded for the ECR API.
+  timeout: { ...registryFlags.timeout, description: 'seconds allowed per API request' } as typeof registryFlags.timeout,
+  verbose: { ...registryFlags.verbose, description: 'log every ECR API call to stderr' } as typeof registryFlags.verbose,
+  debug: registryFlags.debug,
+};
