@@ -25,8 +25,9 @@ export function withoutHost(ref: string): string {
 export function niceTicks(max: number, count = 5): number[] {
   if (max <= 0) return [0, 1];
   const raw = max / count;
-  const pow = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 2.5, 5, 10].find((m) => m * pow >= raw) ?? 10) * pow;
+  // Ticks are whole bytes: a step is at least 1, and 2.5 only where it stays whole.
+  const pow = 10 ** Math.max(0, Math.floor(Math.log10(raw)));
+  const step = ((pow >= 10 ? [1, 2, 2.5, 5, 10] : [1, 2, 5, 10]).find((m) => m * pow >= raw) ?? 10) * pow;
   const ticks: number[] = [];
   for (let v = 0; v < max + step; v += step) ticks.push(Math.round(v));
   return ticks;
