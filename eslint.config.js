@@ -13,6 +13,12 @@ export default tseslint.config(
     },
   },
   {
+    // The HTML report's script runs in the reader's browser, as a classic script (scripts/build-html-assets.mjs).
+    files: ['src/render/report-html/*.js'],
+    // The globals it may use, named here rather than from a package the project does not depend on.
+    languageOptions: { sourceType: 'script', globals: { document: 'readonly' } },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: { 'no-restricted-properties': ['error', { object: 'it', property: 'only' }, { object: 'describe', property: 'only' }] },
   },

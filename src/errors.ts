@@ -226,5 +226,10 @@ export function toRegsizeError(e: unknown): RegsizeError {
   const fault = networkFault(e);
   if (fault?.kind === 'timeout') return new RequestTimeoutError(`request timed out: ${fault.message} (${fault.code}); ${TIMEOUT_HINT}`, { cause: e });
   if (fault) return new NetworkError(`network error: ${fault.message} (${fault.code})`, { cause: e, retryable: isRetryableErrorCode(fault.code) });
+  // fetch refuses the Fetch standard's blocked ports (9, 22, 25, 6000, ...) before connecting,
+  // with a code-less "bad port" cause: the address can never work, which is the network's answer.
+  if ((e as { cause?: { message?: unknown } } | undefined)?.cause?.message === 'bad port') {
+    return new NetworkError('network error: the port is one the Fetch standard blocks (bad port); use the registry\'s real port', { cause: e });
+  }
   return new RegsizeError('INTERNAL', `a bug in regsize: ${name && name !== 'Error' ? `${name}: ` : ''}${message}; please report it (run with --debug for the stack)`, { cause: e });
 }

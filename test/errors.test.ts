@@ -55,6 +55,14 @@ describe('errors', () => {
       assert.equal(err.cause, e);
     });
 
+    it("a port the Fetch standard blocks (fetch's code-less 'bad port') is NETWORK, saying so", async () => {
+      const e = await fetchFailure('http://127.0.0.1:9/v2/');
+      const err = toRegsizeError(e);
+      assert.equal(err.code, 'NETWORK');
+      assert.match(err.message, /bad port/);
+      assert.equal(err.retryable, false);
+    });
+
     it('a connection that broke mid-way is NETWORK and retryable', async () => {
       const server = net.createServer((s) => s.once('data', () => s.destroy()));
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

@@ -1,24 +1,14 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
+import { renderOutput } from '../../src/cli/output.js';
+import { stderrLine } from '../../src/cli/error-line.js';
 import { resultExitCode } from '../../src/cli/exit-codes.js';
-import { awsFlags, MAX_TIMEOUT_SECONDS, unitsFlag } from '../../src/cli/flags.js';
-import { type AuditResult, auditRepositories, isAuditError } from '../../src/ecr/audit-repositories.js';
+import { awsFlags, ecrApiFlags, outputFormatFlag, priceFlag, unitsFlag } from '../../src/cli/flags.js';
+import { type AuditResult, auditRepositories, isAuditError } from '../../src/ecr/audit.js';
 import { UsageError } from '../../src/errors.js';
 import { renderAudit, renderAuditCsv } from '../../src/render/audit.js';
 import { stderrProgress } from '../../src/render/progress.js';
 import { stderrLogger } from '../../src/log.js';
-import { terminalSafe } from '../../src/util/terminal-safe.js';
-
-const priceFlag = Flags.custom<number>({
-  description: 'storage price in dollars per GB-month (AWS GB: 2^30 bytes); ECR charges 0.10 in most regions',
-  helpValue: '0.10',
-  default: 0.1,
-  parse: async (input) => {
-    const n = Number(input.replace(/^\$/, ''));
-    if (input.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError('INVALID_INPUT', `invalid --price-per-gb-month "${input}": give dollars per GB-month, e.g. 0.10`);
-    return n;
-  },
-});
 
 export default class EcrAudit extends BaseCommand {
   static override summary = 'What ECR repositories store, what they cost, and what deleting untagged or stale images would free.';
@@ -49,12 +39,10 @@ export default class EcrAudit extends BaseCommand {
       allowNo: true,
     }),
     'suggest-lifecycle': Flags.boolean({ description: 'print an ECR lifecycle policy that expires the reclaimable untagged images, with the bytes it frees', default: false }),
-    format: Flags.string({ description: 'output format (use --json for JSON)', options: ['table', 'markdown', 'csv'], default: 'table', exclusive: ['json'] }),
+    format: outputFormatFlag(),
     units: unitsFlag(),
     concurrency: Flags.integer({ description: 'repositories audited, and API requests in flight, at once', default: 4, min: 1, max: 32 }),
-    timeout: Flags.integer({ description: 'seconds allowed per API request', default: 30, min: 1, max: MAX_TIMEOUT_SECONDS }),
-    verbose: Flags.boolean({ description: 'log every ECR API call to stderr', default: false }),
-    debug: Flags.boolean({ description: 'print stack traces of errors', default: false }),
+    ...ecrApiFlags,
   };
 
   async run(): Promise<AuditResult> {
@@ -85,9 +73,9 @@ export default class EcrAudit extends BaseCommand {
     const failed = result.repositories.filter(isAuditError);
     if (!this.jsonEnabled()) {
       // One line per failed repository on stderr; the others are still reported on stdout.
-      for (const f of failed) process.stderr.write(`regsize: ${terminalSafe(f.error.message)}\n`);
-      const out = flags.format === 'csv' ? renderAuditCsv(result) : renderAudit(result, { units: flags.units, style: flags.format === 'markdown' ? 'markdown' : 'plain' });
-      if (out) this.log(out.trimEnd());
+      for (const f of failed) stderrLine(`${f.error.message}`);
+      const out = renderOutput(flags.format, { csv: () => renderAuditCsv(result), table: (style) => renderAudit(result, { units: flags.units, style }) });
+      if (out.trim()) process.stdout.write(out);
       if (!failed.length && !result.repositories.length) logger.warn('the registry has no repositories');
     }
     process.exitCode = resultExitCode(failed.length > 0, false);

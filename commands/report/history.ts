@@ -1,8 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
+import { tableStyle } from '../../src/cli/output.js';
 import { formatFlag, unitsFlag } from '../../src/cli/flags.js';
 import { parseReference } from '../../src/reference/reference.js';
-import { defaultHistoryPath, History } from '../../src/report/history.js';
+import { defaultHistoryPath, History } from '../../src/report/size-history-db.js';
 import { imageHistory, type ImageHistory } from '../../src/report/timeline.js';
 import { renderImageHistory } from '../../src/render/report-history.js';
 import { parseDurationMs, type Units } from '../../src/units.js';
@@ -33,7 +34,7 @@ export default class ReportHistory extends BaseCommand {
     const history = await History.open(flags.history ?? defaultHistoryPath(), { create: false });
     try {
       const result = imageHistory(history, ref, { platform: flags.platform, fromMs: sinceMs === undefined ? undefined : Date.now() - sinceMs });
-      if (!this.jsonEnabled()) this.log(renderImageHistory(result, { units: flags.units as Units, style: flags.format === 'markdown' ? 'markdown' : 'plain' }).trimEnd());
+      if (!this.jsonEnabled()) this.log(renderImageHistory(result, { units: flags.units as Units, style: tableStyle(flags.format) }).trimEnd());
       return result;
     } finally {
       history.close();

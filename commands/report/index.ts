@@ -1,13 +1,13 @@
 import { hostname } from 'node:os';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../../src/cli/base-command.js';
+import { stderrLine } from '../../src/cli/error-line.js';
 import { resultExitCode } from '../../src/cli/exit-codes.js';
-import { platformOrAllFlag, registryFlags, unitsFlag } from '../../src/cli/flags.js';
+import { platformOrAllFlag, registryFlags, reportPlatform, unitsFlag } from '../../src/cli/flags.js';
 import { UsageError } from '../../src/errors.js';
-import { hostPlatform } from '../../src/oci/platform.js';
 import { parseGrowthPercent } from '../../src/report/budget.js';
 import { loadConfig } from '../../src/report/config.js';
-import { defaultHistoryPath, History } from '../../src/report/history.js';
+import { defaultHistoryPath, History } from '../../src/report/size-history-db.js';
 import { isReportError, type ReportResult } from '../../src/report/model.js';
 import { pushMetrics, pushUrl } from '../../src/report/pushgateway.js';
 import { runReport } from '../../src/report/run.js';
@@ -18,7 +18,7 @@ import { renderReportHtml } from '../../src/render/report-html.js';
 import { renderReportMarkdown } from '../../src/render/report-markdown.js';
 import { stderrProgress } from '../../src/render/progress.js';
 import { formatBytes, parseBandwidthList, parseDurationMs, type Units } from '../../src/units.js';
-import { writeFileAtomic } from '../../src/util/atomic-write.js';
+import { writeOutputFile } from '../../src/util/atomic-write.js';
 import { jsonTerminalSafe } from '../../src/util/terminal-safe.js';
 
 export default class Report extends BaseCommand {
@@ -68,7 +68,7 @@ export default class Report extends BaseCommand {
       const result = await runReport(config, {
         client,
         logger,
-        platform: flags.platform ?? config.platform ?? hostPlatform(),
+        platform: reportPlatform(flags.platform, config.platform),
         concurrency: flags.concurrency,
         history,
         since: { window: flags.since.trim(), ms: sinceMs },
@@ -82,8 +82,8 @@ export default class Report extends BaseCommand {
 
       const output = render(result, flags.format, units);
       if (flags.output) {
-        await writeReport(flags.output, output);
-        process.stderr.write(`regsize: wrote ${flags.output} (${result.summary.sized} images, ${result.summary.overBudget} over budget${result.summary.failed ? `, ${result.summary.failed} failed` : ''})\n`);
+        await writeOutputFile(flags.output, output);
+        stderrLine(`wrote ${flags.output} (${result.summary.sized} images, ${result.summary.overBudget} over budget${result.summary.failed ? `, ${result.summary.failed} failed` : ''})`);
       } else if (!this.jsonEnabled()) {
         process.stdout.write(output);
       }
@@ -115,14 +115,5 @@ function render(result: ReportResult, format: string, units: Units): string {
       return renderOpenMetrics(result);
     default:
       return renderReportMarkdown(result, units);
-  }
-}
-
-/** A web server or a chat bot reading the file never sees half a report (see src/util/atomic-write.ts). */
-async function writeReport(file: string, text: string): Promise<void> {
-  try {
-    await writeFileAtomic(file, text, { mode: 0o644 });
-  } catch (e) {
-    throw new UsageError('INVALID_INPUT', `cannot write ${file}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`);
   }
 }

@@ -201,3 +201,10 @@ export const priceFlag = Flags.custom<number>({
     return n;
   },
 });
+
+/** timeout, verbose and debug of the commands that call the ECR API rather than a registry. */
+export const ecrApiFlags = {
+  timeout: timeoutFlag({ description: 'seconds allowed per API request' }),
+  verbose: verboseFlag({ description: 'log every ECR API call to stderr' }),
+  debug: debugFlag,
+};

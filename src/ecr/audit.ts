@@ -1,204 +1,208 @@
 /**
- * The arithmetic of `regsize ecr audit`, pure: data about one repository in, figures out.
- * No SDK, no clock (the caller passes `now`), so every figure can be checked by hand.
- *
- * Images are counted as users see them. ECR lists every manifest as an image of its own, so
- * a multi-platform image shows up as its index plus one untagged "image" per platform (and
- * per attestation), and `imageSizeInBytes` of the index repeats its largest child's size.
- * Here a manifest that is a child of an index in the repository belongs to that index, and a
- * referrer (a signature or SBOM naming a `subjectManifestDigest`) to its subject: one image.
- * A manifest that carries tags of its own is also an image in its own right.
- *
- * Storage holds each layer once per repository however many images name it, so:
- *   uniqueSize               every distinct layer once
- *   reclaimableUntaggedSize  layers that only untagged images hold: what deleting them frees
- *   reclaimableStaleSize     layers that only stale images hold
- * Configs and manifests (a few KB each) are not counted, as in `imageSizeInBytes`.
+ * `regsize ecr audit`: which repositories, in which region and registry, then for each one
+ * its images (DescribeImages) before its manifests (BatchGetImage), the figures of
+ * src/ecr/storage-math.ts, and optionally a lifecycle policy. Repositories are audited with
+ * bounded concurrency; one that fails becomes its own error entry and never hides the
+ * others, except for failures every repository would share (no credentials, no network),
+ * which stop the run with one message.
  */
+import { type ErrorCode, RegsizeError, toRegsizeError, UsageError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { auditFigures, type RepositoryFigures } from './storage-math.js';
+import { ecrError } from './api-errors.js';
+import { createEcrClient, type EcrClientHandle, validateRegion } from './client.js';
+import { describeImages, EcrApi, listRepositories, readManifests, type RepositoryTarget } from './fetch-inventory.js';
+import { ACCOUNT_ID_RE, ECR_PUBLIC_HOST, isEcrRepositoryName, parseEcrHost } from './hosts.js';
+import type { EcrLimits } from './limits.js';
+import { type LifecycleSuggestion, suggestLifecyclePolicy } from './lifecycle.js';
+import { mapLimit } from '../util/limit.js';
 
-export interface InventoryImage {
-  digest: string;
-  tags: string[];
-  /** `imageSizeInBytes` as DescribeImages reports it. */
-  sizeInBytes: number;
-  pushedAt?: Date | undefined;
-  /** `lastRecordedPullTime`, as read before any manifest (reading one counts as a pull). */
-  lastPulledAt?: Date | undefined;
-  /** `subjectManifestDigest`: this manifest refers to (signs, describes) that one. */
-  subjectDigest?: string | undefined;
-}
 
-export interface LayerRef {
-  digest: string;
-  size: number;
-}
-
-/** What a manifest contributes: an image's layers, or an index's children. */
-export type ManifestContent = { kind: 'image'; layers: LayerRef[] } | { kind: 'index'; children: string[] };
-
-export interface AuditOptions {
-  now: Date;
-  /** An image not pulled for this many days (or never pulled and pushed before then) is stale. */
+/** One repository's audit: its figures (see storage-math.ts) and where it lives. */
+export interface RepositoryAudit extends RepositoryFigures {
+  registryId: string | null;
+  repositoryName: string;
+  region: string;
   staleDays: number;
-  /** Dollars per GB-month; AWS bills storage per GB of 2^30 bytes. */
-  pricePerGbMonth: number;
-  /** How many of the largest images to list. */
+  /** With --suggest-lifecycle. */
+  lifecycle?: LifecycleSuggestion;
+  /** Manifests that could not be read, and similar; also written to stderr. */
+  warnings?: string[];
+}
+
+export interface RepositoryAuditError {
+  registryId: string | null;
+  repositoryName: string;
+  region: string;
+  error: { code: ErrorCode; message: string };
+}
+
+export type RepositoryAuditEntry = RepositoryAudit | RepositoryAuditError;
+
+export interface AuditResult {
+  repositories: RepositoryAuditEntry[];
+}
+
+export function isAuditError(e: RepositoryAuditEntry): e is RepositoryAuditError {
+  return 'error' in e;
+}
+
+export interface EcrAuditOptions {
+  /** Repository names, or full ECR repository URLs (<account>.dkr.ecr.<region>.amazonaws.com/name). */
+  repositories: string[];
+  all: boolean;
+  region?: string | undefined;
+  profile?: string | undefined;
+  registryId?: string | undefined;
+  endpointUrl?: string | undefined;
+  staleDays: number;
   top: number;
+  pricePerGbMonth: number;
+  /** False for --no-layers: no BatchGetImage at all. */
+  readLayers: boolean;
+  suggestLifecycle: boolean;
+  /** Repositories audited at once, and API requests in flight. */
+  concurrency: number;
+  timeoutMs?: number;
+  logger: Logger;
+  onProgress?: (done: number, total: number) => void;
+  /** @default () => new Date() */
+  now?: () => Date;
+  /** @default createEcrClient(...) from the options above */
+  client?: EcrClientHandle;
+  /** How far listings and index expansion are followed. @default DEFAULT_ECR_LIMITS */
+  limits?: Partial<EcrLimits>;
 }
 
-/** One image as users see it: a root manifest with everything that belongs to it. */
-export interface ImageGroup {
-  root: InventoryImage;
-  /** Digests of the root and every manifest that belongs to it. */
-  members: string[];
-  tagged: boolean;
-  /** Distinct layers of every member, digest -> size. */
-  layers: Map<string, number>;
-  /** Bytes the image stores: its distinct layers, or `imageSizeInBytes` when no manifest was read. */
-  size: number;
-  pushedAt: Date | undefined;
-  /** The latest pull of any member: pulling a multi-platform image pulls its index and a child. */
-  lastPulledAt: Date | undefined;
-  stale: boolean;
+interface ParsedTarget extends RepositoryTarget {
+  input: string;
+  region?: string;
+  fips?: boolean;
 }
 
-export interface AuditedImage {
-  digest: string;
-  tags: string[];
-  size: number;
-  pushedAt: string | null;
-  lastPulledAt: string | null;
+/** A repository argument: a name (`team/app`) or an ECR URL; never an image reference. */
+export function parseAuditTarget(input: string): ParsedTarget {
+  const raw = input.trim();
+  const slash = raw.indexOf('/');
+  const first = slash === -1 ? '' : raw.slice(0, slash);
+  if (/[@]/.test(raw) || /:[^/]*$/.test(raw.slice(slash + 1))) {
+    throw new UsageError('INVALID_REFERENCE', `"${input}" is an image, not a repository: give the repository name alone, e.g. ${raw.replace(/[@:][^/]*$/, '')}`);
+  }
+  const host = parseEcrHost(first);
+  if (first.toLowerCase() === ECR_PUBLIC_HOST) {
+    throw new UsageError('INVALID_REFERENCE', `"${input}" is an ECR Public repository; ecr audit reads private registries (<account>.dkr.ecr.<region>.amazonaws.com)`);
+  }
+  const name = host ? raw.slice(slash + 1) : raw;
+  if (!isEcrRepositoryName(name)) {
+    throw new UsageError('INVALID_REFERENCE', `invalid repository name "${name}": lowercase letters, digits, ".", "_", "-" and "/" (2 to 256 characters), e.g. team/app`);
+  }
+  return host ? { input, repositoryName: name, registryId: host.accountId, region: host.region, fips: host.fips } : { input, repositoryName: name };
 }
 
-export interface RepositoryFigures {
-  imageCount: number;
-  taggedCount: number;
-  untaggedCount: number;
-  /** Sum of `imageSizeInBytes` over every manifest listed: the API's figure, which double-counts. */
-  totalSize: number;
-  /** null when manifests were not read (--no-layers). */
-  uniqueSize: number | null;
-  reclaimableUntaggedSize: number | null;
-  staleCount: number;
-  reclaimableStaleSize: number | null;
-  monthlyCost: number | null;
-  largest: AuditedImage[];
-  /** False with --no-layers: index children then count as untagged images of their own. */
-  layersRead: boolean;
+/** One region and registry for the run, from flags and repository URLs, checked for conflicts. */
+function resolveScope(targets: ParsedTarget[], o: EcrAuditOptions): { region?: string; registryId?: string; fips: boolean } {
+  if (o.region !== undefined) validateRegion(o.region);
+  if (o.registryId !== undefined && !ACCOUNT_ID_RE.test(o.registryId)) throw new UsageError('INVALID_INPUT', `invalid --registry-id "${o.registryId}": give the 12-digit AWS account id of the registry`);
+  const regions = new Set(targets.map((t) => t.region).filter((r): r is string => r !== undefined));
+  if (o.region !== undefined) regions.add(o.region);
+  if (regions.size > 1) throw new UsageError('INVALID_INPUT', `the repositories are in several regions (${[...regions].join(', ')}): audit one region at a time`);
+  const accounts = new Set(targets.map((t) => t.registryId).filter((a): a is string => a !== undefined));
+  if (o.registryId !== undefined) accounts.add(o.registryId);
+  if (accounts.size > 1 && o.registryId !== undefined) throw new UsageError('INVALID_INPUT', `--registry-id ${o.registryId} contradicts the registry of ${targets.find((t) => t.registryId && t.registryId !== o.registryId)?.input}`);
+  const fips = targets.some((t) => t.fips);
+  return { ...(regions.size ? { region: [...regions][0] as string } : {}), ...(o.registryId ? { registryId: o.registryId } : {}), fips };
 }
 
-export const BYTES_PER_BILLED_GB = 2 ** 30;
-const DAY_MS = 86_400_000;
+/** Errors every repository would meet alike: stop at the first instead of repeating it per repository. */
+const FATAL = new Set<ErrorCode>(['CREDENTIALS', 'NETWORK', 'INVALID_INPUT', 'TIMEOUT']);
+
+export async function auditRepositories(o: EcrAuditOptions): Promise<AuditResult> {
+  if (o.all && o.repositories.length) throw new UsageError('INVALID_INPUT', 'give repositories or --all, not both');
+  if (!o.all && !o.repositories.length) throw new UsageError('INVALID_INPUT', 'no repositories given: regsize ecr audit REPOSITORY... (e.g. regsize ecr audit team/app), or --all for every repository');
+  if (!Number.isInteger(o.staleDays) || o.staleDays < 1) throw new UsageError('INVALID_INPUT', `invalid --stale-days ${o.staleDays}: give a whole number of days, at least 1`);
+  const parsed = o.repositories.map(parseAuditTarget);
+  const scope = resolveScope(parsed, o);
+  const now = (o.now ?? (() => new Date()))();
+
+  const handle =
+    o.client ??
+    (await createEcrClient({ region: scope.region, profile: o.profile, endpointUrl: o.endpointUrl, fips: scope.fips, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) }));
+  try {
+    // Fail once, up front, when there are no usable credentials at all.
+    try {
+      await handle.client.config.credentials();
+    } catch (e) {
+      throw ecrError(e, { operation: 'credentials', profile: o.profile, region: handle.region });
+    }
+    const api = new EcrApi(handle, o.logger, o.concurrency, o.endpointUrl, o.limits);
+    const targets: RepositoryTarget[] = o.all
+      ? await listRepositories(api, scope.registryId)
+      : dedupe(parsed.map((t) => ({ repositoryName: t.repositoryName, ...((t.registryId ?? scope.registryId) ? { registryId: t.registryId ?? scope.registryId } : {}) })));
+
+    let done = 0;
+    let fatal: RegsizeError | undefined;
+    o.onProgress?.(0, targets.length);
+    const entries = await mapLimit(targets, o.concurrency, async (target): Promise<RepositoryAuditEntry | undefined> => {
+      // After a failure every repository would share, the ones not started are not started.
+      if (fatal) return undefined;
+      let entry: RepositoryAuditEntry;
+      try {
+        refuseForeignName(target);
+        entry = await auditOne(api, target, o, now);
+      } catch (e) {
+        const err = toRegsizeError(e);
+        if (FATAL.has(err.code)) fatal ??= err;
+        entry = { registryId: target.registryId ?? null, repositoryName: target.repositoryName, region: api.region, error: { code: err.code, message: err.message } };
+      }
+      o.onProgress?.(++done, targets.length);
+      return entry;
+    });
+    if (fatal) throw fatal;
+    return { repositories: entries.filter((e): e is RepositoryAuditEntry => e !== undefined) };
+  } finally {
+    if (!o.client) handle.client.destroy();
+  }
+}
 
 /**
- * Groups the repository's manifests into images. `manifests` holds what BatchGetImage
- * returned (undefined when manifests were not read: then every listed manifest is an image).
+ * A name from DescribeRepositories is the API's word, not the user's: one outside ECR's
+ * grammar (a hostile or broken endpoint) is never sent back in a request nor printed in a
+ * command line to paste; it becomes that repository's error, the others go on.
  */
-export function groupImages(images: InventoryImage[], manifests: ReadonlyMap<string, ManifestContent> | undefined, options: Pick<AuditOptions, 'now' | 'staleDays'>): ImageGroup[] {
-  const listed = new Map(images.map((i) => [i.digest, i]));
-  const referrers = new Map<string, string[]>();
-  for (const i of images) {
-    if (i.subjectDigest && i.subjectDigest !== i.digest && listed.has(i.subjectDigest)) {
-      referrers.set(i.subjectDigest, [...(referrers.get(i.subjectDigest) ?? []), i.digest]);
-    }
-  }
-  const known = (d: string) => listed.has(d) || manifests?.has(d) === true;
-  const childrenOf = (d: string): string[] => {
-    const m = manifests?.get(d);
-    const kids = m?.kind === 'index' ? m.children : [];
-    return [...kids, ...(referrers.get(d) ?? [])].filter((c) => c !== d && known(c));
-  };
+function refuseForeignName(target: RepositoryTarget): void {
+  if (isEcrRepositoryName(target.repositoryName)) return;
+  const shown = JSON.stringify(target.repositoryName.slice(0, 300));
+  throw new RegsizeError('AWS', `the ECR API returned the repository name ${shown}, which is not a valid ECR repository name (lowercase letters, digits, ".", "_", "-" and "/"): not audited`);
+}
 
-  const hasParent = new Set<string>();
-  if (manifests) for (const d of new Set([...listed.keys(), ...manifests.keys()])) for (const c of childrenOf(d)) hasParent.add(c);
-  else for (const kids of referrers.values()) for (const c of kids) hasParent.add(c);
-
-  const roots = images.filter((i) => i.tags.length > 0 || !hasParent.has(i.digest));
-  const reached = new Set<string>();
-  const membersOf = (root: string): string[] => {
-    const seen = new Set<string>([root]);
-    const stack = [root];
-    while (stack.length) {
-      for (const c of childrenOf(stack.pop() as string)) {
-        if (seen.has(c)) continue;
-        seen.add(c);
-        stack.push(c);
-      }
-    }
-    for (const d of seen) reached.add(d);
-    return [...seen];
-  };
-  const groups = roots.map((root) => ({ root, members: membersOf(root.digest) }));
-  // Parents that only reach each other (a cycle no registry should hold): each is its own image.
-  for (const i of images) if (!reached.has(i.digest)) groups.push({ root: i, members: membersOf(i.digest) });
-
-  const cutoff = options.now.getTime() - options.staleDays * DAY_MS;
-  return groups.map(({ root, members }) => {
-    const layers = new Map<string, number>();
-    for (const d of members) {
-      const m = manifests?.get(d);
-      if (m?.kind === 'image') for (const l of m.layers) if (!layers.has(l.digest)) layers.set(l.digest, l.size);
-    }
-    const pulls = members.map((d) => listed.get(d)?.lastPulledAt?.getTime()).filter((t): t is number => t !== undefined && !Number.isNaN(t));
-    const lastPulledAt = pulls.length ? new Date(Math.max(...pulls)) : undefined;
-    const pushedAt = root.pushedAt;
-    const stale = lastPulledAt ? lastPulledAt.getTime() < cutoff : pushedAt !== undefined && pushedAt.getTime() < cutoff;
-    const size = manifests ? sum(layers.values()) : root.sizeInBytes;
-    return { root, members, tagged: root.tags.length > 0, layers, size, pushedAt, lastPulledAt, stale };
+function dedupe(targets: RepositoryTarget[]): RepositoryTarget[] {
+  const seen = new Set<string>();
+  return targets.filter((t) => {
+    const key = `${t.registryId ?? ''}/${t.repositoryName}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 
-/** Bytes of every distinct layer the groups hold. */
-export function uniqueBytes(groups: ImageGroup[]): number {
-  const all = new Map<string, number>();
-  for (const g of groups) for (const [d, s] of g.layers) if (!all.has(d)) all.set(d, s);
-  return sum(all.values());
-}
-
-/** What deleting every group that `doomed` selects would free: layers no other group holds. */
-export function bytesFreedBy(groups: ImageGroup[], doomed: (g: ImageGroup) => boolean): number {
-  const kept = new Set<string>();
-  for (const g of groups) if (!doomed(g)) for (const d of g.layers.keys()) kept.add(d);
-  const freed = new Map<string, number>();
-  for (const g of groups) if (doomed(g)) for (const [d, s] of g.layers) if (!kept.has(d)) freed.set(d, s);
-  return sum(freed.values());
-}
-
-export function monthlyCost(bytes: number, pricePerGbMonth: number): number {
-  return Math.round((bytes / BYTES_PER_BILLED_GB) * pricePerGbMonth * 10_000) / 10_000;
-}
-
-export function auditFigures(images: InventoryImage[], manifests: ReadonlyMap<string, ManifestContent> | undefined, options: AuditOptions): RepositoryFigures & { groups: ImageGroup[] } {
-  const groups = groupImages(images, manifests, options);
-  const layersRead = manifests !== undefined;
-  const unique = layersRead ? uniqueBytes(groups) : null;
-  const tagged = groups.filter((g) => g.tagged).length;
-  const largest = [...groups]
-    .sort((a, b) => b.size - a.size || (b.pushedAt?.getTime() ?? 0) - (a.pushedAt?.getTime() ?? 0) || a.root.digest.localeCompare(b.root.digest))
-    .slice(0, Math.max(0, options.top))
-    .map((g) => ({ digest: g.root.digest, tags: [...g.root.tags], size: g.size, pushedAt: iso(g.pushedAt), lastPulledAt: iso(g.lastPulledAt) }));
+async function auditOne(api: EcrApi, target: RepositoryTarget, o: EcrAuditOptions, now: Date): Promise<RepositoryAudit> {
+  // Pull times first: reading a manifest below counts as a pull and would refresh them.
+  const described = await describeImages(api, target);
+  const read = o.readLayers ? await readManifests(api, target, described.images.map((i) => i.digest)) : undefined;
+  const warnings: string[] = [];
+  if (read?.failures.length) {
+    const first = read.failures[0] as { digest: string; reason: string };
+    warnings.push(`${read.failures.length} manifest${read.failures.length === 1 ? '' : 's'} could not be read, so ${read.failures.length === 1 ? 'its' : 'their'} layers are not counted (${first.digest}: ${first.reason})`);
+  }
+  for (const w of warnings) o.logger.warn(`${target.repositoryName}: ${w}`);
+  const { groups, ...figures } = auditFigures(described.images, read?.manifests, { now, staleDays: o.staleDays, pricePerGbMonth: o.pricePerGbMonth, top: o.top });
   return {
-    imageCount: groups.length,
-    taggedCount: tagged,
-    untaggedCount: groups.length - tagged,
-    totalSize: sum(images.map((i) => i.sizeInBytes)),
-    uniqueSize: unique,
-    reclaimableUntaggedSize: layersRead ? bytesFreedBy(groups, (g) => !g.tagged) : null,
-    staleCount: groups.filter((g) => g.stale).length,
-    reclaimableStaleSize: layersRead ? bytesFreedBy(groups, (g) => g.stale) : null,
-    monthlyCost: unique === null ? null : monthlyCost(unique, options.pricePerGbMonth),
-    largest,
-    layersRead,
-    groups,
+    registryId: described.registryId ?? target.registryId ?? null,
+    repositoryName: target.repositoryName,
+    region: api.region,
+    ...figures,
+    staleDays: o.staleDays,
+    ...(o.suggestLifecycle ? { lifecycle: suggestLifecyclePolicy(groups, now, figures.layersRead) } : {}),
+    ...(warnings.length ? { warnings } : {}),
   };
-}
-
-function sum(values: Iterable<number>): number {
-  let s = 0;
-  for (const v of values) s += v;
-  return s;
-}
-
-function iso(d: Date | undefined): string | null {
-  return d && !Number.isNaN(d.getTime()) ? d.toISOString() : null;
 }

@@ -14,7 +14,8 @@
 import { RegsizeError } from '../errors.js';
 import type { CredentialStore, Credentials } from '../transport/credentials.js';
 import type { Logger } from '../log.js';
-import { createEcrClient, ecrError, type EcrClientHandle } from './client.js';
+import { ecrError } from './api-errors.js';
+import { createEcrClient, type EcrClientHandle } from './client.js';
 import { type EcrHost, parseEcrHost } from './hosts.js';
 
 /** Renew this long before the token's own expiry, so it does not lapse mid-run. */

@@ -14,8 +14,10 @@ import type { ImageDetail } from '@aws-sdk/client-ecr';
 import { decodeManifest } from '../oci/manifest.js';
 import { MediaType } from '../oci/media-types.js';
 import type { Logger } from '../log.js';
-import type { InventoryImage, ManifestContent } from './audit.js';
-import { ecrError, type EcrClientHandle } from './client.js';
+import type { InventoryImage, ManifestContent } from './storage-math.js';
+import { ecrError } from './api-errors.js';
+import type { EcrClientHandle } from './client.js';
+import { gate } from '../util/limit.js';
 import { capReached, DEFAULT_ECR_LIMITS, type EcrLimits } from './limits.js';
 
 /** BatchGetImage takes at most 100 image ids per call. */
@@ -29,22 +31,6 @@ export interface RepositoryTarget {
   repositoryName: string;
   /** The account of the registry; default: the caller's own. */
   registryId?: string | undefined;
-}
-
-/** Runs at most `n` tasks at once; the rest wait their turn. */
-export function gate(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
 }
 
 /** The ECR API as an audit uses it: bounded, logged, errors mapped to one-line messages. */
@@ -62,7 +48,7 @@ export class EcrApi {
     private readonly endpoint?: string,
     limits: Partial<EcrLimits> = {},
   ) {
-    this.limit = gate(Math.max(1, concurrency));
+    this.limit = gate(concurrency);
     this.limits = { ...DEFAULT_ECR_LIMITS, ...limits };
   }
 

@@ -9,7 +9,7 @@
  * manifest that a standing index references, so children of tagged indexes are safe.
  * https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
  */
-import { bytesFreedBy, type ImageGroup } from './audit.js';
+import { bytesFreedBy, type ImageGroup } from './storage-math.js';
 
 export const UNTAGGED_GRACE_DAYS = 1;
 

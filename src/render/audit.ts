@@ -3,10 +3,11 @@
  * the largest images of each, optional lifecycle policies; or CSV with exact bytes, one row
  * per repository, for spreadsheets.
  */
-import { type AuditResult, isAuditError, type RepositoryAudit } from '../ecr/audit-repositories.js';
+import { type AuditResult, isAuditError, type RepositoryAudit } from '../ecr/audit.js';
 import { terminalSafe } from '../util/terminal-safe.js';
 import { renderCsv } from './csv.js';
 import { literal, markdownCode } from './markdown-text.js';
+import { formatDollars } from './money.js';
 import { shellQuote } from './shell-quote.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
 import { formatBytes, type Units } from '../units.js';
@@ -16,10 +17,8 @@ export interface AuditRenderOptions {
   style: TableStyle;
 }
 
-export function formatCost(dollars: number | null): string {
-  if (dollars === null) return 'n/a';
-  if (dollars > 0 && dollars < 0.01) return '<$0.01';
-  return `$${dollars.toFixed(2)}`;
+function formatCost(dollars: number | null): string {
+  return dollars === null ? 'n/a' : formatDollars(dollars);
 }
 
 function bytesOrNa(n: number | null, units: Units): string {

@@ -3,6 +3,7 @@
  * in a pull-request comment and on the page.
  */
 import type { Delta, ReportImage, ReportResult, ReportSummary, StorageDelta } from '../report/model.js';
+import { formatDollars } from './money.js';
 import { formatBytes, formatPercent, formatSignedBytes, type Units } from '../units.js';
 
 /** "+12 MB (+4.0%)", "0 B", "-3.1 MB (-1.2%)"; "" when there is nothing to compare with. */
@@ -18,11 +19,9 @@ export function repositoryText(r: { registryId: string | null; region: string; r
   return r.registryId ? `${r.registryId}.dkr.ecr.${r.region}.amazonaws.com/${r.repositoryName}` : r.repositoryName;
 }
 
-/** "$0.12" */
+/** "$0.12"; "" when the cost is not known (see ./money.ts). */
 export function dollars(v: number | null): string {
-  if (v === null) return '';
-  if (v > 0 && v < 0.005) return '<$0.01';
-  return `$${v < 10 ? v.toFixed(2) : Math.round(v).toLocaleString('en-US')}`;
+  return v === null ? '' : formatDollars(v);
 }
 
 /** "300 MB (104%)": the budget and how much of it the image uses. */

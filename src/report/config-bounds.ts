@@ -7,6 +7,7 @@
  * without being composed. The bounds are far above any real config: the widest mapping of the
  * schema has 7 keys, and a config listing 10,000 images is a data file, not a config.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CST, LineCounter, Parser } from 'yaml';
 import { UsageError } from '../errors.js';
 
@@ -69,5 +70,21 @@ export function checkConfigBounds(text: string, file: string): void {
         if (item.value) stack.push(item.value);
       }
     }
+  }
+}
+
+/** The file's text, refused before reading when its size is over the bound, and read no further than the bound (a FIFO, /dev/zero). */
+export function readBounded(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile()) checkConfigSize(file, st.size);
+    const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (let n; length < buf.length && (n = readSync(fd, buf, length, buf.length - length, null)) > 0; ) length += n;
+    checkConfigSize(file, length, false);
+    return buf.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -3,7 +3,7 @@
  * and rendered by the markdown, CSV and HTML renderers. Each image entry is a compare-contract
  * entry (src/sizing/compare.ts) with `source`, `budget` and `history` added; sizes are exact bytes.
  */
-import type { RepositoryAudit, RepositoryAuditError } from '../ecr/audit-repositories.js';
+import type { RepositoryAudit, RepositoryAuditError } from '../ecr/audit.js';
 import type { ErrorEntry, ImageEntry } from '../sizing/compare.js';
 import type { GrowthCheck } from '../sizing/growth-gate.js';
 

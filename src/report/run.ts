@@ -10,7 +10,7 @@
  *   4. record this run in the history, so the next report can show what changed.
  * Rendering is left to src/render/report-*.ts; the command only chooses one.
  */
-import { isAuditError, type RepositoryAudit } from '../ecr/audit-repositories.js';
+import { isAuditError, type RepositoryAudit } from '../ecr/audit.js';
 import { compressedSize } from '../oci/manifest.js';
 import { formatPlatform } from '../oci/platform.js';
 import { formatReference } from '../reference/reference.js';
@@ -23,7 +23,7 @@ import type { RegistryClient } from '../transport/client.js';
 import type { Logger } from '../log.js';
 import { budgetFor, deltaFrom, isGrowthAlert } from './budget.js';
 import type { ReportConfig } from './config.js';
-import { type History, repositoryKey, type StoredPoint } from './history.js';
+import { type History, repositoryKey, type StoredPoint } from './size-history-db.js';
 import {
   type EntrySource,
   type EntryHistory,

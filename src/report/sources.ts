@@ -7,7 +7,7 @@
  *          once, reclaimable bytes, monthly cost).
  * A section that fails becomes an error entry; it never hides the other sections.
  */
-import { auditRepositories, type RepositoryAuditEntry } from '../ecr/audit-repositories.js';
+import { auditRepositories, type RepositoryAuditEntry } from '../ecr/audit.js';
 import { toRegsizeError } from '../errors.js';
 import { formatPlatform } from '../oci/platform.js';
 import { formatReference, parseRepository, type Reference } from '../reference/reference.js';

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { formatPlatform, normalizePlatform, parsePlatform } from '../oci/platform.js';
 import { formatReference, type Reference } from '../reference/reference.js';
 import { deltaFrom } from './budget.js';
-import type { History } from './history.js';
+import type { History } from './size-history-db.js';
 
 export interface TimelinePoint {
   at: string;

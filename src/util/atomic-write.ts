@@ -16,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
 
 export interface AtomicWriteOptions {
   /** Mode of a new file. @default 0o644 */
@@ -88,5 +89,18 @@ async function syncFolder(folder: string): Promise<void> {
     }
   } catch {
     // Some file systems refuse fsync on a folder; the rename has happened all the same.
+  }
+}
+
+/**
+ * A command's --output file, replaced atomically (a web server or a chat bot reading it never
+ * sees half a report); a failure is the user's to fix (a missing folder, no permission): exit 2
+ * with one line naming the file.
+ */
+export async function writeOutputFile(file: string, text: string): Promise<void> {
+  try {
+    await writeFileAtomic(file, text, { mode: 0o644 });
+  } catch (e) {
+    throw new UsageError('INVALID_INPUT', `cannot write ${file}: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`);
   }
 }

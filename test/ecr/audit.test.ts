@@ -1,185 +1,318 @@
 /**
- * The audit's arithmetic on a repository whose images share layers in known ways. Every
- * expected figure is worked out by hand in the comments from the layer lists below, not
- * from the code under test.
+ * `auditRepositories` against the ECR API (nock at api.ecr.<region>.amazonaws.com answering
+ * the AWS JSON 1.1 protocol): pages, batches, the order of calls, throttling, the errors an
+ * ECR user meets, and --endpoint-url pointed at a loopback server.
  */
+import { rejectionOf } from '../helpers/rejection.js';
 import assert from 'node:assert/strict';
-import { auditFigures, type InventoryImage, type ManifestContent } from '../../src/ecr/audit.js';
-import { suggestLifecyclePolicy } from '../../src/ecr/lifecycle.js';
+import nock from 'nock';
+import { type AuditResult, auditRepositories, type EcrAuditOptions, isAuditError, type RepositoryAudit } from '../../src/ecr/audit.js';
+import { silentLogger } from '../../src/log.js';
+import { ACCOUNT, digestOf, FAKE_ACCESS_KEY, FakeEcr, type FakeImage, type FakeRepository, fakeAwsEnvironment, imageManifest, indexManifest, layerDigest, nockEcrApi, startEcrServer } from './fake-ecr.js';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * 86_400_000);
-const L = (name: string) => `sha256:${name.padEnd(64, '0')}`;
-const D = (name: string) => `sha256:${name.padEnd(64, 'f')}`;
+const MT = {
+  OCI_INDEX: 'application/vnd.oci.image.index.v1+json',
+  DOCKER_LIST: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  OCI_MANIFEST: 'application/vnd.oci.image.manifest.v1+json',
+  DOCKER_MANIFEST: 'application/vnd.docker.distribution.manifest.v2+json',
+};
 
-// Layers and their sizes (distinct sizes make every sum recognisable).
-const SIZES: Record<string, number> = { a1: 100, a2: 50, a3: 30, a4: 20, a5: 7, a6: 3, a7: 11, a8: 13, a9: 17 };
-const image = (...names: string[]): ManifestContent => ({ kind: 'image', layers: names.map((n) => ({ digest: L(n), size: SIZES[n] as number })) });
+/** What the test knows about each image it builds, independent of the code under test. */
+interface Truth {
+  tagged: boolean;
+  layers: Set<string>;
+  stale: boolean;
+}
 
-/*
- * The repository:
- *   A   tagged v1        image a1 a2 a3                      pushed 400d ago, pulled 2d ago
- *   B   tagged v2        index -> B1 (a1 a2 a4), B2 (a5 a6)  pushed 30d ago; B1 pulled 10d ago
- *   C   untagged         image a1 a7                         pushed 200d ago, never pulled
- *   D   untagged         index -> D1 (a3 a8), B2             pushed 5d ago, never pulled
- *   E   tagged old       image a9 a7                         pushed 300d ago, pulled 120d ago
- * ECR lists B1, B2 and D1 as untagged images of their own; they belong to B and D.
+/**
+ * A repository of `singles` single-platform images and `multis` two-platform images (an index
+ * plus two untagged children each, so 3 manifests), sharing layers from a small pool:
+ * every image has the base layer of its family and a few of its own.
  */
-const manifests = new Map<string, ManifestContent>([
-  [D('a'), image('a1', 'a2', 'a3')],
-  [D('b'), { kind: 'index', children: [D('b1'), D('b2')] }],
-  [D('b1'), image('a1', 'a2', 'a4')],
-  [D('b2'), image('a5', 'a6')],
-  [D('c'), image('a1', 'a7')],
-  [D('d'), { kind: 'index', children: [D('d1'), D('b2')] }],
-  [D('d1'), image('a3', 'a8')],
-  [D('e'), image('a9', 'a7')],
-]);
-// imageSizeInBytes as ECR reports it: an index reports its largest child.
-const images: InventoryImage[] = [
-  { digest: D('a'), tags: ['v1'], sizeInBytes: 180, pushedAt: daysAgo(400), lastPulledAt: daysAgo(2) },
-  { digest: D('b'), tags: ['v2'], sizeInBytes: 170, pushedAt: daysAgo(30) },
-  { digest: D('b1'), tags: [], sizeInBytes: 170, pushedAt: daysAgo(30), lastPulledAt: daysAgo(10) },
-  { digest: D('b2'), tags: [], sizeInBytes: 10, pushedAt: daysAgo(30) },
-  { digest: D('c'), tags: [], sizeInBytes: 111, pushedAt: daysAgo(200) },
-  { digest: D('d'), tags: [], sizeInBytes: 43, pushedAt: daysAgo(5) },
-  { digest: D('d1'), tags: [], sizeInBytes: 43, pushedAt: daysAgo(5) },
-  { digest: D('e'), tags: ['old'], sizeInBytes: 28, pushedAt: daysAgo(300), lastPulledAt: daysAgo(120) },
-];
-const options = { now: NOW, staleDays: 90, pricePerGbMonth: 0.1, top: 3 };
+function buildRepository(name: string, singles: number, multis: number): { repo: FakeRepository; truth: Truth[]; sizes: Map<string, number> } {
+  const sizes = new Map<string, number>();
+  const layer = (id: string) => {
+    const digest = layerDigest(`${name}/${id}`);
+    if (!sizes.has(digest)) sizes.set(digest, 1000 + sizes.size * 7919);
+    return { digest, size: sizes.get(digest) as number };
+  };
+  const images: FakeImage[] = [];
+  const truth: Truth[] = [];
+  for (let i = 0; i < singles; i++) {
+    const layers = [layer(`base-${i % 5}`), layer(`deps-${i % 17}`), layer(`app-${i}`)];
+    const tagged = i % 3 !== 0;
+    const pulled = i % 4 === 0 ? undefined : daysAgo((i * 13) % 200);
+    const pushed = daysAgo(2 + ((i * 7) % 300));
+    const mediaType = i % 2 ? MT.DOCKER_MANIFEST : MT.OCI_MANIFEST;
+    images.push({ manifest: imageManifest(layers, mediaType), mediaType, tags: tagged ? [`s${i}`] : [], pushedAt: pushed, ...(pulled ? { lastPulledAt: pulled } : {}) });
+    const cutoff = daysAgo(90).getTime();
+    truth.push({ tagged, layers: new Set(layers.map((l) => l.digest)), stale: pulled ? pulled.getTime() < cutoff : pushed.getTime() < cutoff });
+  }
+  for (let i = 0; i < multis; i++) {
+    const docker = i % 2 === 1;
+    const childType = docker ? MT.DOCKER_MANIFEST : MT.OCI_MANIFEST;
+    const amd = [layer(`base-${i % 5}`), layer(`m-amd-${i}`)];
+    const arm = [layer(`arm-base-${i % 3}`), layer(`m-arm-${i}`)];
+    const amdManifest = imageManifest(amd, childType);
+    const armManifest = imageManifest(arm, childType);
+    const indexType = docker ? MT.DOCKER_LIST : MT.OCI_INDEX;
+    const tagged = i % 4 !== 1;
+    const pushed = daysAgo(20 + ((i * 11) % 250));
+    // Pulls are recorded on the platform manifest the client chose, not always on the index.
+    const pulled = i % 5 === 0 ? undefined : daysAgo((i * 17) % 180);
+    const sumAmd = amd.reduce((s, l) => s + l.size, 0);
+    const sumArm = arm.reduce((s, l) => s + l.size, 0);
+    images.push({ manifest: indexManifest([digestOf(amdManifest), digestOf(armManifest)], indexType), mediaType: indexType, tags: tagged ? [`m${i}`, `m${i}-latest`] : [], size: Math.max(sumAmd, sumArm), pushedAt: pushed });
+    images.push({ manifest: amdManifest, mediaType: childType, pushedAt: pushed, ...(pulled ? { lastPulledAt: pulled } : {}) });
+    images.push({ manifest: armManifest, mediaType: childType, pushedAt: pushed });
+    const cutoff = daysAgo(90).getTime();
+    truth.push({ tagged, layers: new Set([...amd, ...arm].map((l) => l.digest)), stale: pulled ? pulled.getTime() < cutoff : pushed.getTime() < cutoff });
+  }
+  // ECR lists images in no particular order; interleave children away from their index.
+  images.sort((a, b) => digestOf(a.manifest).localeCompare(digestOf(b.manifest)));
+  return { repo: { name, images }, truth, sizes };
+}
 
-describe('ecr audit arithmetic', function () {
-  it('counts images as users see them: index children belong to their index', function () {
-    const f = auditFigures(images, manifests, options);
-    // Roots: A, B, C, D, E (B1, B2, D1 are children). Tagged: A, B, E.
-    assert.equal(f.imageCount, 5);
-    assert.equal(f.taggedCount, 3);
-    assert.equal(f.untaggedCount, 2);
-    // A child of a tagged index is never untagged: B1 and B2 are not among the untagged.
-    const untagged = f.groups.filter((g) => !g.tagged).map((g) => g.root.digest).sort();
-    assert.deepEqual(untagged, [D('c'), D('d')].sort());
+/** Bytes of the layers held only by images that `doomed` selects. */
+function freedBy(truth: Truth[], sizes: Map<string, number>, doomed: (t: Truth) => boolean): number {
+  const kept = new Set(truth.filter((t) => !doomed(t)).flatMap((t) => [...t.layers]));
+  const freed = new Set(truth.filter(doomed).flatMap((t) => [...t.layers]).filter((d) => !kept.has(d)));
+  return [...freed].reduce((s, d) => s + (sizes.get(d) as number), 0);
+}
+
+function base(o: Partial<EcrAuditOptions> = {}): EcrAuditOptions {
+  return {
+    repositories: [],
+    all: false,
+    region: 'eu-west-1',
+    staleDays: 90,
+    top: 10,
+    pricePerGbMonth: 0.1,
+    readLayers: true,
+    suggestLifecycle: false,
+    concurrency: 4,
+    logger: silentLogger,
+    now: () => NOW,
+    ...o,
+  };
+}
+
+const rejects = rejectionOf;
+
+const repoOf = (r: AuditResult, i = 0) => {
+  const e = r.repositories[i];
+  assert.ok(e && !isAuditError(e), JSON.stringify(e));
+  return e as RepositoryAudit;
+};
+
+describe('ecr audit against the ECR API (nock)', function () {
+  let restoreEnv: () => void;
+  beforeEach(function () {
+    restoreEnv = fakeAwsEnvironment();
+  });
+  afterEach(function () {
+    nock.cleanAll();
+    restoreEnv();
   });
 
-  it('sums imageSizeInBytes as the API reports it, and counts each stored layer once', function () {
-    const f = auditFigures(images, manifests, options);
-    // 180 + 170 + 170 + 10 + 111 + 43 + 43 + 28
-    assert.equal(f.totalSize, 755);
-    // a1..a9: 100 + 50 + 30 + 20 + 7 + 3 + 11 + 13 + 17
-    assert.equal(f.uniqueSize, 251);
+  it('audits hundreds of images over several pages, exactly, with at most ceil(images/100) BatchGetImage calls', async function () {
+    const { repo, truth, sizes } = buildRepository('team/app', 130, 40); // 130 + 40 * 3 = 250 manifests
+    assert.equal(repo.images.length, 250);
+    const fake = new FakeEcr([repo], { imagesPerPage: 100 });
+    const scope = nockEcrApi(fake);
+    const result = await auditRepositories(base({ repositories: ['team/app'] }));
+    scope.done();
+
+    assert.equal(fake.count('DescribeImages'), 3); // 100 + 100 + 50
+    assert.ok(fake.count('BatchGetImage') <= Math.ceil(250 / 100), `BatchGetImage called ${fake.count('BatchGetImage')} times`);
+    for (const c of fake.calls.filter((x) => x.operation === 'BatchGetImage')) {
+      assert.ok((c.body.imageIds as unknown[]).length <= 100);
+      assert.deepEqual([...(c.body.acceptedMediaTypes as string[])].sort(), Object.values(MT).sort());
+    }
+    // Every pull time is read before the first manifest (reading one records a pull).
+    const ops = fake.calls.map((c) => c.operation);
+    assert.ok(ops.lastIndexOf('DescribeImages') < ops.indexOf('BatchGetImage'), ops.join(' '));
+    // Signed with the credentials from the environment (the standard chain).
+    assert.match(fake.calls[0]?.authorization ?? '', new RegExp(`^AWS4-HMAC-SHA256 Credential=${FAKE_ACCESS_KEY}/\\d{8}/eu-west-1/ecr/aws4_request`));
+
+    const r = repoOf(result);
+    const allLayers = new Set(truth.flatMap((t) => [...t.layers]));
+    assert.equal(r.registryId, ACCOUNT);
+    assert.equal(r.region, 'eu-west-1');
+    assert.equal(r.imageCount, 170);
+    assert.equal(r.taggedCount, truth.filter((t) => t.tagged).length);
+    assert.equal(r.untaggedCount, truth.filter((t) => !t.tagged).length);
+    assert.equal(r.totalSize, repo.images.reduce((s, i) => s + (i.size ?? (JSON.parse(i.manifest).layers as { size: number }[]).reduce((a, l) => a + l.size, 0)), 0));
+    assert.equal(r.uniqueSize, [...allLayers].reduce((s, d) => s + (sizes.get(d) as number), 0));
+    assert.equal(r.reclaimableUntaggedSize, freedBy(truth, sizes, (t) => !t.tagged));
+    assert.equal(r.staleCount, truth.filter((t) => t.stale).length);
+    assert.equal(r.reclaimableStaleSize, freedBy(truth, sizes, (t) => t.stale));
+    assert.equal(r.monthlyCost, Math.round(((r.uniqueSize as number) / 2 ** 30) * 0.1 * 10_000) / 10_000);
+    assert.equal(r.largest.length, 10);
+    const biggest = Math.max(...truth.map((t) => [...t.layers].reduce((s, d) => s + (sizes.get(d) as number), 0)));
+    assert.equal(r.largest[0]?.size, biggest);
+    // Sanity of the fixture itself: sharing and staleness both present, so the figures differ.
+    assert.ok((r.reclaimableUntaggedSize as number) > 0 && (r.reclaimableUntaggedSize as number) < (r.uniqueSize as number));
+    assert.ok(r.staleCount > 0 && r.staleCount < r.imageCount);
   });
 
-  it('frees by deleting untagged images only the layers no tagged image holds', function () {
-    const f = auditFigures(images, manifests, options);
-    // Untagged C (a1 a7) and D (a3 a8 a5 a6): a1 is in A, a7 in E, a3 in A, a5 a6 in B (via B2).
-    // Only a8 (13) is theirs alone.
-    assert.equal(f.reclaimableUntaggedSize, 13);
+  it('audits from DescribeImages alone with --no-layers: no BatchGetImage at all', async function () {
+    const { repo } = buildRepository('team/app', 10, 4);
+    const fake = new FakeEcr([repo]);
+    const scope = nockEcrApi(fake);
+    const r = repoOf(await auditRepositories(base({ repositories: ['team/app'], readLayers: false })));
+    scope.done();
+    assert.equal(fake.count('BatchGetImage'), 0);
+    assert.equal(r.layersRead, false);
+    assert.equal(r.imageCount, 22); // every manifest listed: 10 + 4 * 3
+    assert.equal(r.uniqueSize, null);
+    assert.equal(r.reclaimableUntaggedSize, null);
+    assert.equal(r.monthlyCost, null);
   });
 
-  it('judges staleness from the last pull of any member, or the push when never pulled', function () {
-    const f = auditFigures(images, manifests, options);
-    // Cutoff 90 days ago. A pulled 2d ago; B pulled via B1 10d ago; C never pulled, pushed 200d ago:
-    // stale; D never pulled but pushed 5d ago: not stale; E pulled 120d ago: stale.
-    assert.equal(f.staleCount, 2);
-    assert.deepEqual(f.groups.filter((g) => g.stale).map((g) => g.root.digest).sort(), [D('c'), D('e')].sort());
-    // Stale C (a1 a7) and E (a9 a7): a1 is in A; a7 (11) and a9 (17) only in stale images.
-    assert.equal(f.reclaimableStaleSize, 28);
-    // With a 3-day threshold, B (10d), C, D (5d, never pulled) and E are stale; A (2d) is not.
-    // Only A's layers survive: a1 a2 a3 = 180 of 251 kept, so 71 freed.
-    const short = auditFigures(images, manifests, { ...options, staleDays: 3 });
-    assert.equal(short.staleCount, 4);
-    assert.equal(short.reclaimableStaleSize, 251 - 180);
+  it('absorbs ThrottlingException with the SDK adaptive retry', async function () {
+    this.timeout(60_000);
+    const { repo, truth } = buildRepository('team/app', 6, 2);
+    const fake = new FakeEcr([repo]);
+    fake.throttle.set('DescribeImages', 1);
+    fake.throttle.set('BatchGetImage', 1);
+    const scope = nockEcrApi(fake);
+    const r = repoOf(await auditRepositories(base({ repositories: ['team/app'] })));
+    scope.done();
+    assert.equal(fake.count('DescribeImages'), 2); // throttled, then the one page
+    assert.equal(fake.count('BatchGetImage'), 2); // one throttled, then the one batch
+    assert.equal(r.imageCount, truth.length);
   });
 
-  it('lists the largest images with every platform counted once', function () {
-    const f = auditFigures(images, manifests, options);
-    // A: a1 a2 a3 = 180. B: a1 a2 a4 a5 a6 = 180. C: 111. D: a3 a8 a5 a6 = 53. E: 28.
-    // A and B tie at 180: the more recently pushed (B, 30d) first.
-    assert.deepEqual(
-      f.largest.map((i) => [i.digest, i.size, i.tags.join(',')]),
-      [
-        [D('b'), 180, 'v2'],
-        [D('a'), 180, 'v1'],
-        [D('c'), 111, ''],
-      ],
-    );
-    assert.equal(f.largest[0]?.lastPulledAt, daysAgo(10).toISOString());
-    assert.equal(f.largest[2]?.lastPulledAt, null);
-    assert.equal(f.largest[1]?.pushedAt, daysAgo(400).toISOString());
+  it('walks every repository with --all (DescribeRepositories, all pages) with bounded concurrency', async function () {
+    const repos = Array.from({ length: 5 }, (_, i) => buildRepository(`svc-${i}`, 3 + i, 1).repo);
+    const fake = new FakeEcr(repos, { repositoriesPerPage: 2 });
+    const scope = nockEcrApi(fake);
+    const progress: [number, number][] = [];
+    const result = await auditRepositories(base({ all: true, concurrency: 2, onProgress: (d, t) => progress.push([d, t]) }));
+    scope.done();
+    assert.equal(fake.count('DescribeRepositories'), 3); // 2 + 2 + 1
+    assert.deepEqual(result.repositories.map((r) => r.repositoryName), ['svc-0', 'svc-1', 'svc-2', 'svc-3', 'svc-4']);
+    assert.deepEqual(result.repositories.map((r) => (isAuditError(r) ? -1 : r.imageCount)), [4, 5, 6, 7, 8]);
+    assert.deepEqual(progress.at(-1), [5, 5]);
+    // Per repository, its pull times are still read before its manifests.
+    for (const name of ['svc-0', 'svc-4']) {
+      const ops = fake.calls.filter((c) => c.body.repositoryName === name).map((c) => c.operation);
+      assert.deepEqual(ops, ['DescribeImages', 'BatchGetImage']);
+    }
   });
 
-  it('prices storage per GB of 2^30 bytes', function () {
-    const gib = 2 ** 30;
-    const big: InventoryImage[] = [{ digest: D('x'), tags: ['x'], sizeInBytes: 2.5 * gib }];
-    const m = new Map<string, ManifestContent>([[D('x'), { kind: 'image', layers: [{ digest: L('x1'), size: 2 * gib }, { digest: L('x2'), size: gib / 2 }] }]]);
-    // 2.5 GB-months at $0.10
-    assert.equal(auditFigures(big, m, options).monthlyCost, 0.25);
-    assert.equal(auditFigures(big, m, { ...options, pricePerGbMonth: 0.5 }).monthlyCost, 1.25);
+  it('keeps at most --concurrency requests in flight', async function () {
+    const fake = new FakeEcr(Array.from({ length: 6 }, (_, i) => buildRepository(`svc-${i}`, 150, 0).repo));
+    const server = await startEcrServer(fake, { delayMs: 30 });
+    try {
+      const result = await auditRepositories(base({ all: true, concurrency: 3, endpointUrl: server.url }));
+      assert.equal(result.repositories.filter(isAuditError).length, 0);
+      // 6 repositories of 150 images: 2 BatchGetImage batches each, which a repository sends together.
+      assert.equal(fake.count('BatchGetImage'), 12);
+      assert.equal(server.maxInFlight, 3);
+    } finally {
+      await server.close();
+    }
   });
 
-  it('keeps a tagged child as an image of its own, holding its layers when its untagged index goes', function () {
-    // F untagged index -> F1 (tagged v3-amd64: a1 a2), F2 (a4). Deleting F frees a4 only.
-    const m = new Map<string, ManifestContent>([
-      [D('f'), { kind: 'index', children: [D('f1'), D('f2')] }],
-      [D('f1'), image('a1', 'a2')],
-      [D('f2'), image('a4')],
-    ]);
-    const imgs: InventoryImage[] = [
-      { digest: D('f'), tags: [], sizeInBytes: 150, pushedAt: daysAgo(1) },
-      { digest: D('f1'), tags: ['v3-amd64'], sizeInBytes: 150, pushedAt: daysAgo(1) },
-      { digest: D('f2'), tags: [], sizeInBytes: 20, pushedAt: daysAgo(1) },
+  it('says which permission is missing on AccessDenied, and keeps the other repositories', async function () {
+    const fake = new FakeEcr([buildRepository('team/app', 3, 0).repo, buildRepository('team/web', 2, 0).repo]);
+    fake.deny.set('BatchGetImage', 'arn:aws:iam::123456789012:user/ci');
+    const scope = nockEcrApi(fake);
+    const result = await auditRepositories(base({ repositories: ['team/app', 'team/web'] }));
+    scope.done();
+    for (const e of result.repositories) {
+      assert.ok(isAuditError(e));
+      assert.equal(e.error.code, 'DENIED');
+      assert.match(e.error.message, /ecr:BatchGetImage/);
+      assert.match(e.error.message, /arn:aws:iam::123456789012:user\/ci/);
+      assert.doesNotMatch(e.error.message, /\n/);
+    }
+    // With --no-layers no BatchGetImage is needed: the audit works.
+    const ok = await auditRepositories(base({ repositories: ['team/app'], readLayers: false }));
+    assert.equal(repoOf(ok).imageCount, 3);
+  });
+
+  it('reports a repository that does not exist in the region, beside one that does', async function () {
+    const fake = new FakeEcr([buildRepository('team/app', 2, 0).repo]);
+    const scope = nockEcrApi(fake);
+    const result = await auditRepositories(base({ repositories: ['team/gone', 'team/app'] }));
+    scope.done();
+    const [gone, app] = result.repositories;
+    assert.ok(gone && isAuditError(gone));
+    assert.equal(gone.error.code, 'NAME_UNKNOWN');
+    assert.match(gone.error.message, /team\/gone not found in .*eu-west-1.*check the name, and the region/);
+    assert.ok(app && !isAuditError(app));
+  });
+
+  it('takes the registry, region and account from an ECR repository URL', async function () {
+    const fake = new FakeEcr([buildRepository('team/app', 2, 1).repo], { region: 'us-east-2' });
+    const scope = nockEcrApi(fake);
+    const result = await auditRepositories(base({ region: undefined, repositories: [`${ACCOUNT}.dkr.ecr.us-east-2.amazonaws.com/team/app`] }));
+    scope.done();
+    assert.equal(repoOf(result).region, 'us-east-2');
+    assert.ok(fake.calls.every((c) => c.body.registryId === ACCOUNT));
+  });
+
+  it('refuses contradictory or malformed input before any call (usage errors)', async function () {
+    const cases: [Partial<EcrAuditOptions>, RegExp][] = [
+      [{ repositories: [] }, /no repositories given/],
+      [{ repositories: ['a/b'], all: true }, /not both/],
+      [{ repositories: ['team/app:v1'] }, /is an image, not a repository/],
+      [{ repositories: ['Team/App'] }, /invalid repository name/],
+      [{ repositories: ['public.ecr.aws/docker/library/alpine'] }, /ECR Public/],
+      [{ repositories: ['team/app'], region: 'eu-west' }, /invalid --region "eu-west"/],
+      [{ repositories: ['team/app'], registryId: '1234' }, /invalid --registry-id/],
+      [{ repositories: [`${ACCOUNT}.dkr.ecr.us-east-2.amazonaws.com/team/app`], region: 'eu-west-1' }, /several regions/],
+      [{ repositories: ['team/app'], endpointUrl: 'localhost:4566' }, /invalid --endpoint-url/],
     ];
-    const f = auditFigures(imgs, m, options);
-    assert.equal(f.imageCount, 2); // F and F1
-    assert.equal(f.untaggedCount, 1);
-    assert.equal(f.uniqueSize, 170);
-    assert.equal(f.reclaimableUntaggedSize, 20);
+    for (const [o, re] of cases) {
+      const e = await rejects(auditRepositories(base(o)));
+      assert.match(e.message, re);
+      assert.ok(['INVALID_INPUT', 'INVALID_REFERENCE'].includes(e.code), e.code);
+    }
   });
 
-  it('folds a referrer (signature) into the image it refers to', function () {
-    const m = new Map<string, ManifestContent>([
-      [D('g'), image('a1')],
-      [D('s'), image('a5')],
-    ]);
-    const imgs: InventoryImage[] = [
-      { digest: D('g'), tags: ['v1'], sizeInBytes: 100, pushedAt: daysAgo(1) },
-      { digest: D('s'), tags: [], sizeInBytes: 7, pushedAt: daysAgo(1), subjectDigest: D('g') },
-    ];
-    const f = auditFigures(imgs, m, options);
-    assert.equal(f.imageCount, 1);
-    assert.equal(f.untaggedCount, 0);
-    assert.equal(f.reclaimableUntaggedSize, 0);
-    assert.equal(f.uniqueSize, 107);
+  it('stops with one message when no AWS credentials can be found', async function () {
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    const e = await rejects(auditRepositories(base({ repositories: ['team/app', 'team/web'] })));
+    assert.equal(e.code, 'CREDENTIALS');
+    assert.match(e.message, /^no AWS credentials found .*aws sso login.*--profile/);
   });
 
-  it('without manifests (--no-layers) counts every listed manifest and gives no layer figures', function () {
-    const f = auditFigures(images, undefined, options);
-    assert.equal(f.layersRead, false);
-    assert.equal(f.imageCount, 8);
-    assert.equal(f.untaggedCount, 5);
-    assert.equal(f.totalSize, 755);
-    assert.equal(f.uniqueSize, null);
-    assert.equal(f.reclaimableUntaggedSize, null);
-    assert.equal(f.reclaimableStaleSize, null);
-    assert.equal(f.monthlyCost, null);
-    // Stale alone: C (never pulled, 200d), E (120d), and B's index and B2 (never pulled, pushed 30d) are not.
-    assert.equal(f.staleCount, 2);
-    // Largest by imageSizeInBytes.
-    assert.deepEqual(f.largest.map((i) => i.size), [180, 170, 170]);
+  it('stops with one message when there is no region', async function () {
+    const e = await rejects(auditRepositories(base({ region: undefined, repositories: ['team/app'] })));
+    assert.equal(e.code, 'INVALID_INPUT');
+    assert.match(e.message, /^no AWS region: pass --region/);
   });
 
-  it('suggests a lifecycle policy whose freed bytes follow the same arithmetic', function () {
-    const f = auditFigures(images, manifests, options);
-    const s = suggestLifecyclePolicy(f.groups, NOW, true);
-    // Untagged pushed more than a day ago: C (200d) and D (5d): frees a8 = 13, as the audit says.
-    assert.equal(s.expiresCount, 2);
-    assert.equal(s.freesBytes, 13);
-    assert.deepEqual(s.policy.rules[0]?.selection, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 1 });
-    assert.deepEqual(s.policy.rules[0]?.action, { type: 'expire' });
-    // An untagged image pushed an hour ago is left alone (it may be a multi-platform push in progress).
-    const fresh = auditFigures([{ digest: D('h'), tags: [], sizeInBytes: 7, pushedAt: new Date(NOW.getTime() - 3600_000) }], new Map([[D('h'), image('a5')]]), options);
-    assert.equal(fresh.reclaimableUntaggedSize, 7);
-    const none = suggestLifecyclePolicy(fresh.groups, NOW, true);
-    assert.equal(none.expiresCount, 0);
-    assert.equal(none.freesBytes, 0);
+  it('talks to --endpoint-url instead of the regional endpoint (VPC endpoints, LocalStack)', async function () {
+    const { repo, truth } = buildRepository('team/app', 4, 2);
+    const fake = new FakeEcr([repo]);
+    const server = await startEcrServer(fake);
+    try {
+      // No nock interceptor for api.ecr.eu-west-1.amazonaws.com: a request there would fail.
+      const result = await auditRepositories(base({ repositories: ['team/app'], endpointUrl: server.url }));
+      assert.equal(repoOf(result).imageCount, truth.length);
+      assert.deepEqual(fake.calls.map((c) => c.operation), ['DescribeImages', 'BatchGetImage']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('suggests a lifecycle policy with the bytes it frees', async function () {
+    const { repo, truth, sizes } = buildRepository('team/app', 12, 4);
+    const fake = new FakeEcr([repo]);
+    const scope = nockEcrApi(fake);
+    const r = repoOf(await auditRepositories(base({ repositories: ['team/app'], suggestLifecycle: true })));
+    scope.done();
+    // Every untagged image of the fixture was pushed days ago: the rule expires them all.
+    assert.equal(r.lifecycle?.expiresCount, truth.filter((t) => !t.tagged).length);
+    assert.equal(r.lifecycle?.freesBytes, freedBy(truth, sizes, (t) => !t.tagged));
+    assert.equal(r.lifecycle?.freesBytes, r.reclaimableUntaggedSize);
   });
 });

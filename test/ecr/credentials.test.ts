@@ -1,7 +1,7 @@
 /**
- * ECR hosts and the GetAuthorizationToken credential store: which hosts are ECR, which API
- * endpoint answers for them, how long a token is kept, and the messages when AWS
- * credentials are missing or expired.
+ * The GetAuthorizationToken credential store: which API endpoint answers for an ECR host,
+ * how long a token is kept, and the messages when AWS credentials are missing or expired.
+ * (Which hosts are ECR: hosts.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -10,7 +10,6 @@ import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
 import { EcrCredentialStore } from '../../src/ecr/credentials.js';
-import { parseEcrHost } from '../../src/ecr/hosts.js';
 import { isRegsizeError } from '../../src/errors.js';
 import type { CredentialStore } from '../../src/transport/credentials.js';
 import type { Logger } from '../../src/log.js';
@@ -33,36 +32,6 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; message: st
   }
   assert.fail('expected a rejection');
 }
-
-describe('ECR hosts', function () {
-  it('recognises private ECR hosts in commercial, China and FIPS partitions', function () {
-    assert.deepEqual(parseEcrHost(HOST), { host: HOST, accountId: ACCOUNT, region: 'eu-west-1', fips: false });
-    assert.deepEqual(parseEcrHost(`${ACCOUNT}.dkr.ecr.cn-north-1.amazonaws.com.cn`)?.region, 'cn-north-1');
-    assert.deepEqual(parseEcrHost(`${ACCOUNT}.dkr.ecr-fips.us-gov-west-1.amazonaws.com`), {
-      host: `${ACCOUNT}.dkr.ecr-fips.us-gov-west-1.amazonaws.com`,
-      accountId: ACCOUNT,
-      region: 'us-gov-west-1',
-      fips: true,
-    });
-    assert.equal(parseEcrHost(HOST.toUpperCase())?.accountId, ACCOUNT);
-  });
-
-  it('leaves every other host alone: ECR Public, look-alikes, ports, wrong partitions', function () {
-    for (const host of [
-      'public.ecr.aws',
-      'docker.io',
-      `${HOST}.evil.example`,
-      `evil.example/${HOST}`,
-      `${HOST}:443`,
-      `12345678901.dkr.ecr.eu-west-1.amazonaws.com`,
-      `${ACCOUNT}.dkr.ecr.cn-north-1.amazonaws.com`,
-      `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com.cn`,
-      `${ACCOUNT}.dkr.ecr.eu_west-1.amazonaws.com`,
-    ]) {
-      assert.equal(parseEcrHost(host), undefined, host);
-    }
-  });
-});
 
 describe('ECR credentials from GetAuthorizationToken (nock)', function () {
   let restoreEnv: () => void;

@@ -74,8 +74,8 @@ export class FakeEcr {
   readonly throttle = new Map<string, number>();
   /** Operations answered with AccessDeniedException for this principal ARN. */
   readonly deny = new Map<string, string>();
-  /** Operations answered with this AWS error (`__type` and message). */
-  readonly fail = new Map<string, { type: string; message: string }>();
+  /** Operations answered with this AWS error (`__type` and message), with HTTP 400 unless `status` says otherwise. */
+  readonly fail = new Map<string, { type: string; message: string; status?: number }>();
   /**
    * A hostile or broken endpoint (issue #11): listings of these operations never end (every
    * page brings new items and a new nextToken); and BatchGetImage answers every digest it
@@ -112,7 +112,7 @@ export class FakeEcr {
       return error(400, 'ThrottlingException', 'Rate exceeded');
     }
     const failure = this.fail.get(operation);
-    if (failure) return error(400, failure.type, failure.message);
+    if (failure) return error(failure.status ?? 400, failure.type, failure.message);
     const principal = this.deny.get(operation);
     if (principal) {
       const repo = typeof body.repositoryName === 'string' ? `repository/${body.repositoryName}` : 'repository/*';

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
-import { type AuditResult, auditRepositories, type EcrAuditOptions, isAuditError, type RepositoryAudit } from '../../src/ecr/audit-repositories.js';
+import { type AuditResult, auditRepositories, type EcrAuditOptions, isAuditError, type RepositoryAudit } from '../../src/ecr/audit.js';
 import { renderAudit } from '../../src/render/audit.js';
 import { silentLogger } from '../../src/log.js';
 import { ACCOUNT, FakeEcr, type FakeRepository, fakeAwsEnvironment, imageManifest, layerDigest, nockEcrApi } from './fake-ecr.js';

@@ -6,7 +6,7 @@
 import { rejectionOf } from '../helpers/rejection.js';
 import assert from 'node:assert/strict';
 import nock from 'nock';
-import { auditRepositories, type EcrAuditOptions, isAuditError } from '../../src/ecr/audit-repositories.js';
+import { auditRepositories, type EcrAuditOptions, isAuditError } from '../../src/ecr/audit.js';
 import { DEFAULT_ECR_LIMITS } from '../../src/ecr/limits.js';
 import { silentLogger } from '../../src/log.js';
 import { digestOf, FakeEcr, type FakeRepository, useFakeAwsEnvironment, imageManifest, indexManifest, layerDigest, nockEcrApi, startEcrServer } from './fake-ecr.js';

@@ -7,8 +7,8 @@
  *   history-writer FILE hold             take the writer's lock, print "holding", never let go
  */
 import { once } from 'node:events';
-import { acquireLock } from '../../src/report/history-file.js';
-import { History, type RunRecord } from '../../src/report/history.js';
+import { acquireLock } from '../../src/report/size-history-file.js';
+import { History, type RunRecord } from '../../src/report/size-history-db.js';
 
 const [file, name, runs, mode] = process.argv.slice(2) as [string, string, string | undefined, string | undefined];
 

@@ -13,7 +13,7 @@ import { ensureBinary } from '../helpers/binary.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { run } from '../helpers/package.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
-import { History } from '../../src/report/history.js';
+import { History } from '../../src/report/size-history-db.js';
 
 describe('the single-file binary, with no node on PATH', function () {
   this.timeout(600_000);

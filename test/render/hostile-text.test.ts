@@ -5,7 +5,7 @@
  * escapes it. JSON is not tested here: JSON.stringify already escapes control characters.
  */
 import assert from 'node:assert/strict';
-import type { AuditResult, RepositoryAudit } from '../../src/ecr/audit-repositories.js';
+import type { AuditResult, RepositoryAudit } from '../../src/ecr/audit.js';
 import type { ReportImage, ReportResult } from '../../src/report/model.js';
 import type { ImageHistory } from '../../src/report/timeline.js';
 import { renderAudit, renderAuditCsv } from '../../src/render/audit.js';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
-import { History } from '../../src/report/history.js';
+import { History } from '../../src/report/size-history-db.js';
 import { runCli } from '../helpers/cli.js';
 import { type Image, makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';

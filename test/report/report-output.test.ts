@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import ReportHistory from '../../commands/report/history.js';
 import { parseConfig } from '../../src/report/config.js';
-import { History } from '../../src/report/history.js';
+import { History } from '../../src/report/size-history-db.js';
 import { runReport } from '../../src/report/run.js';
 import { renderReportHtml } from '../../src/render/report-html.js';
 import { renderReportMarkdown } from '../../src/render/report-markdown.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/report/config.js';
-import { History } from '../../src/report/history.js';
+import { History } from '../../src/report/size-history-db.js';
 import { isRepositoryError, type ReportRepository } from '../../src/report/model.js';
 import { runReport } from '../../src/report/run.js';
 import { renderReportCsv } from '../../src/render/report-csv.js';

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/util/atomic-write.js';
+import { writeFileAtomic, writeOutputFile } from '../../src/util/atomic-write.js';
+import { isRegsizeError } from '../../src/errors.js';
 import Report from '../../commands/report/index.js';
 import { runInProcess } from '../commands/run-in-process.js';
 
@@ -78,5 +79,24 @@ describe('writeFileAtomic', () => {
     assert.equal(readFileSync(victim, 'utf8'), 'precious');
     assert.match(readFileSync(join(dir, 'report.md'), 'utf8'), /127\.0\.0\.1:9\/app:1/);
     assert.match(r.stderr, /regsize: wrote .*report\.md/);
+  });
+});
+
+describe('writeOutputFile', () => {
+  it('replaces the file whole, and says in one usage line why it cannot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'regsize-output-'));
+    try {
+      const file = join(dir, 'report.html');
+      writeFileSync(file, 'old');
+      await writeOutputFile(file, 'new report');
+      assert.equal(readFileSync(file, 'utf8'), 'new report');
+      const missing = join(dir, 'no-such-folder', 'report.html');
+      await assert.rejects(
+        writeOutputFile(missing, 'x'),
+        (e: unknown) => isRegsizeError(e) && e.code === 'INVALID_INPUT' && e.message.startsWith(`cannot write ${missing}: no such file or directory`) && !e.message.includes('\n'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

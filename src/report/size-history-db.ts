@@ -1,51 +1,29 @@
 /**
- * The history of report runs: an SQLite database, one file that a cron job keeps on disk, a CI
+ * "History" means four things in regsize; this file is the second:
+ *   1. an image's build history, the Dockerfile steps in its config (src/sizing/, `layers`);
+ *   2. the size history database: every `regsize report` run and what it measured, in SQLite
+ *      (this file; its format in ./size-history-schema.ts, its file on disk in
+ *      ./size-history-file.ts);
+ *   3. `regsize report history IMAGE`, the command that reads it (commands/report/history.ts);
+ *   4. an image's timeline, the points that command shows (./timeline.ts, rendered by
+ *      src/render/report-history.ts).
+ *
+ * The size history of report runs: an SQLite database, one file that a cron job keeps on disk, a CI
  * job keeps as a cache or artifact, a CronJob keeps on a volume. Every run is a row of `runs`;
  * every image it sized is a row of `sizes`, keyed by the image's normalised name
  * (docker.io/library/python:3.12-slim) and platform.
  *
  * SQLite runs as WebAssembly (./sqlite.ts) on an in-memory copy of the file; a run's record is
- * merged into the file as it is at that moment, under a lock (./history-file.ts). Files written
+ * merged into the file as it is at that moment, under a lock (./size-history-file.ts). Files written
  * by earlier regsize versions (better-sqlite3, the same schema) are read as they are.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import { RegsizeError, UsageError } from '../errors.js';
-import { acquireLock, type LockOptions, readIfExists, replaceFile } from './history-file.js';
+import { UsageError } from '../errors.js';
+import { FIX, loadDatabase } from './size-history-schema.js';
+import { acquireLock, type LockOptions, readIfExists, replaceFile } from './size-history-file.js';
 import { loadSqlite } from './sqlite.js';
-
-/** Version of the schema below; a database from a newer regsize is refused, not mangled. */
-const SCHEMA_VERSION = 1;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS runs (
-  id INTEGER PRIMARY KEY,
-  at INTEGER NOT NULL,          -- ms since the epoch, UTC: when the run started
-  config TEXT NOT NULL,
-  platform TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sizes (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  image TEXT NOT NULL,          -- normalised reference, as ImageEntry.name
-  platform TEXT NOT NULL,
-  digest TEXT NOT NULL,         -- what the tag resolved to (an index or the image)
-  manifest_digest TEXT NOT NULL,-- the platform's image manifest
-  compressed_size INTEGER NOT NULL,
-  max_size INTEGER,             -- the budget it was held to, if any
-  PRIMARY KEY (run_id, image, platform)
-);
-CREATE INDEX IF NOT EXISTS sizes_by_image ON sizes (image, platform, run_id);
-CREATE TABLE IF NOT EXISTS repositories (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  repository TEXT NOT NULL,     -- ECR: <account or "default">/<region>/<name>
-  unique_size INTEGER,          -- stored bytes, each layer once; NULL when layers were not read
-  total_size INTEGER NOT NULL,
-  image_count INTEGER NOT NULL,
-  PRIMARY KEY (run_id, repository)
-);
-CREATE INDEX IF NOT EXISTS runs_by_time ON runs (at);
-`;
 
 export interface StoredPoint {
   /** ms since the epoch */
@@ -97,11 +75,6 @@ function toPoint(r: Row): StoredPoint {
   return { at: r.at, image: r.image, platform: r.platform, digest: r.digest, manifestDigest: r.manifest_digest, compressedSize: r.compressed_size, maxSize: r.max_size };
 }
 
-const FIX = 'pass another --history FILE, or --no-history';
-
-/** The first 16 bytes of every SQLite database file. */
-const HEADER = 'SQLite format 3\0';
-
 export interface OpenOptions {
   /** Create the file (and its folder) if it is missing; false for readers. */
   create: boolean;
@@ -126,7 +99,7 @@ export class History {
    */
   static async open(file: string, options: OpenOptions = { create: true }): Promise<History> {
     const sqlite = await loadSqlite();
-    if (file === ':memory:') return new History(file, load(sqlite, undefined, 'an in-memory database'), sqlite, {});
+    if (file === ':memory:') return new History(file, loadDatabase(sqlite, undefined, 'an in-memory database'), sqlite, {});
     let bytes: Uint8Array | undefined;
     try {
       if (options.create) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -135,7 +108,7 @@ export class History {
       throw new UsageError('INVALID_INPUT', `cannot open the history database ${file}: ${(e as Error).message} (${FIX})`);
     }
     if (bytes === undefined && !options.create) throw new UsageError('INVALID_INPUT', `no history database at ${file}: run regsize report first, or pass --history FILE`);
-    return new History(file, load(sqlite, bytes, file), sqlite, options.lock ?? {});
+    return new History(file, loadDatabase(sqlite, bytes, file), sqlite, options.lock ?? {});
   }
 
   /** The latest measurement of an image taken before `beforeMs`. */
@@ -190,7 +163,7 @@ export class History {
 
   /**
    * Stores one run and its measurements atomically, merged into the file as it is now (the
-   * steps are in ./history-file.ts). Throws HistoryBusyError when another writer holds the file
+   * steps are in ./size-history-file.ts). Throws HistoryBusyError when another writer holds the file
    * for longer than the lock's wait.
    */
   record(run: RunRecord): void {
@@ -200,7 +173,7 @@ export class History {
     }
     const release = acquireLock(this.path, this.lock);
     try {
-      const current = load(this.sqlite, readIfExists(this.path), this.path);
+      const current = loadDatabase(this.sqlite, readIfExists(this.path), this.path);
       try {
         insertRun(current, run);
         replaceFile(this.path, current.export());
@@ -244,55 +217,6 @@ export class History {
   }
 }
 
-/** An in-memory database from the file's bytes (none: a new history), checked and migrated. */
-function load(sqlite: SqlJsStatic, bytes: Uint8Array | undefined, where: string): Database {
-  const empty = bytes === undefined || bytes.length === 0;
-  if (!empty && Buffer.from(bytes.subarray(0, HEADER.length)).toString('latin1') !== HEADER) {
-    throw new UsageError('INVALID_INPUT', `${where} is not a regsize history database (it is not an SQLite file): ${FIX}`);
-  }
-  const db = new sqlite.Database(empty ? undefined : bytes);
-  try {
-    checkIntact(db, where);
-    migrate(db, where);
-  } catch (e) {
-    db.close();
-    if (e instanceof RegsizeError) throw e;
-    throw new UsageError('INVALID_INPUT', `cannot use the history database ${where}: ${printable((e as Error).message)} (${FIX})`);
-  }
-  return db;
-}
-
-/**
- * A file with a valid header and damaged pages reads until a query reaches the damage; check it
- * all at open (quick_check reads every page, a few ms for years of history), and say where.
- * Refused (exit 2) rather than skipped: a report without its history would lose its changes and
- * alerts quietly, and the next run would record into a file that is still broken.
- */
-function checkIntact(db: Database, where: string): void {
-  let problem: string;
-  try {
-    problem = String(db.exec('PRAGMA quick_check(1)')[0]?.values[0]?.[0] ?? 'ok');
-  } catch (e) {
-    problem = (e as Error).message;
-  }
-  if (problem === 'ok') return;
-  throw new UsageError(
-    'INVALID_INPUT', `the history database ${where} is damaged (SQLite: ${printable(problem)}): move it aside (mv ${where} ${where}.damaged) to start a new history, or restore it from a backup, or pass --no-history`,
-  );
-}
-
-function migrate(db: Database, where: string): void {
-  const version = Number(db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
-  if (version > SCHEMA_VERSION) {
-    throw new UsageError('INVALID_INPUT', `the history database ${where} was written by a newer regsize (schema ${version}, this one knows ${SCHEMA_VERSION}): upgrade regsize or ${FIX}`);
-  }
-  if (version < SCHEMA_VERSION) {
-    db.exec(SCHEMA);
-    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-  }
-  db.exec('PRAGMA foreign_keys = ON');
-}
-
 function insertRun(db: Database, run: RunRecord): void {
   db.exec('BEGIN');
   try {
@@ -312,12 +236,6 @@ function insertRun(db: Database, run: RunRecord): void {
     db.exec('ROLLBACK');
     throw e;
   }
-}
-
-/** SQLite's messages may quote text from the damaged file: one line, no control characters. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim().slice(0, 200);
 }
 
 /** SQLite has no infinities; the widest integers it compares with stand in for them. */

@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
-import EcrAudit from '../../commands/ecr/audit.js';
-import { runCli, spawnCli } from '../helpers/cli.js';
-import { ACCOUNT, digestOf, FakeEcr, type FakeImage, fakeAwsEnvironment, imageManifest, indexManifest, layerDigest, nockEcrApi, startEcrServer } from '../ecr/fake-ecr.js';
-import { runInProcess } from './run-in-process.js';
+import EcrAudit from '../../../commands/ecr/audit.js';
+import { runCli, spawnCli } from '../../helpers/cli.js';
+import { ACCOUNT, digestOf, FakeEcr, type FakeImage, fakeAwsEnvironment, imageManifest, indexManifest, layerDigest, nockEcrApi, startEcrServer } from '../../ecr/fake-ecr.js';
+import { runInProcess } from '../run-in-process.js';
 
 const MB = 1_000_000;
 const DAY = 86_400_000;

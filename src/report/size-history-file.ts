@@ -1,5 +1,5 @@
 /**
- * The history file on disk: read whole, replaced whole, one writer at a time.
+ * The size history database's file on disk (see ./size-history-db.ts): read whole, replaced whole, one writer at a time.
  *
  * sql.js keeps the database in memory, so a write is a read-merge-write of the file:
  *   1. take the writer's lock, `<file>.lock`, created with O_EXCL and holding "pid host";

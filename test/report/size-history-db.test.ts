@@ -1,16 +1,12 @@
 /**
- * The report history: runs recorded at known times, read back the way the report and
- * `report history` read them.
+ * The size history database (src/report/size-history-db.ts): runs recorded at known times, read
+ * back the way the report reads them.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRegsizeError } from '../../src/errors.js';
-import { parseReference } from '../../src/reference/reference.js';
-import { defaultHistoryPath, History } from '../../src/report/history.js';
-import { loadSqlite } from '../../src/report/sqlite.js';
-import { imageHistory } from '../../src/report/timeline.js';
+import { defaultHistoryPath, History } from '../../src/report/size-history-db.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 1, 6, 0, 0);
@@ -25,10 +21,13 @@ function run(at: number, sizes: Record<string, [number, string]>) {
   };
 }
 
-describe('report history database', function () {
+describe('size history database', function () {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'regsize-history-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('lives in the XDG data folder by default', function () {
@@ -68,42 +67,4 @@ describe('report history database', function () {
     h.close();
   });
 
-  it('gives `report history` the change between runs and the rebuilds', async function () {
-    const h = await History.open(':memory:');
-    h.record(run(T0, { 'linux/amd64': [40_000_000, 'a'] }));
-    h.record(run(T0 + DAY, { 'linux/amd64': [40_000_000, 'a'] }));
-    h.record(run(T0 + 2 * DAY, { 'linux/amd64': [44_000_000, 'c'] }));
-    const t = imageHistory(h, parseReference('python:3.12-slim'));
-    assert.equal(t.image, IMAGE);
-    assert.deepEqual(t.points.map((p) => [p.compressedSize, p.change?.bytes ?? null, p.rebuilt]), [
-      [40_000_000, null, false],
-      [40_000_000, 0, false],
-      [44_000_000, 4_000_000, true],
-    ]);
-    assert.equal(t.points[2]?.change?.percent, 10);
-    // A window keeps the change of its first row counted from the run before it.
-    assert.deepEqual(imageHistory(h, parseReference('python:3.12-slim'), { fromMs: T0 + 2 * DAY }).points.map((p) => p.change?.bytes), [4_000_000]);
-    assert.throws(
-      () => imageHistory(h, parseReference('python:3.13')),
-      (e: unknown) => isRegsizeError(e) && e.code === 'INVALID_INPUT' && e.message.includes('no recorded sizes of docker.io/library/python:3.13') && e.message.includes(IMAGE),
-    );
-    h.close();
-  });
-
-  it('refuses a file that is not a history, and one from a newer regsize', async function () {
-    const junk = join(dir, 'notes.txt');
-    writeFileSync(junk, 'these are not the bytes of a SQLite database, not even close to it.\n'.repeat(20));
-    await assert.rejects(History.open(junk), (e: unknown) => isRegsizeError(e) && e.code === 'INVALID_INPUT' && e.message.startsWith(`${junk} is not a regsize history database`));
-
-    const newer = join(dir, 'newer.db');
-    const sqlite = await loadSqlite();
-    const db = new sqlite.Database();
-    db.exec('PRAGMA user_version = 99');
-    writeFileSync(newer, db.export());
-    db.close();
-    await assert.rejects(History.open(newer), /written by a newer regsize \(schema 99/);
-
-    await assert.rejects(History.open(join(dir, 'missing.db'), { create: false }), /no history database at .*missing\.db: run regsize report first/);
-    assert.equal(existsSync(join(dir, 'missing.db')), false, 'reading must not create the file');
-  });
 });

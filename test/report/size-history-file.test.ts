@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { isRegsizeError } from '../../src/errors.js';
-import { acquireLock, HistoryBusyError, lockPath } from '../../src/report/history-file.js';
-import { History, type RunRecord } from '../../src/report/history.js';
+import { acquireLock, HistoryBusyError, lockPath } from '../../src/report/size-history-file.js';
+import { History, type RunRecord } from '../../src/report/size-history-db.js';
 import { loadSqlite } from '../../src/report/sqlite.js';
 
 /** Committed: written by regsize 0.1.0's better-sqlite3 code (schema 1, page size 1024). */
