@@ -126,6 +126,8 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
   const ref = image.resolved.ref;
   const repo = ref ? { registry: ref.registry, repository: ref.repository } : undefined;
   const reader: LayerReader = options.reader ?? (repo ? new RegistryLayerReader(client, repo) : image.resolved);
+  // A layer read from an OCI layout, an archive or the Engine is "local", not downloaded.
+  const readSource: LayerSource = repo ? 'download' : 'local';
   const rows = image.rows;
   const listings = new Map<number, LayerListing>();
   const sources = new Map<number, LayerSource>();
@@ -180,9 +182,10 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
   }
   const plan: DownloadPlan = { layers: toRead, bytes: toRead.reduce((s, l) => s + l.size, 0) };
 
-  // 4: refuse before reading anything when the plan is over the limit.
+  // 4: refuse before reading anything when the plan is over the limit (a local image's
+  // layers are read from disk: nothing is downloaded, so there is nothing to refuse).
   const maxDownload = options.maxDownload ?? DEFAULT_MAX_DOWNLOAD;
-  if (plan.bytes > maxDownload) {
+  if (readSource === 'download' && plan.bytes > maxDownload) {
     const list = toRead.map((l) => `#${l.index} ${l.digest.slice(0, 19)} ${l.size} bytes`).join(', ');
     throw new UsageError(
       'INVALID_INPUT', `listing ${image.entry.reference} would download ${plan.bytes} bytes in ${toRead.length} layers (${list}), more than --max-download ${maxDownload}: raise --max-download, or use diff BASE IMAGE --files to skip the base's layers`,
@@ -200,18 +203,18 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
       const listing = await listLayer(reader, stored, {
         onBytes: (n) => {
           done += n;
-          bytesDownloaded += n;
+          if (readSource === 'download') bytesDownloaded += n;
           options.onProgress?.(done, plan.bytes);
         },
       });
       listings.set(l.index, listing);
-      sources.set(l.index, 'download');
+      sources.set(l.index, readSource);
       await options.cache.put(row.digest, listing);
     } catch (e) {
       const err = toRegsizeError(e);
       if (err.code === 'INTERNAL') throw e;
       failed++;
-      sources.set(l.index, 'download');
+      sources.set(l.index, readSource);
       warnings.push(`layer ${l.index} (${row.digest}) could not be listed: ${err.message}`);
     }
   });
