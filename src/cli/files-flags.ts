@@ -43,6 +43,7 @@ export function filesOptionsFromFlags(flags: FilesFlagValues, logger: Logger, hu
     cache,
     maxDownload: flags['max-download'].bytes,
     top: flags.top,
+    packages: flags.packages,
     concurrency: Math.min(flags.concurrency, 8),
     onPlan: (plan) => process.stderr.write(`regsize: ${planLine(plan, flags.bandwidth.list[0] as Bandwidth, flags.units)}\n`),
     onProgress: (d, t) => progress.update(d, t),
