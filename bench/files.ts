@@ -16,7 +16,7 @@ import { expectSuccess, type ProcResult, runProcess, stats } from './measure.js'
 import type { Goal } from './report.js';
 import { ms } from './results.js';
 import { toolEnv, type BenchContext } from './scenarios.js';
-import { GOAL_RATIO, type LocalBenchOptions, type LocalSection, runParallel } from './local-sources.js';
+import { GOAL_RATIO, LOCAL_TIMEOUT_MS, type LocalBenchOptions, type LocalSection, runParallel } from './local-sources.js';
 import { type SyntheticLayer, writeLayerTars, writeOciLayout } from './synthetic-images.js';
 
 export const FILES_RSS_GOAL_MB = 200;
@@ -59,7 +59,7 @@ export async function benchFiles(ctx: BenchContext, opts: LocalBenchOptions): Pr
     const r = await runProcess(
       process.execPath,
       [path.join(ctx.root, 'bin', 'run.js'), 'files', `oci:${layout}:files`, '--json', '--cache-dir', cache, '--max-download', '100GB', '--concurrency', String(cores)],
-      { env, memoryFile: path.join(dir, 'time.out') },
+      { env, memoryFile: path.join(dir, 'time.out'), timeoutMs: LOCAL_TIMEOUT_MS },
     );
     checkFiles(r, layers);
     regsize.ms.push(r.exitedAt - r.spawnedAt);

@@ -47,6 +47,8 @@ export interface LocalBenchOptions {
 
 export const GOAL_RATIO = 1.5;
 export const LOCAL_RSS_GOAL_MB = 300;
+/** A local run handles gigabytes; on a busy machine gzip -6 of one 620 MB layer alone can take minutes. */
+export const LOCAL_TIMEOUT_MS = 30 * 60 * 1000;
 
 export function renderLocalSection(s: LocalSection, style: TableStyle): string {
   return renderTable(
@@ -59,7 +61,7 @@ export function renderLocalSection(s: LocalSection, style: TableStyle): string {
 /** Runs the commands with at most `parallel` at once; the wall time from the first start to the last exit. */
 export async function runParallel(commands: [string, string[]][], parallel: number, env: NodeJS.ProcessEnv): Promise<{ ms: number; results: ProcResult[] }> {
   const started = performance.now();
-  const results = await mapLimit(commands, parallel, async ([cmd, args]) => expectSuccess(await runProcess(cmd, args, { env })));
+  const results = await mapLimit(commands, parallel, async ([cmd, args]) => expectSuccess(await runProcess(cmd, args, { env, timeoutMs: LOCAL_TIMEOUT_MS })));
   return { ms: performance.now() - started, results };
 }
 
@@ -105,7 +107,7 @@ export async function benchLocalSources(ctx: BenchContext, opts: LocalBenchOptio
   let gzipSizes: number[] = [];
   let workerSizes: number[] = [];
   for (let rep = 0; rep < opts.reps; rep++) {
-    const r = await runProcess(process.execPath, [path.join(ctx.root, 'bin', 'run.js'), 'layers', `docker-archive:${archive}`, '--uncompressed', '--json', '--no-cache'], { env, memoryFile: path.join(dir, 'time.out') });
+    const r = await runProcess(process.execPath, [path.join(ctx.root, 'bin', 'run.js'), 'layers', `docker-archive:${archive}`, '--uncompressed', '--json', '--no-cache'], { env, memoryFile: path.join(dir, 'time.out'), timeoutMs: LOCAL_TIMEOUT_MS });
     estimates = checkLayers(r, layers);
     regsize.ms.push(r.exitedAt - r.spawnedAt);
     if (r.maxRssKb) regsize.rssKb.push(r.maxRssKb);
@@ -114,7 +116,7 @@ export async function benchLocalSources(ctx: BenchContext, opts: LocalBenchOptio
     gzip.ms.push(g.ms);
     gzipSizes = g.results.map((x) => Number(x.stdout.trim()));
 
-    const w = await runProcess(process.execPath, [path.join(ctx.root, 'dist', 'bench', 'gzip-workers.js'), ...layers.map((l) => l.file)], { env, memoryFile: path.join(dir, 'time.out') });
+    const w = await runProcess(process.execPath, [path.join(ctx.root, 'dist', 'bench', 'gzip-workers.js'), ...layers.map((l) => l.file)], { env, memoryFile: path.join(dir, 'time.out'), timeoutMs: LOCAL_TIMEOUT_MS });
     expectSuccess(w);
     workers.ms.push(w.exitedAt - w.spawnedAt);
     if (w.maxRssKb) workers.rssKb.push(w.maxRssKb);
