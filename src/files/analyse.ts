@@ -72,6 +72,8 @@ export interface FilesResult {
 export interface DownloadPlan {
   layers: { index: number; digest: string; size: number }[];
   bytes: number;
+  /** Set for a local image: the layers are read from disk, not downloaded. */
+  local?: true;
 }
 
 export interface FilesOptions {
@@ -190,7 +192,7 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
     });
     toRead.splice(0, toRead.length, ...toRead.filter((l) => !listings.has(l.index)));
   }
-  const plan: DownloadPlan = { layers: toRead, bytes: toRead.reduce((s, l) => s + l.size, 0) };
+  const plan: DownloadPlan = { layers: toRead, bytes: toRead.reduce((s, l) => s + l.size, 0), ...(readSource === 'local' ? { local: true as const } : {}) };
 
   // 4: refuse before reading anything when the plan is over the limit (a local image's
   // layers are read from disk: nothing is downloaded, so there is nothing to refuse).
