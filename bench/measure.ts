@@ -36,6 +36,8 @@ export interface ProcOptions {
   cwd?: string;
   /** Read the peak memory with GNU time (a temp file next to the run's files). */
   memoryFile?: string;
+  /** Kill the run after this long. @default PROCESS_TIMEOUT_MS (the local benches compress gigabytes: they give more) */
+  timeoutMs?: number;
 }
 
 const running = new Set<ReturnType<typeof spawn>>();
@@ -62,7 +64,7 @@ export async function runProcess(cmd: string, args: string[], opts: ProcOptions)
   };
   child.stdout.on('data', collect(out));
   child.stderr.on('data', collect(err));
-  const timer = setTimeout(() => child.kill('SIGKILL'), PROCESS_TIMEOUT_MS);
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? PROCESS_TIMEOUT_MS);
   let exitedAt = 0;
   const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.once('error', (e) => reject(new Error(`could not run ${cmd}: ${e.message}`)));

@@ -7,6 +7,7 @@ import { renderTable, type Column, type TableStyle } from '../src/render/table.j
 import { formatBytes } from '../src/units.js';
 import { FLOORS, floorMs, type Floor } from './floor.js';
 import { describeRun, facts, startupLine } from './findings.js';
+import { renderLocalSection } from './local-sources.js';
 import { type ProcResult, type Sample, stats, type Stats } from './measure.js';
 import { type BenchResults, medianSample, ms, outcome, startupMedian, wall } from './results.js';
 
@@ -234,6 +235,7 @@ export function renderMarkdown(r: BenchResults, goals: Goal[]): string {
     '',
     ...goals.flatMap((g) => [`- **${verdict(g)}**: ${g.goal}. Measured: ${g.measured}.`, ...[...(g.why ?? []), ...(g.notes ?? [])].map((w) => `  - ${w}`)]),
     '',
+    ...(r.local ?? []).flatMap((l) => [`## ${l.title}`, '', ...(l.error ? [`FAILED: ${l.error.split('\n')[0]}`] : [l.setup, '', renderLocalSection(l, 'markdown').trimEnd()]), '']),
     '## What the request logs show',
     '',
     'For each measurement that uses the network, its median run, read from the gateway and link logs:',

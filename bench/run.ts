@@ -31,6 +31,8 @@ import { evaluateGoals, linkCheckLine, renderGoalsPlain, renderMarkdown, renderR
 import type { BenchResults, ScenarioOutcome } from './results.js';
 import { BENCH_PLATFORM_ID, type BenchContext, checkCompare, checkTags, compareRefs, dockerScenario, probeTool, regsizeScenarios, skopeoScenario, startupSamples, toolEnv, regsizeArgs } from './scenarios.js';
 import { makeCertificates } from './tls.js';
+import { benchFiles } from './files.js';
+import { benchLocalSources, type LocalSection, renderLocalSection } from './local-sources.js';
 import { buildFingerprint, sourceVersion } from './version.js';
 
 const HELP = `Usage: npm run bench -- [--rtt 100ms] [--bandwidth 5Mbps] [--reps 3] [--skip LIST] [--output FILE | --no-write]
@@ -41,8 +43,10 @@ physical floor (dependent round trips x RTT). Writes BENCHMARKS.md.
   --rtt        round-trip time of the link: 100ms, 0.3s, or a number of milliseconds [default: 100ms]
   --bandwidth  capacity of each direction: 5Mbps, 100Mbit/s, 2MB/s [default: 5Mbps]
   --reps       repetitions of each measurement (1-20) [default: 3]
-  --skip       leave out measurements, comma-separated: compare, tags, skopeo, docker
-               (the report then says "skipped")
+  --skip       leave out measurements, comma-separated: compare, tags, skopeo, docker,
+               local, files (the report then says "skipped")
+  --local-scale  size of the local benches' data, 1 = the issue's (a 2 GB docker-archive,
+               1 GB in 100,000 files); 0.25 for a quick run [default: 1]
   --output     where to write the report [default: BENCHMARKS.md at the top of the repository]
   --no-write   print the table only`;
 
@@ -54,11 +58,12 @@ interface Options {
   reps: number;
   output: string | undefined;
   skip: Set<string>;
+  localScale: number;
 }
 
 class BenchUsageError extends Error {}
 
-const SKIPPABLE = ['compare', 'tags', 'skopeo', 'docker'];
+const SKIPPABLE = ['compare', 'tags', 'skopeo', 'docker', 'local', 'files'];
 
 function parseOptions(argv: string[]): Options | undefined {
   let parsed;
@@ -71,6 +76,7 @@ function parseOptions(argv: string[]): Options | undefined {
         reps: { type: 'string', default: '3' },
         output: { type: 'string' },
         skip: { type: 'string', default: '' },
+        'local-scale': { type: 'string', default: '1' },
         'no-write': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -97,7 +103,9 @@ function parseOptions(argv: string[]): Options | undefined {
   const output = v['no-write'] ? undefined : path.resolve(v.output ?? path.join(ROOT, 'BENCHMARKS.md'));
   const skip = new Set((v.skip as string).split(',').map((x) => x.trim()).filter(Boolean));
   for (const k of skip) if (!SKIPPABLE.includes(k)) throw new BenchUsageError(`--skip ${k}: choose from ${SKIPPABLE.join(', ')}`);
-  return { rttMs, bandwidth, reps, output, skip };
+  const localScale = Number(v['local-scale']);
+  if (!(localScale >= 0.01 && localScale <= 4)) throw new BenchUsageError(`--local-scale ${v['local-scale']}: give a number from 0.01 to 4`);
+  return { rttMs, bandwidth, reps, output, skip, localScale };
 }
 
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -191,6 +199,18 @@ async function main(opts: Options): Promise<number> {
       }
     }
 
+    // The local benches (no network): their own sections and goals.
+    const local: LocalSection[] = [];
+    for (const [id, bench] of [['local', benchLocalSources], ['files', benchFiles]] as const) {
+      if (opts.skip.has(id)) continue;
+      try {
+        local.push(await bench(ctx, { reps: opts.reps, scale: opts.localScale, say }));
+      } catch (e) {
+        say(`${id} FAILED: ${(e as Error).message}`);
+        local.push({ id, title: id, setup: '', columns: [], rows: [], goals: [], error: (e as Error).message });
+      }
+    }
+
     const rounds = Math.max(10, opts.reps * 4);
     say(`start-up: ${rounds} rounds of node -e 0, regsize --version and the imports of a real command`);
     const startup = await startupSamples(ctx, rounds);
@@ -221,7 +241,7 @@ async function main(opts: Options): Promise<number> {
     const linkAfter = await checkLink(proxy.host, await readFile(certs.caFile, 'utf8'), 5);
     const buildAfter = await buildFingerprint(ROOT);
     const mixedBuilds = buildBefore !== buildAfter;
-    const flags = [`--rtt ${opts.rttMs}ms`, `--bandwidth ${opts.bandwidth.label}`, `--reps ${opts.reps}`, ...(opts.skip.size ? [`--skip ${[...opts.skip].join(',')}`] : [])];
+    const flags = [`--rtt ${opts.rttMs}ms`, `--bandwidth ${opts.bandwidth.label}`, `--reps ${opts.reps}`, ...(opts.skip.size ? [`--skip ${[...opts.skip].join(',')}`] : []), ...(opts.localScale !== 1 ? [`--local-scale ${opts.localScale}`] : [])];
     const results: BenchResults = {
       rttMs: opts.rttMs,
       bandwidth: opts.bandwidth,
@@ -240,19 +260,21 @@ async function main(opts: Options): Promise<number> {
       startup,
       evidence,
       linkCheck: [...linkBefore, ...linkAfter],
+      local,
       durationMs: performance.now() - started,
     };
-    const goals = evaluateGoals(results);
+    const goals = [...evaluateGoals(results), ...local.flatMap((l) => l.goals)];
     process.stdout.write(`\nregsize benchmark: ${opts.rttMs} ms RTT, ${opts.bandwidth.label}, ${opts.reps} reps\n\n`);
     if (results.warning) process.stdout.write(`WARNING: ${results.warning}\n\n`);
     process.stdout.write(renderResultsTable(results, 'plain'));
     process.stdout.write(`\n${linkCheckLine(results).replace(/^- /, '')}\n`);
+    for (const l of local) process.stdout.write(`\n${l.title}\n${l.error ? `FAILED: ${l.error.split('\n')[0]}\n` : renderLocalSection(l, 'plain')}`);
     process.stdout.write(`\nGoals:\n${renderGoalsPlain(goals)}\n`);
     if (opts.output) {
       await writeFile(opts.output, renderMarkdown(results, goals));
       process.stdout.write(`\nwrote ${path.relative(process.cwd(), opts.output) || opts.output}\n`);
     }
-    return outcomes.some((o) => o.error) || startup.some((p) => p.error) || mixedBuilds ? 1 : 0;
+    return outcomes.some((o) => o.error) || local.some((l) => l.error) || startup.some((p) => p.error) || mixedBuilds ? 1 : 0;
   } finally {
     await proxy?.close();
     await gateway?.close();

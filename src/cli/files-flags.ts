@@ -45,6 +45,7 @@ export function filesOptionsFromFlags(flags: FilesFlagValues, logger: Logger, hu
     cache,
     maxDownload: flags['max-download'].bytes,
     top: flags.top,
+    packages: flags.packages,
     concurrency: Math.min(flags.concurrency, 8),
     onPlan: (plan) => stderrLine(planLine(plan, flags.bandwidth.first, flags.units)),
     onProgress: (d, t) => progress.update(d, t),
@@ -54,6 +55,7 @@ export function filesOptionsFromFlags(flags: FilesFlagValues, logger: Logger, hu
 
 export function planLine(plan: DownloadPlan, bw: Bandwidth, units: Units): string {
   if (plan.layers.length === 0) return 'every layer listing needed is cached: nothing to download';
+  if (plan.local) return `reading ${plan.layers.length} layer${plan.layers.length === 1 ? '' : 's'} from disk to list their files: ${formatBytes(plan.bytes, units)}`;
   return `downloading ${plan.layers.length} layer${plan.layers.length === 1 ? '' : 's'} to list their files: ${formatBytes(plan.bytes, units)}, about ${formatDuration(transferSeconds(plan.bytes, bw))} at ${bw.label}`;
 }
 

@@ -11,6 +11,7 @@
  *      largest files and folders, wasted bytes, hints and packages computed from it.
  */
 import { toRegsizeError, UsageError } from '../errors.js';
+import { sha256Digest } from '../oci/digest.js';
 import type { LayerReader } from '../oci/layer-reader.js';
 import type { Descriptor } from '../oci/manifest.js';
 import type { Platform } from '../oci/platform.js';
@@ -24,7 +25,7 @@ import { mapLimit } from '../util/limit.js';
 import { ESTARGZ_TOC_DIGEST, hasEstargzToc, listFromEstargzToc } from './estargz-toc.js';
 import { listFromZstdChunkedToc, zstdChunkedAnnotations } from './zstd-chunked-toc.js';
 import { buildFilesystem, directorySizes, walkFiles } from './filesystem.js';
-import { findHints } from './hints.js';
+import { findHints, HINT_RULES } from './hints.js';
 import { type ListingCache } from './listing-cache.js';
 import { packagesOf, type PackageRow } from './package-view.js';
 import { RegistryLayerReader } from './registry-layer-reader.js';
@@ -60,7 +61,8 @@ export interface FilesResult {
     /** Set when part of the answer is unknown, saying why. */
     note?: string;
   };
-  hints: { rule: string; bytes: number; layer: number; createdBy: string | null; paths: string[]; advice: string }[];
+  /** `packages`: for a rule answered from the package database (e.g. `*-dev`), the packages by name instead of paths. */
+  hints: { rule: string; bytes: number; layer: number; createdBy: string | null; paths: string[]; packages?: string[]; advice: string }[];
   packages: PackageRow[];
   warnings: string[];
   /** Layers that could not be read (the command exits 1); absent when none. */
@@ -70,6 +72,8 @@ export interface FilesResult {
 export interface DownloadPlan {
   layers: { index: number; digest: string; size: number }[];
   bytes: number;
+  /** Set for a local image: the layers are read from disk, not downloaded. */
+  local?: true;
 }
 
 export interface FilesOptions {
@@ -82,6 +86,11 @@ export interface FilesOptions {
   concurrency?: number;
   /** Rows of largest files, folders, wasted files and packages. @default 20 */
   top?: number;
+  /**
+   * Also read the package databases of layers listed from a table of contents (Range reads of
+   * those files; a downloaded layer's databases are read from its stream anyway). @default false
+   */
+  packages?: boolean;
   /** Where the layers' bytes come from. @default the registry */
   reader?: LayerReader;
   /** Called once the plan is known, before any layer is read. */
@@ -126,6 +135,8 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
   const ref = image.resolved.ref;
   const repo = ref ? { registry: ref.registry, repository: ref.repository } : undefined;
   const reader: LayerReader = options.reader ?? (repo ? new RegistryLayerReader(client, repo) : image.resolved);
+  // A layer read from an OCI layout, an archive or the Engine is "local", not downloaded.
+  const readSource: LayerSource = repo ? 'download' : 'local';
   const rows = image.rows;
   const listings = new Map<number, LayerListing>();
   const sources = new Map<number, LayerSource>();
@@ -157,19 +168,22 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
       // Filed under the TOC's digest, not the blob's: Range reads are not checked against the
       // blob digest, so a listing from a TOC speaks only for that TOC.
       const toc = tocOf(d) as NonNullable<ReturnType<typeof tocOf>>;
-      const tocDigest = toc.key;
-      const cached = await options.cache.get(tocDigest);
+      // A listing with the package databases read is filed under the TOC's digest; one without
+      // them under a key derived from it, so a --packages run never takes it for complete.
+      const complete = toc.key;
+      const partial = sha256Digest(Buffer.from(`regsize listing without package databases\n${toc.key}`));
+      const cached = (await options.cache.get(complete)) ?? (options.packages ? undefined : await options.cache.get(partial));
       if (cached) {
         listings.set(l.index, cached);
         sources.set(l.index, 'cache');
         return;
       }
       try {
-        const { listing, bytesRead } = await toc.read(client, repo, d);
+        const { listing, bytesRead } = await toc.read(client, repo, d, { packages: options.packages ?? false });
         bytesDownloaded += bytesRead;
         listings.set(l.index, listing);
         sources.set(l.index, 'toc');
-        await options.cache.put(tocDigest, listing);
+        await options.cache.put(options.packages ? complete : partial, listing);
       } catch (e) {
         const err = toRegsizeError(e);
         if (err.code === 'INTERNAL') throw e;
@@ -178,11 +192,12 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
     });
     toRead.splice(0, toRead.length, ...toRead.filter((l) => !listings.has(l.index)));
   }
-  const plan: DownloadPlan = { layers: toRead, bytes: toRead.reduce((s, l) => s + l.size, 0) };
+  const plan: DownloadPlan = { layers: toRead, bytes: toRead.reduce((s, l) => s + l.size, 0), ...(readSource === 'local' ? { local: true as const } : {}) };
 
-  // 4: refuse before reading anything when the plan is over the limit.
+  // 4: refuse before reading anything when the plan is over the limit (a local image's
+  // layers are read from disk: nothing is downloaded, so there is nothing to refuse).
   const maxDownload = options.maxDownload ?? DEFAULT_MAX_DOWNLOAD;
-  if (plan.bytes > maxDownload) {
+  if (readSource === 'download' && plan.bytes > maxDownload) {
     const list = toRead.map((l) => `#${l.index} ${l.digest.slice(0, 19)} ${l.size} bytes`).join(', ');
     throw new UsageError(
       'INVALID_INPUT', `listing ${image.entry.reference} would download ${plan.bytes} bytes in ${toRead.length} layers (${list}), more than --max-download ${maxDownload}: raise --max-download, or use diff BASE IMAGE --files to skip the base's layers`,
@@ -200,18 +215,18 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
       const listing = await listLayer(reader, stored, {
         onBytes: (n) => {
           done += n;
-          bytesDownloaded += n;
+          if (readSource === 'download') bytesDownloaded += n;
           options.onProgress?.(done, plan.bytes);
         },
       });
       listings.set(l.index, listing);
-      sources.set(l.index, 'download');
+      sources.set(l.index, readSource);
       await options.cache.put(row.digest, listing);
     } catch (e) {
       const err = toRegsizeError(e);
       if (err.code === 'INTERNAL') throw e;
       failed++;
-      sources.set(l.index, 'download');
+      sources.set(l.index, readSource);
       warnings.push(`layer ${l.index} (${row.digest}) could not be listed: ${err.message}`);
     }
   });
@@ -241,7 +256,16 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
   if (failed) notes.push(`unknown, because ${failed} layer(s) could not be read`);
 
   const stepOf = (i: number) => `layer ${i}: ${compactStep(rows[i]?.createdBy ?? null)}`;
-  const hints = findHints(fs.root, fs.wasted, stepOf).map((h) => ({ rule: h.rule, bytes: h.bytes, layer: h.layer, createdBy: rows[h.layer]?.createdBy ?? null, paths: h.paths, advice: h.advice }));
+  const packages = packagesOf(fs.root, read);
+  const hints = findHints(fs.root, fs.wasted, stepOf, HINT_RULES, packages).map((h) => ({
+    rule: h.rule,
+    bytes: h.bytes,
+    layer: h.layer,
+    createdBy: rows[h.layer]?.createdBy ?? null,
+    paths: h.paths,
+    ...(h.packages ? { packages: h.packages } : {}),
+    advice: h.advice,
+  }));
 
   return {
     reference: image.entry.reference,
@@ -261,7 +285,7 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
       ...(notes.length ? { note: notes.join('; ') } : {}),
     },
     hints,
-    packages: packagesOf(fs.root, read).slice(0, top),
+    packages: packages.slice(0, top),
     warnings,
     ...(failed ? { failedLayers: failed } : {}),
   };

@@ -11,10 +11,8 @@
  * `containerd.io/snapshot/stargz/toc.digest` annotation (the only thing tying it to the
  * digest-verified blob), and its entries must add up to no more than the annotated
  * uncompressed size. A TOC that fails any check is reported, and the layer is downloaded
- * instead. Package databases are not in a TOC: their packages are not listed for such layers.
- *
- * zstd:chunked layers (`io.github.containers.zstd-chunked.manifest-position`) are not read
- * this way yet: they are downloaded.
+ * instead. A TOC gives no file contents: with `packages`, the package databases it lists are
+ * fetched by Range reads of their bytes alone (src/files/toc-packages.ts).
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
@@ -22,8 +20,19 @@ import { extract as tarExtract } from 'tar-stream';
 import { RegsizeError } from '../errors.js';
 import type { Descriptor } from '../oci/manifest.js';
 import type { RegistryClient, RepoRef } from '../transport/client.js';
-import { packageDatabase } from './packages.js';
-import { addEntry, type EntryType, type LayerListing, warnings } from './tar-walk.js';
+import { addEntry, type EntryType, type LayerListing, normalizeTarPath, warnings } from './tar-walk.js';
+import { type RawTocEntry, readTocPackages, tocDatabases } from './toc-packages.js';
+
+export interface TocOptions {
+  /** Also read the package databases the TOC lists (Range reads of their bytes). */
+  packages: boolean;
+}
+
+export interface TocListing {
+  listing: LayerListing;
+  /** Compressed bytes read: the footer, the TOC and any package databases. */
+  bytesRead: number;
+}
 
 export const ESTARGZ_TOC_DIGEST = 'containerd.io/snapshot/stargz/toc.digest';
 const UNCOMPRESSED_SIZE = 'io.containers.estargz.uncompressed-size';
@@ -69,7 +78,7 @@ async function tocJsonFromTar(tar: Buffer): Promise<Buffer> {
 }
 
 /** The listing from the TOC, with the bytes read; throws (a RegsizeError) when the TOC is not to be trusted. */
-export async function listFromEstargzToc(client: RegistryClient, repo: RepoRef, d: Descriptor): Promise<{ listing: LayerListing; bytesRead: number }> {
+export async function listFromEstargzToc(client: RegistryClient, repo: RepoRef, d: Descriptor, options: TocOptions = { packages: false }): Promise<TocListing> {
   const fail = (why: string) => new RegsizeError('REGISTRY_ERROR', `layer ${d.digest}: eStargz table of contents not used: ${why}`);
   const footer = await client.blobRange(repo, d, { start: d.size - ESTARGZ_FOOTER_SIZE, end: d.size - 1 });
   if (footer.rangeIgnored) throw fail('the registry ignores Range requests');
@@ -89,35 +98,61 @@ export async function listFromEstargzToc(client: RegistryClient, repo: RepoRef, 
   }
   const digest = `sha256:${createHash('sha256').update(json).digest('hex')}`;
   if (digest !== d.annotations?.[ESTARGZ_TOC_DIGEST]) throw fail(`it hashes to ${digest}, not to its ${ESTARGZ_TOC_DIGEST} annotation: it lies about the layer`);
-  return { listing: listingFromToc(json, d, fail), bytesRead };
+  const entries = tocEntries(json, fail);
+  const listing = listingFromToc(entries, d, fail);
+  // The files' bytes end where the TOC's member starts.
+  return withTocPackages(client, repo, d, { listing, bytesRead }, entries, offset, 'gzip', options);
 }
 
-/**
- * A listing from a TOC's JSON, the format eStargz and zstd:chunked share
- * (`{"version":1,"entries":[{"name","type":"reg|dir|symlink|hardlink|chunk|...","size","linkName"}]}`),
- * checked entry by entry; `fail` makes the error for a TOC not to be trusted.
- */
-export function listingFromToc(json: Buffer, d: Descriptor, fail: (why: string) => RegsizeError): LayerListing {
+/** Adds the packages of the databases a TOC lists, when asked (src/files/toc-packages.ts). */
+export async function withTocPackages(
+  client: RegistryClient,
+  repo: RepoRef,
+  d: Descriptor,
+  toc: TocListing,
+  entries: RawTocEntry[],
+  endOfData: number,
+  compression: 'gzip' | 'zstd',
+  options: TocOptions,
+): Promise<TocListing> {
+  if (!options.packages) return toc;
+  const dbs = tocDatabases(entries, endOfData, normalizeTarPath);
+  const read = await readTocPackages(client, repo, d, dbs, compression);
+  toc.listing.packages.push(...read.packages);
+  toc.listing.warnings.push(...read.warnings);
+  return { listing: toc.listing, bytesRead: toc.bytesRead + read.bytesRead };
+}
+
+/** The entries of a TOC's JSON (the format eStargz and zstd:chunked share), or the failure. */
+export function tocEntries(json: Buffer, fail: (why: string) => RegsizeError): RawTocEntry[] {
   let doc: { entries?: unknown };
   try {
     doc = JSON.parse(json.toString('utf8'));
   } catch {
     throw fail('the TOC is not JSON');
   }
-  if (!Array.isArray(doc.entries)) throw fail('the TOC has no entries');
+  if (!Array.isArray(doc?.entries)) throw fail('the TOC has no entries');
+  return doc.entries as RawTocEntry[];
+}
+
+/**
+ * A listing from a TOC's entries, the format eStargz and zstd:chunked share
+ * (`{"version":1,"entries":[{"name","type":"reg|dir|symlink|hardlink|chunk|...","size","linkName"}]}`),
+ * checked entry by entry; `fail` makes the error for a TOC not to be trusted.
+ */
+export function listingFromToc(entries: RawTocEntry[], d: Descriptor, fail: (why: string) => RegsizeError): LayerListing {
   const listing: LayerListing = { entries: [], packages: [], warnings: [], tarBytes: 0 };
   const { warn, finish } = warnings(listing);
   let total = 0;
-  for (const raw of doc.entries as unknown[]) {
-    const e = raw as { name?: unknown; type?: unknown; size?: unknown; linkName?: unknown };
+  for (const raw of entries) {
+    const e = raw as RawTocEntry & { linkName?: unknown };
     if (e?.type === 'chunk') continue; // a later chunk of a file already listed
     const type = typeof e?.type === 'string' ? TOC_TYPES[e.type] : undefined;
     if (typeof e?.name !== 'string' || !type) throw fail(`an entry has no valid name or type (${JSON.stringify(raw).slice(0, 100)})`);
     const size = e.size === undefined ? 0 : (e.size as number);
     if (!Number.isSafeInteger(size) || size < 0) throw fail(`${JSON.stringify(e.name)} has an impossible size`);
     total += type === 'file' ? size : 0;
-    const added = addEntry(listing, warn, e.name, type, size, typeof e.linkName === 'string' ? e.linkName : undefined);
-    if (added && type === 'file' && packageDatabase(added.path)) warn(`${JSON.stringify(added.path)}: package databases are not read from a table of contents`);
+    addEntry(listing, warn, e.name, type, size, typeof e.linkName === 'string' ? e.linkName : undefined);
   }
   const claimed = Number(d.annotations?.[UNCOMPRESSED_SIZE] ?? NaN);
   if (Number.isSafeInteger(claimed) && total > claimed) throw fail(`its files add up to ${total} bytes, more than the layer's ${claimed}: it lies about the layer`);

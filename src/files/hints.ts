@@ -1,18 +1,28 @@
 /**
  * Hints: what in the final filesystem (or in the wasted bytes) has a known fix, from ONE
  * table. A rule names folders or files by glob (picomatch, matched against absolute paths,
- * dot files included); everything at or under a matching path counts. To add a rule, add a
- * row: an id, the globs, and the advice.
+ * dot files included); everything at or under a matching path counts. A rule may also name
+ * packages by glob (`packages`, matched against dpkg and apk package names): when the image
+ * has a dpkg or apk database, the rule is answered from it (the packages by name, with their
+ * installed bytes and the layer that installed them) instead of by path, since a package's
+ * files lie in many folders (`libssl-dev` in /usr/include, /usr/lib/x86_64-linux-gnu, /usr/share/doc).
+ * To add a rule, add a row: an id, the globs, and the advice.
  */
 import picomatch from 'picomatch';
 import { type FsNode, walkAll, type WastedFile } from './filesystem.js';
+import type { PackageRow } from './package-view.js';
 
 export interface HintRule {
   id: string;
   /** Globs for the folder (or file) to flag; what lies under it counts too. */
   paths: string[];
+  /** Globs for dpkg/apk package names; used instead of `paths` when the image has a package database. */
+  packages?: string[];
   advice: string;
 }
+
+/** The package managers whose databases list every package of the system (the ones `packages` globs match). */
+const SYSTEM_MANAGERS: ReadonlySet<PackageRow['manager']> = new Set(['dpkg', 'apk']);
 
 export const HINT_RULES: readonly HintRule[] = [
   { id: 'pip-cache', paths: ['/root/.cache/pip', '/home/*/.cache/pip'], advice: 'pip install --no-cache-dir (or set PIP_NO_CACHE_DIR=1)' },
@@ -26,6 +36,8 @@ export const HINT_RULES: readonly HintRule[] = [
   {
     id: 'compilers',
     paths: ['/usr/include', '/usr/local/include', '/usr/lib/gcc', '/usr/libexec/gcc', '/usr/bin/gcc*', '/usr/bin/g++*', '/usr/bin/cc1*', '/usr/bin/*-linux-gnu-gcc*', '/usr/bin/*-linux-gnu-g++*', '/usr/share/doc/*-dev'],
+    // Debian's and Alpine's names for compilers, headers and build tools.
+    packages: ['*-dev', 'gcc', 'gcc-[0-9]*', 'g++', 'g++-[0-9]*', 'cpp', 'cpp-[0-9]*', 'libgcc-*-dev', 'build-essential', 'build-base', 'linux-headers*', 'binutils', 'binutils-*', 'make', 'clang', 'clang-[0-9]*', 'llvm', 'llvm-[0-9]*'],
     advice: 'compilers and headers are only needed to build: build in one stage, COPY the result into a slim final stage (multi-stage build)',
   },
   { id: 'pycache', paths: ['**/__pycache__'], advice: 'PYTHONDONTWRITEBYTECODE=1, or remove __pycache__ in the same RUN' },
@@ -40,8 +52,10 @@ export interface Hint {
   rule: string;
   bytes: number;
   layer: number;
-  /** The matched folders or files, largest first. */
+  /** The matched folders or files, largest first (empty for a rule answered from packages). */
   paths: string[];
+  /** For a rule answered from the package database: the packages, largest first. */
+  packages?: string[];
   advice: string;
 }
 
@@ -53,26 +67,57 @@ interface Acc {
   layer: number;
   bytes: number;
   byPath: Map<string, number>;
+  /** Set for a rule answered from packages: byPath then holds package names. */
+  byPackage?: true;
 }
 
 function finish(accs: Iterable<Acc>): Hint[] {
   return [...accs]
     .filter((a) => a.bytes > 0)
-    .map((a) => ({
-      rule: typeof a.rule === 'string' ? a.rule : a.rule.id,
-      bytes: a.bytes,
-      layer: a.layer,
-      paths: [...a.byPath.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, MAX_PATHS).map(([p]) => p),
-      advice: a.advice,
-    }));
+    .map((a) => {
+      const names = [...a.byPath.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, MAX_PATHS).map(([p]) => p);
+      return {
+        rule: typeof a.rule === 'string' ? a.rule : a.rule.id,
+        bytes: a.bytes,
+        layer: a.layer,
+        paths: a.byPackage ? [] : names,
+        ...(a.byPackage ? { packages: names } : {}),
+        advice: a.advice,
+      };
+    });
+}
+
+/** The rules answered from the package database: per rule and installing layer, the matching packages. */
+function packageHints(rules: readonly HintRule[], packages: readonly PackageRow[]): { answered: Set<HintRule>; accs: Acc[] } {
+  const system = packages.filter((p) => SYSTEM_MANAGERS.has(p.manager));
+  const answered = new Set<HintRule>();
+  const accs = new Map<string, Acc>();
+  if (system.length === 0) return { answered, accs: [] };
+  for (const rule of rules) {
+    if (!rule.packages?.length) continue;
+    answered.add(rule);
+    const test = picomatch(rule.packages);
+    for (const p of system) {
+      if (!test(p.name)) continue;
+      const key = `${rule.id}\0${p.layer}`;
+      let a = accs.get(key);
+      if (!a) accs.set(key, (a = { rule, advice: rule.advice, layer: p.layer, bytes: 0, byPath: new Map(), byPackage: true }));
+      a.bytes += p.size ?? 0;
+      a.byPath.set(p.name, (a.byPath.get(p.name) ?? 0) + (p.size ?? 0));
+    }
+  }
+  return { answered, accs: [...accs.values()] };
 }
 
 /**
  * The hints for a final filesystem and its wasted files, largest first; one hint per rule and
  * layer (the step to change). `stepOf` names a layer's step for the deleted-later advice.
+ * `packages` (the installed packages, src/files/package-view.ts) answers the rules that name
+ * packages, when it holds dpkg or apk packages; otherwise those rules match by path.
  */
-export function findHints(root: FsNode, wasted: WastedFile[], stepOf: (layer: number) => string, rules: readonly HintRule[] = HINT_RULES): Hint[] {
-  const matchers = rules.map((r) => ({ rule: r, test: picomatch(r.paths, { dot: true }) }));
+export function findHints(root: FsNode, wasted: WastedFile[], stepOf: (layer: number) => string, rules: readonly HintRule[] = HINT_RULES, packages: readonly PackageRow[] = []): Hint[] {
+  const fromPackages = packageHints(rules, packages);
+  const matchers = rules.filter((r) => !fromPackages.answered.has(r)).map((r) => ({ rule: r, test: picomatch(r.paths, { dot: true }) }));
   const accs = new Map<string, Acc>();
   // Walk parents before children: the first (highest) matching path of a rule is the one named.
   const matchedAt = new Map<string, { rule: HintRule; at: string }[]>();
@@ -105,5 +150,5 @@ export function findHints(root: FsNode, wasted: WastedFile[], stepOf: (layer: nu
     a.bytes += w.size;
     a.byPath.set(w.path, w.size);
   }
-  return [...finish(accs.values()), ...finish(deleted.values())].sort((x, y) => y.bytes - x.bytes || (x.rule < y.rule ? -1 : 1));
+  return [...finish(accs.values()), ...finish(fromPackages.accs), ...finish(deleted.values())].sort((x, y) => y.bytes - x.bytes || (x.rule < y.rule ? -1 : 1));
 }

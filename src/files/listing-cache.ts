@@ -1,21 +1,20 @@
 /**
  * Layer listings cached by the layer's digest: a layer never changes, so neither does its
  * listing, and a second run (or another image sharing the layer) reads nothing. Entries live
- * beside the content cache (src/cache/disk.ts) in `<cache-dir>/v1/listings/<alg>/<hex>.json.gz`,
- * written whole or not at all (temporary file, then rename), mode 0600.
+ * beside the content cache in `<cache-dir>/v1/listings/<alg>/<hex>.json.gz` (src/cache/layout.ts),
+ * written whole or not at all (temporary file, then rename), mode 0600, and count towards the
+ * cache folder's one size cap.
  *
  * A listing cannot be checked against the digest the way a blob can (it is derived from the
  * blob), so an entry is only trusted when it parses to the expected shape and carries the
  * digest it is filed under; anything else reads as absent and the layer is read again.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { CacheFiles } from '../cache/disk.js';
+import { digestPath } from '../cache/layout.js';
 import type { Logger } from '../log.js';
 import type { LayerListing } from './tar-walk.js';
 
-const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const FORMAT = 1;
 /** A cached listing bigger than this (compressed) is not read: a layer of millions of files. */
 const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
@@ -47,32 +46,26 @@ function valid(doc: unknown, digest: string): doc is Stored {
   );
 }
 
+/**
+ * Listings on disk, written and read through the content cache's files (src/cache/disk.ts):
+ * the same atomic private writes, the same mtime-on-read, and the same size cap and eviction
+ * (src/cache/eviction.ts) as manifests and configs.
+ */
 export class DiskListingCache implements ListingCache {
-  private readonly root: string;
-  private writable = true;
+  private readonly files: CacheFiles;
 
   constructor(
-    dir: string,
+    private readonly dir: string,
     private readonly logger: Logger,
+    maxBytes?: number,
   ) {
-    this.root = join(dir, 'v1', 'listings');
-  }
-
-  private file(digest: string): string | undefined {
-    if (!DIGEST.test(digest)) return undefined;
-    const [alg, hex] = digest.split(':') as [string, string];
-    return join(this.root, alg, `${hex}.json.gz`);
+    this.files = new CacheFiles(dir, logger, maxBytes);
   }
 
   async get(digest: string): Promise<LayerListing | undefined> {
-    const file = this.file(digest);
-    if (!file) return undefined;
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch {
-      return undefined;
-    }
+    const file = digestPath(this.dir, 'listings', digest);
+    const bytes = file && (await this.files.read(file));
+    if (!file || !bytes) return undefined;
     try {
       if (bytes.length > MAX_ENTRY_BYTES) throw new Error('too large');
       const doc: unknown = JSON.parse(gunzipSync(bytes, { maxOutputLength: 8 * MAX_ENTRY_BYTES }).toString('utf8'));
@@ -80,24 +73,15 @@ export class DiskListingCache implements ListingCache {
       throw new Error('unexpected shape');
     } catch (e) {
       this.logger.warn(`cached listing of layer ${digest} is corrupt (${(e as Error).message}); removed it, reading the layer again`);
-      await unlink(file).catch(() => {});
+      await this.files.discard(file);
       return undefined;
     }
   }
 
   async put(digest: string, listing: LayerListing): Promise<void> {
-    const file = this.file(digest);
-    if (!file || !this.writable) return;
-    const temp = join(dirname(file), `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-    try {
-      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-      const stored: Stored = { format: FORMAT, digest, listing };
-      await writeFile(temp, gzipSync(JSON.stringify(stored)), { mode: 0o600, flag: 'wx' });
-      await rename(temp, file);
-    } catch (e) {
-      await unlink(temp).catch(() => {});
-      this.writable = false;
-      this.logger.warn(`cannot write layer listings to the cache (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); going on without (use --cache-dir or --no-cache)`);
-    }
+    const file = digestPath(this.dir, 'listings', digest);
+    if (!file) return;
+    const stored: Stored = { format: FORMAT, digest, listing };
+    await this.files.writeContent(file, gzipSync(JSON.stringify(stored)));
   }
 }

@@ -7,14 +7,14 @@
  * TOC JSON, in the format eStargz uses. The compressed bytes must hash to the
  * `...zstd-chunked.manifest-checksum` annotation, and the JSON is bounded and checked entry by
  * entry (src/files/estargz-toc.ts); a TOC that fails is reported and the layer downloaded.
+ * With `packages`, the package databases it lists are fetched by Range reads (src/files/toc-packages.ts).
  */
 import { createHash } from 'node:crypto';
 import { RegsizeError } from '../errors.js';
 import type { Descriptor } from '../oci/manifest.js';
 import { decompressSink, loadZstd } from '../sizing/decompress.js';
 import type { RegistryClient, RepoRef } from '../transport/client.js';
-import { listingFromToc, MAX_TOC_BYTES } from './estargz-toc.js';
-import type { LayerListing } from './tar-walk.js';
+import { listingFromToc, MAX_TOC_BYTES, type TocListing, type TocOptions, tocEntries, withTocPackages } from './estargz-toc.js';
 
 const PREFIXES = ['io.github.containers.zstd-chunked.', 'io.containers.zstd-chunked.'];
 
@@ -37,7 +37,7 @@ export function parsePosition(text: string, blobSize: number): { offset: number;
   return { offset, length, uncompressed };
 }
 
-export async function listFromZstdChunkedToc(client: RegistryClient, repo: RepoRef, d: Descriptor): Promise<{ listing: LayerListing; bytesRead: number }> {
+export async function listFromZstdChunkedToc(client: RegistryClient, repo: RepoRef, d: Descriptor, options: TocOptions = { packages: false }): Promise<TocListing> {
   const fail = (why: string) => new RegsizeError('REGISTRY_ERROR', `layer ${d.digest}: zstd:chunked table of contents not used: ${why}`);
   const ann = zstdChunkedAnnotations(d);
   if (!ann) throw fail('no manifest-position and manifest-checksum annotations');
@@ -61,5 +61,8 @@ export async function listFromZstdChunkedToc(client: RegistryClient, repo: RepoR
     throw fail(`the TOC is not a zstd frame (${(e as Error).message})`);
   }
   if (size > MAX_TOC_BYTES) throw fail(`the TOC inflates past ${MAX_TOC_BYTES} bytes`);
-  return { listing: listingFromToc(Buffer.concat(chunks), d, fail), bytesRead: r.bytes.length };
+  const entries = tocEntries(Buffer.concat(chunks), fail);
+  const listing = listingFromToc(entries, d, fail);
+  // zstd:chunked entries say where their frames end (endOffset); the files' bytes end at the TOC.
+  return withTocPackages(client, repo, d, { listing, bytesRead: r.bytes.length }, entries, pos.offset, 'zstd', options);
 }

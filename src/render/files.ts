@@ -78,7 +78,8 @@ export function renderFiles(r: FilesResult, o: FilesRenderOptions): string {
   heading('Hints');
   if (r.hints.length === 0) out.push('none');
   for (const h of r.hints) {
-    const paths = h.paths.slice(0, 3).map(text).join(', ') + (h.paths.length > 3 ? ', …' : '');
+    const named = h.packages?.length ? h.packages.map((p) => `package ${p}`) : h.paths;
+    const paths = named.slice(0, 3).map(text).join(', ') + (named.length > 3 ? ', …' : '');
     const line = `${b(h.bytes)}  ${h.rule}  layer ${h.layer} (${text(stepCell(h.createdBy, o.style))}): ${paths}`;
     out.push(md ? `- **${formatBytes(h.bytes, o.units)}** \`${h.rule}\` layer ${h.layer}: ${paths}\n  fix: ${text(h.advice)}` : `${line}\n    fix: ${printable(h.advice)}`);
   }

@@ -6,9 +6,15 @@
  * README states how close it came against a registry's own blobs after a real push.
  *
  * The layer is streamed: its sha256 (the diff_id) is checked and its bytes counted and
- * compressed on the fly, none of it held. Node's zlib streams run the compression on libuv's
- * thread pool, so layers sized at once are compressed on separate cores without the copying a
- * worker thread per layer would add.
+ * compressed on the fly, none of it held (a write waits for zlib's drain: backpressure). Node's
+ * zlib streams run the compression on libuv's thread pool, so layers sized at once (one per
+ * core, docker-archive.ts) are compressed on separate cores. Worker threads were measured
+ * against this (issue #14; bench/gzip-workers.ts, `npm run bench` scenario `local`) and not
+ * taken: Node has no synchronous streaming deflate, so a worker's zlib stream runs on the same
+ * pool and the worker only moves the hashing. On the bench's 2 GB archive over 2 busy cores this
+ * took 188 s (peak RSS 112 MB) against 332 s for one gzip -6 per core, within the goal of 1.5x;
+ * the workers took 122 s (190 MB) there, and on a 503 MB archive the two were close (47 s for the
+ * whole command, 42 s for the workers). Re-measure on a quiet machine before switching.
  */
 import { createHash } from 'node:crypto';
 import { createGzip } from 'node:zlib';
