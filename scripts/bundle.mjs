@@ -1,0 +1,72 @@
+// One esbuild configuration for both bundles of regsize (issue #16): the package's
+// dist/bundle/regsize.cjs, which bin/run.js loads (one file instead of ~400 modules), and the
+// single executable's main script (scripts/build-binary.mjs). esbuild-wasm: no install script.
+//
+// Both are CommonJS, as a SEA's main script must be, and so that bin/run.js can compile the
+// package's bundle with a V8 code cache (Node 20 has no module compile cache; see bin/load-bundle.js).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+
+/**
+ * @param {{ outfile: string, target: 'package' | 'sea' }} opts
+ *   package: dependencies that load only on demand (the AWS SDK for ECR, SQLite for report
+ *   history, zstd) stay in node_modules, as the package installs them; sea: everything inside.
+ */
+export async function bundle({ outfile, target }) {
+  const esbuild = require('esbuild-wasm');
+  const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8'));
+  const onDemand = target === 'package' ? ['@aws-sdk/client-ecr', 'sql.js', 'fzstd'] : [];
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['binary/entry.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    // oclif prints a command's class name in some errors; keep them readable.
+    keepNames: true,
+    // A SEA's main script cannot import() at all: every import() becomes a require() of what
+    // is inside. The package's keeps import() for what is outside (on-demand dependencies, the
+    // ES-module plugin oclif loads), with Node's own loader (bin/load-bundle.js).
+    supported: { 'dynamic-import': target === 'package' },
+    define: {
+      // The single executable has no package.json to read (the package's bundle reads its own).
+      REGSIZE_PACKAGE_JSON: target === 'sea' ? JSON.stringify({ name: pkg.name, version: pkg.version, description: pkg.description, type: 'commonjs', oclif: pkg.oclif }) : 'undefined',
+      // The one source that needs its own location (sqlite.ts finds sql.js's .wasm from it).
+      'import.meta.url': '__regsizeBundleUrl',
+    },
+    // Only ever loaded in development (oclif's ts-node support) or optionally (AWS CRT): a SEA
+    // cannot load them from disk anyway, and their callers catch the failure.
+    external: ['typescript', 'ts-node', 'tsx', 'source-map-support', '@aws-sdk/signature-v4-crt', ...onDemand],
+    plugins: [leanUndici],
+    banner: {
+      js: [
+        // oclif checks node against package.json's engines by reading it from disk; the
+        // bundle's package.json is compiled in.
+        "process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';",
+        "var __regsizeBundleUrl = require('node:url').pathToFileURL(__filename).href;",
+      ].join('\n'),
+    },
+    logLevel: 'warning',
+    metafile: true,
+  });
+  if (result.errors.length) throw new Error(`esbuild failed for ${outfile}`);
+  return result;
+}
+
+/**
+ * `import ... from 'undici'` resolves to binary/undici-lean.mjs: the dispatcher classes only.
+ * undici's index also sets up fetch, WebSocket, cookies and caches at load (regsize uses
+ * Node's global fetch, so none of it), about a third of the start-up left after bundling.
+ */
+const leanUndici = {
+  name: 'lean-undici',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, (args) => (args.importer.endsWith('undici-lean.mjs') ? undefined : { path: `${ROOT}binary/undici-lean.mjs` }));
+  },
+};
