@@ -25,6 +25,11 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === 'version')) {
   const { name, version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
+  // `regsize IMAGE...`: TCP + TLS to the first image's registry start now, and run while the
+  // rest loads (undici then takes the socket: src/transport/preconnect.ts).
+  const { earlyTarget } = await import('../dist/src/cli/early-target.js');
+  const target = earlyTarget(args, fileURLToPath(root));
+  if (target) (await import('../dist/src/transport/preconnect.js')).preconnect(target.hostname, target.port);
   const { bundleIsCurrent, loadBundle } = await import('./load-bundle.js');
   const { main } = bundleIsCurrent() ? loadBundle() : await import('../dist/binary/entry.js');
   await main(args, fileURLToPath(root));

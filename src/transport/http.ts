@@ -18,6 +18,7 @@ import { Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 import { RegsizeError, toRegsizeError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 import { redactSecrets, redactUrl } from './redact.js';
+import { withEarlyConnection } from './preconnect.js';
 import { mayCarryCredentials } from './scheme.js';
 import { OriginSlots } from './slots.js';
 
@@ -116,7 +117,8 @@ function multiplexingPool(origin: string | URL, options: Pool.Options): Pool {
   return new Pool(origin, {
     ...options,
     factory: (o, clientOptions) => {
-      const client = new Client(o, clientOptions);
+      // The connection bin/run.js opened early, for the first client of its origin (preconnect.ts).
+      const client = new Client(o, withEarlyConnection(clientOptions));
       client.on('connect', () => {
         if (negotiated === 'h2') client.pipelining = H2_STREAMS;
       });
