@@ -11,20 +11,25 @@ import vm from 'node:vm';
 
 export const BUNDLE = fileURLToPath(new URL('../dist/bundle/regsize.cjs', import.meta.url));
 export const CODE_CACHE = `${BUNDLE}.v8-cache`;
-/** tsc writes every compiled file at each build, this one included. */
-const COMPILED = fileURLToPath(new URL('../dist/src/index.js', import.meta.url));
+/** bin/run.js's fallback, main as tsc compiled it: in a checkout only (the package ships the bundle instead). */
+const COMPILED = fileURLToPath(new URL('../dist/binary/entry.js', import.meta.url));
 
 /**
- * Whether the bundle exists and is not older than the compiled files: a checkout rebuilt with
- * `tsc` alone (not `npm run build`) runs dist/ as compiled rather than a stale bundle. In the
- * packed package every file has the same time.
+ * Whether to run the bundle: it exists and, in a checkout, is not older than what tsc last
+ * compiled (tsc writes every file at each build), so a checkout rebuilt with `tsc` alone (not
+ * `npm run build`) runs its fresh compiled files rather than a stale bundle.
  */
 export function bundleIsCurrent() {
-  try {
-    return statSync(BUNDLE).mtimeMs >= statSync(COMPILED).mtimeMs;
-  } catch {
-    return false;
-  }
+  const mtime = (file) => {
+    try {
+      return statSync(file).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
+  const bundle = mtime(BUNDLE);
+  const compiled = mtime(COMPILED);
+  return bundle !== undefined && (compiled === undefined || bundle >= compiled);
 }
 
 /**

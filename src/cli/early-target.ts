@@ -56,21 +56,28 @@ export function earlyTarget(args: string[], root: string, env: NodeJS.ProcessEnv
   return { hostname: m[1], port: m[2] === undefined ? 443 : Number(m[2]) };
 }
 
-/** The first argument oclif will take as an image, or undefined when unsure. */
+/**
+ * The first argument oclif will take as an image, or undefined when unsure. Read to the end:
+ * a --plain-http or --help after the images counts as much as one before them.
+ */
 function firstPositional(argv: string[], flags: Record<string, ManifestFlag>): string | undefined {
   const byName = new Map<string, ManifestFlag & { name: string }>();
   for (const [name, f] of Object.entries(flags)) {
     for (const n of [`--${name}`, ...(f.aliases ?? []).map((a) => `--${a}`), ...(f.char ? [`-${f.char}`] : [])]) byName.set(n, { ...f, name });
   }
+  let first: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (a === '--') return argv[i + 1];
-    if (!a.startsWith('-') || a === '-') return a;
+    if (a === '--') return first ?? argv[i + 1];
+    if (!a.startsWith('-') || a === '-') {
+      first ??= a;
+      continue;
+    }
     const eq = a.indexOf('=');
     const flag = byName.get(eq === -1 ? a : a.slice(0, eq));
     // Unknown (oclif will refuse it), --help, or plain HTTP (no TLS to open): no early connection.
-    if (!flag || flag.name === 'help' || flag.name === 'plain-http') return undefined;
+    if (!flag || flag.name === 'plain-http') return undefined;
     if (flag.type === 'option' && eq === -1) i++;
   }
-  return undefined;
+  return first;
 }
