@@ -4,6 +4,7 @@
  */
 import type { ProcResult, Sample } from './measure.js';
 import { stats } from './measure.js';
+import type { InstallResult } from './install.js';
 import type { Scenario, StartupId, StartupProbe } from './scenarios.js';
 
 export interface ScenarioOutcome {
@@ -27,6 +28,8 @@ export interface BenchResults {
   /** A new TLS connection and one request through the link, from the driver (3 RTT on the link). */
   linkCheck: number[];
   durationMs: number;
+  /** Install time from the packed tarball (bench/install.ts); absent when skipped. */
+  install?: InstallResult;
   /** Said at the top of the report: the run is not to be trusted (e.g. the build changed during it). */
   warning?: string;
 }
