@@ -43,12 +43,10 @@ export function loadBundle({ writeCache = false } = {}) {
   } catch {
     // No cache (a build that made none): compile from source.
   }
-  const script = new vm.Script(Module.wrap(readFileSync(BUNDLE, 'utf8')), {
-    filename: BUNDLE,
-    cachedData,
-    // import() inside the bundle (the plugin oclif loads, the on-demand dependencies) as in any module.
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const script = new vm.Script(Module.wrap(readFileSync(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData });
+  // The bundle has no import() of its own (see scripts/bundle.mjs): oclif's, of the plugin
+  // files it loads, comes here, to a real one.
+  globalThis[Symbol.for('regsize.import')] = (specifier) => import(specifier);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
   if (writeCache) writeFileSync(CODE_CACHE, script.createCachedData());

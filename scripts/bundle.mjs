@@ -30,10 +30,12 @@ export async function bundle({ outfile, target }) {
     format: 'cjs',
     // oclif prints a command's class name in some errors; keep them readable.
     keepNames: true,
-    // A SEA's main script cannot import() at all: every import() becomes a require() of what
-    // is inside. The package's keeps import() for what is outside (on-demand dependencies, the
-    // ES-module plugin oclif loads), with Node's own loader (bin/load-bundle.js).
-    supported: { 'dynamic-import': target === 'package' },
+    // No import() in either: a SEA's main script cannot import() at all, and in a script
+    // compiled from a V8 code cache (bin/load-bundle.js) import() fails on Node 20 (the cache
+    // drops the script's module loader). import() of what is inside becomes a call, of an
+    // on-demand dependency require() (each has a CommonJS build). The one import() that must
+    // stay, oclif's of the ES-module plugin files, goes through bin/load-bundle.js (oclifImport).
+    supported: { 'dynamic-import': false },
     define: {
       // The single executable has no package.json to read (the package's bundle reads its own).
       REGSIZE_PACKAGE_JSON: target === 'sea' ? JSON.stringify({ name: pkg.name, version: pkg.version, description: pkg.description, type: 'commonjs', oclif: pkg.oclif }) : 'undefined',
@@ -43,13 +45,14 @@ export async function bundle({ outfile, target }) {
     // Only ever loaded in development (oclif's ts-node support) or optionally (AWS CRT): a SEA
     // cannot load them from disk anyway, and their callers catch the failure.
     external: ['typescript', 'ts-node', 'tsx', 'source-map-support', '@aws-sdk/signature-v4-crt', ...onDemand],
-    plugins: [leanUndici],
+    plugins: target === 'package' ? [leanUndici, oclifImport] : [leanUndici],
     banner: {
       js: [
         // oclif checks node against package.json's engines by reading it from disk; the
         // bundle's package.json is compiled in.
         "process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';",
         "var __regsizeBundleUrl = require('node:url').pathToFileURL(__filename).href;",
+        "var __regsizeImport = (specifier) => globalThis[Symbol.for('regsize.import')](specifier);",
       ].join('\n'),
     },
     logLevel: 'warning',
@@ -68,5 +71,22 @@ const leanUndici = {
   name: 'lean-undici',
   setup(build) {
     build.onResolve({ filter: /^undici$/ }, (args) => (args.importer.endsWith('undici-lean.mjs') ? undefined : { path: `${ROOT}binary/undici-lean.mjs` }));
+  },
+};
+
+/**
+ * oclif loads a plugin's commands and hooks (ES modules: @oclif/plugin-autocomplete) with
+ * import(); in the package's bundle that import() is bin/load-bundle.js's, a real one. Three
+ * sites in @oclif/core 4's module-loader.js: a different count (a new oclif) fails the build.
+ */
+const oclifImport = {
+  name: 'oclif-import',
+  setup(build) {
+    build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/ }, async (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const sites = source.split('await import(').length - 1;
+      if (sites !== 3) throw new Error(`${args.path}: expected 3 import() calls to route through bin/load-bundle.js, found ${sites}`);
+      return { contents: source.replaceAll('await import(', 'await __regsizeImport('), loader: 'js' };
+    });
   },
 };
