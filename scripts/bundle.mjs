@@ -32,9 +32,9 @@ export async function bundle({ outfile, target }) {
     keepNames: true,
     // No import() in either: a SEA's main script cannot import() at all, and in a script
     // compiled from a V8 code cache (bin/load-bundle.js) import() fails on Node 20 (the cache
-    // drops the script's module loader). import() of what is inside becomes a call, of an
-    // on-demand dependency require() (each has a CommonJS build). The one import() that must
-    // stay, oclif's of the ES-module plugin files, goes through bin/load-bundle.js (oclifImport).
+    // drops the script's module loader). import() of what is inside becomes a call; in the
+    // package's, the import() of what stays outside (on-demand dependencies, oclif's of the
+    // ES-module plugin files) goes through bin/load-bundle.js (outsideImports), a real one.
     supported: { 'dynamic-import': false },
     define: {
       // The single executable has no package.json to read (the package's bundle reads its own).
@@ -45,7 +45,7 @@ export async function bundle({ outfile, target }) {
     // Only ever loaded in development (oclif's ts-node support) or optionally (AWS CRT): a SEA
     // cannot load them from disk anyway, and their callers catch the failure.
     external: ['typescript', 'ts-node', 'tsx', 'source-map-support', '@aws-sdk/signature-v4-crt', ...onDemand],
-    plugins: target === 'package' ? [leanUndici, oclifImport] : [leanUndici],
+    plugins: target === 'package' ? [leanUndici, outsideImports(onDemand)] : [leanUndici],
     banner: {
       js: [
         // oclif checks node against package.json's engines by reading it from disk; the
@@ -75,18 +75,29 @@ const leanUndici = {
 };
 
 /**
- * oclif loads a plugin's commands and hooks (ES modules: @oclif/plugin-autocomplete) with
- * import(); in the package's bundle that import() is bin/load-bundle.js's, a real one. Three
- * sites in @oclif/core 4's module-loader.js: a different count (a new oclif) fails the build.
+ * The package's import() of what is outside the bundle, as calls to bin/load-bundle.js's real
+ * import(): the on-demand dependencies in src/ (loaded then exactly as without the bundle), and
+ * oclif's loading of a plugin's commands and hooks (ES modules: @oclif/plugin-autocomplete),
+ * three sites in @oclif/core 4's module-loader.js: another count (a new oclif) fails the build.
  */
-const oclifImport = {
-  name: 'oclif-import',
-  setup(build) {
-    build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/ }, async (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const sites = source.split('await import(').length - 1;
-      if (sites !== 3) throw new Error(`${args.path}: expected 3 import() calls to route through bin/load-bundle.js, found ${sites}`);
-      return { contents: source.replaceAll('await import(', 'await __regsizeImport('), loader: 'js' };
-    });
-  },
-};
+function outsideImports(names) {
+  const quoted = names.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
+  // Not `typeof import('x')`, a type.
+  const dependency = () => new RegExp(`(?<!typeof )\\bimport\\((['"])(${quoted})\\1\\)`, 'g');
+  return {
+    name: 'outside-imports',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const contents = source.replace(dependency(), "__regsizeImport('$2')");
+        return contents === source ? undefined : { contents, loader: 'ts' };
+      });
+      build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const sites = source.split('await import(').length - 1;
+        if (sites !== 3) throw new Error(`${args.path}: expected 3 import() calls to route through bin/load-bundle.js, found ${sites}`);
+        return { contents: source.replaceAll('await import(', 'await __regsizeImport('), loader: 'js' };
+      });
+    },
+  };
+}
