@@ -29,6 +29,8 @@ export interface ProcResult {
   exitedAt: number;
   /** Peak resident set size, kB (GNU time's %M), when measured. */
   maxRssKb?: number;
+  /** CPU time, user + system, ms (GNU time's %U + %S), when measured. */
+  cpuMs?: number;
 }
 
 export interface ProcOptions {
@@ -50,7 +52,7 @@ export function killRunning(): void {
 
 export async function runProcess(cmd: string, args: string[], opts: ProcOptions): Promise<ProcResult> {
   const withTime = opts.memoryFile !== undefined && canMeasureMemory;
-  const [file, argv] = withTime ? [GNU_TIME, ['-f', '%M', '-o', opts.memoryFile as string, cmd, ...args]] : [cmd, args];
+  const [file, argv] = withTime ? [GNU_TIME, ['-f', '%U %S %M', '-o', opts.memoryFile as string, cmd, ...args]] : [cmd, args];
   const command = [path.basename(cmd), ...args].join(' ');
   const spawnedAt = performance.now();
   const child = spawn(file, argv, { env: opts.env, ...(opts.cwd ? { cwd: opts.cwd } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -75,11 +77,13 @@ export async function runProcess(cmd: string, args: string[], opts: ProcOptions)
     running.delete(child);
   });
   let maxRssKb: number | undefined;
+  let cpuMs: number | undefined;
   if (withTime) {
-    // GNU time writes "Command exited with non-zero status N" before the figure in that case.
+    // GNU time writes "Command exited with non-zero status N" before the figures in that case.
     const text = await readFile(opts.memoryFile as string, 'utf8').catch(() => '');
-    const kb = Number(text.trim().split('\n').pop());
-    if (Number.isFinite(kb) && kb > 0) maxRssKb = kb;
+    const [user, sys, kb] = (text.trim().split('\n').pop() ?? '').split(' ').map(Number);
+    if (kb !== undefined && Number.isFinite(kb) && kb > 0) maxRssKb = kb;
+    if (user !== undefined && sys !== undefined && Number.isFinite(user + sys)) cpuMs = (user + sys) * 1000;
     await rm(opts.memoryFile as string, { force: true });
   }
   return {
@@ -90,6 +94,7 @@ export async function runProcess(cmd: string, args: string[], opts: ProcOptions)
     spawnedAt,
     exitedAt,
     ...(maxRssKb !== undefined ? { maxRssKb } : {}),
+    ...(cpuMs !== undefined ? { cpuMs } : {}),
   };
 }
 

@@ -24,7 +24,7 @@ const PLATFORMS: Platform[] = [
 
 type Base = 'debian' | 'alpine';
 
-interface ImageRecipe {
+export interface ImageRecipe {
   repo: string;
   tag: string;
   base: Base;
@@ -117,11 +117,11 @@ function layerSize(seed: string): number {
   return 400 + (h % 3600);
 }
 
-function layer(seed: string, createdBy: string): Layer {
+export function layer(seed: string, createdBy: string): Layer {
   return makeRandomLayer({ size: layerSize(seed), seed, createdBy, path: `opt/${seed.replace(/[^a-z0-9.-]/gi, '_')}.bin` });
 }
 
-function platformId(p: Platform): string {
+export function platformId(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join('-');
 }
 
@@ -142,7 +142,7 @@ function buildImage(recipe: ImageRecipe, p: Platform, extra: Layer[] = []): Imag
 }
 
 /** Builds the recipe for every platform and pushes it under its tag and any aliases. */
-async function pushRecipe(reg: RegistryTarget, recipe: ImageRecipe, extra: (p: Platform) => Layer[] = () => [], aliases: string[] = []): Promise<{ indexDigest: string; amd64: Image }> {
+export async function pushRecipe(reg: RegistryTarget, recipe: ImageRecipe, extra: (p: Platform) => Layer[] = () => [], aliases: string[] = []): Promise<{ indexDigest: string; amd64: Image }> {
   const images = PLATFORMS.map((p) => buildImage(recipe, p, extra(p)));
   const index = makeIndex(images.map((image) => ({ image })), { attestations: true });
   await pushIndex(reg, recipe.repo, recipe.tag, index);
@@ -190,7 +190,7 @@ function redisReleases(): { recipe: ImageRecipe; aliases: string[] }[] {
  * Images that share base layers are pushed one at a time: two uploads of the same blob racing
  * each other can leave a manifest PUT facing MANIFEST_BLOB_UNKNOWN (seen with distribution 2.8).
  */
-const PUSH_CONCURRENCY = 1;
+export const PUSH_CONCURRENCY = 1;
 
 export async function populate(reg: RegistryTarget): Promise<BenchImages> {
   const compare = await mapLimit(COMPARE_SET, PUSH_CONCURRENCY, async (recipe): Promise<PushedImage> => {

@@ -10,6 +10,7 @@ import { describeRun, facts, startupLine } from './findings.js';
 import { renderLocalSection } from './local-sources.js';
 import { type ProcResult, type Sample, stats, type Stats } from './measure.js';
 import { type BenchResults, medianSample, ms, outcome, startupMedian, wall } from './results.js';
+import { scaleGoals } from './scale-goals.js';
 
 const kb = (v: number) => formatBytes(Math.round(v * 1000));
 const range = (s: Stats, f: (v: number) => string) => (s.min === s.max ? f(s.min) : `${f(s.min)} – ${f(s.max)}`);
@@ -149,6 +150,8 @@ export function evaluateGoals(r: BenchResults): Goal[] {
       ...(!perLevel ? { why: [`Expected ${2 * n} manifest GETs and no HEAD.`] } : {}),
     });
   }
+
+  goals.push(...scaleGoals(r));
 
   const node = startupMedian(r, 'node');
   const version = startupMedian(r, 'regsize-version');

@@ -5,6 +5,7 @@
 import type { ProcResult, Sample } from './measure.js';
 import { stats } from './measure.js';
 import type { LocalSection } from './local-sources.js';
+import type { InstallResult } from './install.js';
 import type { Scenario, StartupId, StartupProbe } from './scenarios.js';
 
 export interface ScenarioOutcome {
@@ -30,6 +31,8 @@ export interface BenchResults {
   durationMs: number;
   /** The local benches (docker-archive compression, files listing): sections of their own. */
   local?: LocalSection[];
+  /** Install time from the packed tarball (bench/install.ts); absent when skipped. */
+  install?: InstallResult;
   /** Said at the top of the report: the run is not to be trusted (e.g. the build changed during it). */
   warning?: string;
 }

@@ -25,11 +25,13 @@ import { parseBandwidth, parseDurationMs } from '../src/units.js';
 import { startRegistry, type LocalRegistry } from '../test/helpers/registry.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { canMeasureMemory, checkLink, killRunning, Meter, type ProcResult, runProcess, type Sample } from './measure.js';
+import { type InstallResult, measureInstall } from './install.js';
 import { populate } from './populate.js';
 import { startShapingProxy, type ShapingProxy } from './proxy.js';
 import { evaluateGoals, linkCheckLine, renderGoalsPlain, renderMarkdown, renderResultsTable } from './report.js';
 import type { BenchResults, ScenarioOutcome } from './results.js';
-import { BENCH_PLATFORM_ID, type BenchContext, checkCompare, checkTags, compareRefs, dockerScenario, probeTool, regsizeScenarios, skopeoScenario, startupSamples, toolEnv, regsizeArgs } from './scenarios.js';
+import { BENCH_PLATFORM_ID, type BenchContext, checkCompare, checkTags, compareRefs, dockerScenario, probeTool, regsizeScenarios, skopeoScenario, startupSamples, tagsCommandAvailable, toolEnv, regsizeArgs } from './scenarios.js';
+import { populateScale, scaleScenarios } from './scale.js';
 import { makeCertificates } from './tls.js';
 import { benchFiles } from './files.js';
 import { benchLocalSources, type LocalSection, renderLocalSection } from './local-sources.js';
@@ -44,7 +46,8 @@ physical floor (dependent round trips x RTT). Writes BENCHMARKS.md.
   --bandwidth  capacity of each direction: 5Mbps, 100Mbit/s, 2MB/s [default: 5Mbps]
   --reps       repetitions of each measurement (1-20) [default: 3]
   --skip       leave out measurements, comma-separated: compare, tags, skopeo, docker,
-               local, files (the report then says "skipped")
+               local, files, fleet (compare of 1, 30, 100 images), tagscale (tags of
+               400, 2000), install (npm pack + global install) (the report then says "skipped")
   --local-scale  size of the local benches' data, 1 = the issue's (a 2 GB docker-archive,
                1 GB in 100,000 files); 0.25 for a quick run [default: 1]
   --output     where to write the report [default: BENCHMARKS.md at the top of the repository]
@@ -63,7 +66,7 @@ interface Options {
 
 class BenchUsageError extends Error {}
 
-const SKIPPABLE = ['compare', 'tags', 'skopeo', 'docker', 'local', 'files'];
+const SKIPPABLE = ['compare', 'tags', 'skopeo', 'docker', 'local', 'files', 'fleet', 'tagscale', 'install'];
 
 function parseOptions(argv: string[]): Options | undefined {
   let parsed;
@@ -160,6 +163,9 @@ async function main(opts: Options): Promise<number> {
     const t = performance.now();
     const images = await populate(reg);
     say(`pushed ${images.compare.length} images and ${images.tags.length} tags to ${reg.host} in ${Math.round(performance.now() - t)} ms`);
+    const ts = performance.now();
+    const scale = await populateScale(reg, opts.skip);
+    say(`pushed ${scale.fleet.length} more images and ${scale.tagRepos.reduce((n, t) => n + t.tags.length, 0)} more tags (the scale runs) in ${Math.round(performance.now() - ts)} ms`);
 
     let publicHost = '';
     gateway = await startGateway({ cert: certs.cert, key: certs.key, upstream: reg.url, publicHost: () => publicHost });
@@ -178,6 +184,7 @@ async function main(opts: Options): Promise<number> {
     const skipped = (id: string) => (opts.skip.has(id.split('-')[0] as string) ? { unavailable: 'skipped (--skip)' } : {});
     const scenarios = [
       ...regsizeScenarios(ctx),
+      ...scaleScenarios(ctx, scale, tagsCommandAvailable(ROOT)),
       skopeoScenario(ctx, opts.skip.has('skopeo') ? undefined : await probeTool(ctx, 'skopeo')),
       dockerScenario(ctx, opts.skip.has('docker') ? undefined : await probeTool(ctx, 'docker')),
     ].map((s) => ({ ...s, ...skipped(s.id) }));
@@ -214,6 +221,12 @@ async function main(opts: Options): Promise<number> {
     const rounds = Math.max(10, opts.reps * 4);
     say(`start-up: ${rounds} rounds of node -e 0, regsize --version and the imports of a real command`);
     const startup = await startupSamples(ctx, rounds);
+    let install: InstallResult | undefined;
+    if (!opts.skip.has('install')) {
+      say('install time: npm pack of a copy of the checkout, then a global install of the tarball, offline');
+      install = await measureInstall(tmp);
+      say(install.ms !== undefined ? `installed in ${Math.round(install.ms)} ms` : `install not measured: ${install.error}`);
+    }
 
     say('one more cold run of each with --verbose, for the request timeline');
     const evidence: { compare?: Sample; tags?: Sample } = {};
@@ -262,6 +275,7 @@ async function main(opts: Options): Promise<number> {
       linkCheck: [...linkBefore, ...linkAfter],
       local,
       durationMs: performance.now() - started,
+      ...(install ? { install } : {}),
     };
     const goals = [...evaluateGoals(results), ...local.flatMap((l) => l.goals)];
     process.stdout.write(`\nregsize benchmark: ${opts.rttMs} ms RTT, ${opts.bandwidth.label}, ${opts.reps} reps\n\n`);

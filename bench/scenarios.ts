@@ -262,7 +262,12 @@ export async function probeTool(ctx: BenchContext, tool: 'skopeo' | 'docker'): P
   }
 }
 
-export type StartupId = 'node' | 'esm' | 'oclif' | 'undici' | 'compare-modules' | 'regsize-version';
+export type StartupId = 'node' | 'node-ca-bundle' | 'esm' | 'oclif' | 'undici' | 'compare-modules' | 'regsize-version' | 'binary-version';
+
+/** A large CA bundle (Debian's, ~140 certificates), for node's own cost of NODE_EXTRA_CA_CERTS. */
+export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+/** `npm run build:binary`'s output; its start-up is measured when it is there. */
+export const BINARY = (root: string) => path.join(root, 'dist', 'regsize');
 
 export interface StartupProbe {
   id: StartupId;
@@ -280,17 +285,22 @@ export interface StartupProbe {
 export async function startupSamples(ctx: BenchContext, rounds: number): Promise<StartupProbe[]> {
   const env = toolEnv(ctx);
   const importing = (spec: string) => [process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(spec)})`]] as const;
-  const probes: (StartupProbe & { argv: readonly [string, readonly string[]]; check?: (r: ProcResult) => void })[] = [
+  const version = (r: ProcResult) => {
+    if (!/^regsize\/\d/.test(r.stdout)) throw new Error(`regsize --version printed ${JSON.stringify(r.stdout)}`);
+  };
+  const probes: (StartupProbe & { argv: readonly [string, readonly string[]]; check?: (r: ProcResult) => void; env?: NodeJS.ProcessEnv })[] = [
     { id: 'node', label: 'node -e 0', runs: [], argv: [process.execPath, ['-e', '0']] },
+    // Every figure here runs with NODE_EXTRA_CA_CERTS naming the bench's one-certificate CA; a
+    // user's large bundle there costs node itself this much more, before regsize runs a line.
+    ...(existsSync(CA_BUNDLE) ? [{ id: 'node-ca-bundle' as const, label: `node -e 0, NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`, runs: [], argv: [process.execPath, ['-e', '0']] as const, env: { ...env, NODE_EXTRA_CA_CERTS: CA_BUNDLE } }] : []),
     {
       id: 'regsize-version',
       label: 'regsize --version',
       runs: [],
       argv: regsizeArgs(ctx, ['--version']),
-      check: (r) => {
-        if (!/^regsize\/\d/.test(r.stdout)) throw new Error(`regsize --version printed ${JSON.stringify(r.stdout)}`);
-      },
+      check: version,
     },
+    ...(existsSync(BINARY(ctx.root)) ? [{ id: 'binary-version' as const, label: 'dist/regsize --version (the single executable)', runs: [], argv: [BINARY(ctx.root), ['--version']] as const, check: version }] : []),
     // The import probes run as ES modules, like bin/run.js; this is their baseline.
     { id: 'esm', label: 'node: an empty ES module', runs: [], argv: [process.execPath, ['--input-type=module', '-e', '0']] },
     { id: 'oclif', label: 'node: import @oclif/core', runs: [], argv: importing('@oclif/core') },
@@ -301,7 +311,7 @@ export async function startupSamples(ctx: BenchContext, rounds: number): Promise
     for (const p of probes) {
       if (p.error) continue;
       try {
-        const r = expectSuccess(await runProcess(p.argv[0], [...p.argv[1]], { env, cwd: ctx.root, memoryFile: path.join(ctx.tmp, 'time.out') }));
+        const r = expectSuccess(await runProcess(p.argv[0], [...p.argv[1]], { env: p.env ?? env, cwd: ctx.root, memoryFile: path.join(ctx.tmp, 'time.out') }));
         p.check?.(r);
         p.runs.push(r);
       } catch (e) {

@@ -1,18 +1,63 @@
 /**
- * The entry point of the single-file binary (scripts/build-binary.mjs bundles it with esbuild
- * and injects it into a copy of node as a SEA): bin/run.js without the filesystem. oclif would
- * read package.json, the manifest and every command from disk; here package.json is compiled
- * in and the commands are an explicit list (./commands.ts). Everything past `--version` is
- * imported on demand, which the bundle keeps lazy, as bin/run.js does.
+ * regsize as one bundled file (scripts/bundle.mjs), used two ways (issue #16):
+ *   - the package: bin/run.js loads dist/bundle/regsize.cjs and calls `main` (one file to read
+ *     and a V8 code cache, instead of ~400 modules resolved and compiled at every start);
+ *   - the single executable (scripts/build-binary.mjs injects it into a copy of node as a SEA),
+ *     which runs `main` itself, with no filesystem: package.json is compiled in.
+ * Either way the commands are an explicit list (./commands.ts) and nothing else about the CLI
+ * changes: the same oclif, the same command classes, the same flags and routing.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execute } from '@oclif/core';
+import { COMMANDS } from './commands.js';
+import { ExitCode } from '../src/cli/exit-codes.js';
+import { commandIds, routeArgs } from '../src/cli/route.js';
 
-/** package.json, inlined by the build. */
-declare const REGSIZE_PACKAGE_JSON: { name: string; version: string; oclif: Record<string, unknown> } & Record<string, unknown>;
+/** package.json, inlined by the single executable's build (scripts/bundle.mjs). */
+declare const REGSIZE_PACKAGE_JSON: PackageJson;
 
-async function main(): Promise<void> {
+interface PackageJson {
+  name: string;
+  version: string;
+  oclif: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * Runs regsize with these arguments: routing (`regsize IMAGE...` is compare), then oclif.
+ * @param packageRoot the package's folder (bin/run.js passes it); undefined inside the single
+ *   executable, which has no package folder.
+ */
+export async function main(args: string[], packageRoot: string | undefined): Promise<void> {
+  // The package's own package.json: oclif finds the plugins among its dependencies.
+  const pjson = packageRoot === undefined ? REGSIZE_PACKAGE_JSON : (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as PackageJson);
+  const commands = { strategy: 'explicit', target: './binary/commands.js', identifier: 'COMMANDS' };
+  // In the package, oclif reads the committed oclif.manifest.json (help without loading every
+  // command) and the plugins from node_modules, as without the bundle. The single executable
+  // has neither, nor the hook files: routeArgs already sends `regsize IMAGE...` to compare.
+  const oclif = packageRoot === undefined ? { ...pjson.oclif, commands, hooks: {}, plugins: [] } : { ...pjson.oclif, commands };
+  let routed: string[];
+  try {
+    routed = routeArgs(args, packageRoot === undefined ? Object.keys(COMMANDS) : commandIds(packageRoot));
+  } catch (e) {
+    // A mistyped command: one line and the usage exit code, as every usage error.
+    process.stderr.write(`regsize: ${(e as Error).message}\n`);
+    process.exitCode = ExitCode.USAGE;
+    return;
+  }
+  // oclif wants a root folder; in the single executable nothing is read from it.
+  const root = packageRoot ?? (process.execPath.replace(/\/[^/]*$/, '') || '/');
+  await execute({ args: routed, loadOptions: { root, pjson: { ...pjson, oclif } as never } });
+}
+
+/** The single executable: bin/run.js's job, without the filesystem. */
+async function sea(): Promise<void> {
   const args = process.argv.slice(2);
   // As bin/run.js: Ctrl-C exits 130 once a write under way has finished.
+  let interrupted = false;
   process.once('SIGINT', () => {
+    interrupted = true;
     process.stdout.write('', () => process.exit(130));
   });
   const { name, version } = REGSIZE_PACKAGE_JSON;
@@ -20,14 +65,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
     return;
   }
-  const [{ execute }, { COMMANDS }, { routeArgs }] = await Promise.all([import('@oclif/core'), import('./commands.js'), import('../src/cli/route.js')]);
-  // No hooks (they are files too): routeArgs already sends `regsize IMAGE...` to compare.
-  const oclif = { ...REGSIZE_PACKAGE_JSON.oclif, commands: { strategy: 'explicit', target: './binary/commands.js', identifier: 'COMMANDS' }, hooks: {}, plugins: [] };
-  const ids = Object.keys(COMMANDS);
-  // oclif wants a root folder; nothing is read from it (the pjson is given, and the binary's
-  // folder holds no oclif.manifest.json: the list above is the manifest).
-  const root = process.execPath.replace(/\/[^/]*$/, '') || '/';
-  await execute({ args: routeArgs(args, ids), loadOptions: { root, pjson: { ...REGSIZE_PACKAGE_JSON, oclif } as never } });
+  await main(args, undefined);
+  process.stdout.write('', () => interrupted || process.exit());
 }
 
-void main();
+if (process.getBuiltinModule('node:sea').isSea()) void sea();

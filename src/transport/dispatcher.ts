@@ -9,6 +9,7 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import { Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
+import { withEarlyConnection } from './preconnect.js';
 
 /** Connections a dispatcher opens to one origin. */
 export const CONNECTIONS_PER_ORIGIN = 32;
@@ -51,7 +52,8 @@ export function createDispatcher(): OwnedDispatcher {
     new Pool(origin, {
       ...options,
       factory: (o, clientOptions) => {
-        const client = new Client(o, clientOptions);
+        // The connection bin/run.js opened early, for the first client of its origin (preconnect.ts).
+        const client = new Client(o, withEarlyConnection(clientOptions));
         client.on('connect', () => {
           if (negotiated === 'h2') client.pipelining = H2_STREAMS;
         });

@@ -1,0 +1,54 @@
+// Loads dist/bundle/regsize.cjs (scripts/build-bundle.mjs) with the V8 code cache built beside
+// it: Node 20 has no module compile cache (NODE_COMPILE_CACHE came in 22), and compiling the
+// bundle's few MB again at every start is most of what is left of start-up once it is one file.
+// V8 checks the cache against its own version and flags and ignores it when they differ (another
+// node than the one that built the package): then it costs one file read, nothing more.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+
+export const BUNDLE = fileURLToPath(new URL('../dist/bundle/regsize.cjs', import.meta.url));
+export const CODE_CACHE = `${BUNDLE}.v8-cache`;
+/** bin/run.js's fallback, main as tsc compiled it: in a checkout only (the package ships the bundle instead). */
+const COMPILED = fileURLToPath(new URL('../dist/binary/entry.js', import.meta.url));
+
+/**
+ * Whether to run the bundle: it exists and, in a checkout, is not older than what tsc last
+ * compiled (tsc writes every file at each build), so a checkout rebuilt with `tsc` alone (not
+ * `npm run build`) runs its fresh compiled files rather than a stale bundle.
+ */
+export function bundleIsCurrent() {
+  const mtime = (file) => {
+    try {
+      return statSync(file).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
+  const bundle = mtime(BUNDLE);
+  const compiled = mtime(COMPILED);
+  return bundle !== undefined && (compiled === undefined || bundle >= compiled);
+}
+
+/**
+ * The bundle's exports ({ main }). With `writeCache` (the build), the code cache is written
+ * after the bundle's modules have run their top level, so it holds what every start compiles.
+ */
+export function loadBundle({ writeCache = false } = {}) {
+  let cachedData;
+  try {
+    if (!writeCache) cachedData = readFileSync(CODE_CACHE);
+  } catch {
+    // No cache (a build that made none): compile from source.
+  }
+  const script = new vm.Script(Module.wrap(readFileSync(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData });
+  // The bundle has no import() of its own (see scripts/bundle.mjs): oclif's, of the plugin
+  // files it loads, comes here, to a real one.
+  globalThis[Symbol.for('regsize.import')] = (specifier) => import(specifier);
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
+  if (writeCache) writeFileSync(CODE_CACHE, script.createCachedData());
+  return module.exports;
+}

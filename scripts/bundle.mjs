@@ -1,0 +1,103 @@
+// One esbuild configuration for both bundles of regsize (issue #16): the package's
+// dist/bundle/regsize.cjs, which bin/run.js loads (one file instead of ~400 modules), and the
+// single executable's main script (scripts/build-binary.mjs). esbuild-wasm: no install script.
+//
+// Both are CommonJS, as a SEA's main script must be, and so that bin/run.js can compile the
+// package's bundle with a V8 code cache (Node 20 has no module compile cache; see bin/load-bundle.js).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+
+/**
+ * @param {{ outfile: string, target: 'package' | 'sea' }} opts
+ *   package: dependencies that load only on demand (the AWS SDK for ECR, SQLite for report
+ *   history, zstd) stay in node_modules, as the package installs them; sea: everything inside.
+ */
+export async function bundle({ outfile, target }) {
+  const esbuild = require('esbuild-wasm');
+  const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8'));
+  const onDemand = target === 'package' ? ['@aws-sdk/client-ecr', 'sql.js', 'fzstd'] : [];
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['binary/entry.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    // oclif prints a command's class name in some errors; keep them readable.
+    keepNames: true,
+    // No import() in either: a SEA's main script cannot import() at all, and in a script
+    // compiled from a V8 code cache (bin/load-bundle.js) import() fails on Node 20 (the cache
+    // drops the script's module loader). import() of what is inside becomes a call; in the
+    // package's, the import() of what stays outside (on-demand dependencies, oclif's of the
+    // ES-module plugin files) goes through bin/load-bundle.js (outsideImports), a real one.
+    supported: { 'dynamic-import': false },
+    define: {
+      // The single executable has no package.json to read (the package's bundle reads its own).
+      REGSIZE_PACKAGE_JSON: target === 'sea' ? JSON.stringify({ name: pkg.name, version: pkg.version, description: pkg.description, type: 'commonjs', oclif: pkg.oclif }) : 'undefined',
+      // The one source that needs its own location (sqlite.ts finds sql.js's .wasm from it).
+      'import.meta.url': '__regsizeBundleUrl',
+    },
+    // Only ever loaded in development (oclif's ts-node support) or optionally (AWS CRT): a SEA
+    // cannot load them from disk anyway, and their callers catch the failure.
+    external: ['typescript', 'ts-node', 'tsx', 'source-map-support', '@aws-sdk/signature-v4-crt', ...onDemand],
+    plugins: target === 'package' ? [leanUndici, outsideImports(onDemand)] : [leanUndici],
+    banner: {
+      js: [
+        // oclif checks node against package.json's engines by reading it from disk; the
+        // bundle's package.json is compiled in.
+        "process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';",
+        "var __regsizeBundleUrl = require('node:url').pathToFileURL(__filename).href;",
+        "var __regsizeImport = (specifier) => globalThis[Symbol.for('regsize.import')](specifier);",
+      ].join('\n'),
+    },
+    logLevel: 'warning',
+    metafile: true,
+  });
+  if (result.errors.length) throw new Error(`esbuild failed for ${outfile}`);
+  return result;
+}
+
+/**
+ * `import ... from 'undici'` resolves to binary/undici-lean.mjs: the dispatcher classes only.
+ * undici's index also sets up fetch, WebSocket, cookies and caches at load (regsize uses
+ * Node's global fetch, so none of it), about a third of the start-up left after bundling.
+ */
+const leanUndici = {
+  name: 'lean-undici',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, (args) => (args.importer.endsWith('undici-lean.mjs') ? undefined : { path: `${ROOT}binary/undici-lean.mjs` }));
+  },
+};
+
+/**
+ * The package's import() of what is outside the bundle, as calls to bin/load-bundle.js's real
+ * import(): the on-demand dependencies in src/ (loaded then exactly as without the bundle), and
+ * oclif's loading of a plugin's commands and hooks (ES modules: @oclif/plugin-autocomplete),
+ * three sites in @oclif/core 4's module-loader.js: another count (a new oclif) fails the build.
+ */
+function outsideImports(names) {
+  const quoted = names.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
+  // Not `typeof import('x')`, a type.
+  const dependency = () => new RegExp(`(?<!typeof )\\bimport\\((['"])(${quoted})\\1\\)`, 'g');
+  return {
+    name: 'outside-imports',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const contents = source.replace(dependency(), "__regsizeImport('$2')");
+        return contents === source ? undefined : { contents, loader: 'ts' };
+      });
+      build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]module-loader\.js$/ }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
+        const sites = source.split('await import(').length - 1;
+        if (sites !== 3) throw new Error(`${args.path}: expected 3 import() calls to route through bin/load-bundle.js, found ${sites}`);
+        return { contents: source.replaceAll('await import(', 'await __regsizeImport('), loader: 'js' };
+      });
+    },
+  };
+}
