@@ -15,7 +15,7 @@ export interface ContentCache {
   /** A small blob (image config) by digest, verified on read. */
   getBlob(digest: string): Promise<Uint8Array | undefined>;
   putBlob(digest: string, bytes: Uint8Array): Promise<void>;
-  /** tag -> digest, when still fresh; `seen` tells whether the tag was ever cached (fresh or not). */
+  /** tag -> digest, if it was ever cached; `fresh` says whether the answer is still within --tag-ttl. */
   getTag(name: string): Promise<{ digest: string; fresh: boolean } | undefined>;
   putTag(name: string, digest: string): Promise<void>;
 }

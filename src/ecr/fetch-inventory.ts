@@ -12,7 +12,7 @@
  */
 import type { ImageDetail } from '@aws-sdk/client-ecr';
 import { decodeManifest } from '../oci/manifest.js';
-import { MediaType } from '../oci/media-types.js';
+import { MANIFEST_MEDIA_TYPES } from '../oci/media-types.js';
 import type { Logger } from '../log.js';
 import type { InventoryImage, ManifestContent } from './storage-math.js';
 import { ecrError } from './api-errors.js';
@@ -25,7 +25,6 @@ export const BATCH_GET_IMAGE_MAX_IDS = 100;
 /** Pages as large as the API allows: fewer round trips. */
 const DESCRIBE_PAGE_SIZE = 1000;
 /** Without acceptedMediaTypes ECR answers Docker v2 only, and may refuse or convert the others. */
-export const ACCEPTED_MANIFEST_TYPES = [MediaType.OCI_INDEX, MediaType.DOCKER_MANIFEST_LIST, MediaType.OCI_MANIFEST, MediaType.DOCKER_MANIFEST];
 
 export interface RepositoryTarget {
   repositoryName: string;
@@ -185,7 +184,7 @@ async function readBatch(api: EcrApi, target: RepositoryTarget, batch: string[],
       repositoryName: target.repositoryName,
       ...(target.registryId ? { registryId: target.registryId } : {}),
       imageIds: batch.map((imageDigest) => ({ imageDigest })),
-      acceptedMediaTypes: [...ACCEPTED_MANIFEST_TYPES],
+      acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES],
     }),
     target,
   );

@@ -4,6 +4,7 @@ import { dateTimeText } from './report-cells.js';
 import { literal } from './markdown-text.js';
 import { type Column, renderTable, type TableStyle } from './table.js';
 import { formatBytes, formatPercent, formatSignedBytes, type Units } from '../units.js';
+import { shortDigest } from './layers.js';
 
 export function renderImageHistory(h: ImageHistory, o: { units: Units; style: TableStyle }): string {
   const platforms = new Set(h.points.map((p) => p.platform));
@@ -25,7 +26,7 @@ export function renderImageHistory(h: ImageHistory, o: { units: Units; style: Ta
       formatBytes(p.compressedSize, o.units),
       change,
       p.maxSize === null ? '' : formatBytes(p.maxSize, o.units),
-      literal(p.manifestDigest.replace(/^sha256:/, '').slice(0, 12), o.style),
+      literal(shortDigest(p.manifestDigest), o.style),
       notes.join(', '),
     ];
   });

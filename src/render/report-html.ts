@@ -12,6 +12,7 @@ import { formatBytes, formatDuration, formatPercent, transferSeconds, type Units
 import { REPORT_CSS, SORT_TABLE_JS } from './report-html/assets.js';
 import { barChart, barState, shortDate, shorten, trendChart, withoutHost } from './report-html/charts.js';
 import { breakable, esc } from './report-html/escape.js';
+import { shortDigest } from './layers.js';
 
 const BADGE: Record<Mark, string> = { over: 'over budget', growth: 'growth', rebuilt: 'rebuilt', new: 'new' };
 const SEVERITY: Record<Mark, number> = { over: 8, growth: 4, rebuilt: 2, new: 1 };
@@ -56,7 +57,7 @@ function table(r: ReportResult, units: Units): string {
       [
         `<tr class="${barState(e)}">`,
         `<td data-sort="${marks.reduce((s, m) => s + SEVERITY[m], 0)}">${badges(marks, r) || (e.budget ? '<span class="badge ok">ok</span>' : '')}</td>`,
-        `<td class="ref" title="${esc(e.name)}">${breakable(e.reference)}<div class="sub" title="${esc(e.manifestDigest)}">${esc(e.manifestDigest.replace(/^sha256:/, '').slice(0, 12))} · ${e.layers.length} layer${e.layers.length === 1 ? '' : 's'}</div></td>`,
+        `<td class="ref" title="${esc(e.name)}">${breakable(e.reference)}<div class="sub" title="${esc(e.manifestDigest)}">${esc(shortDigest(e.manifestDigest))} · ${e.layers.length} layer${e.layers.length === 1 ? '' : 's'}</div></td>`,
         ...(withPlatform ? [`<td>${esc(e.platform)}</td>`] : []),
         `<td class="num size" data-sort="${e.compressedSize}">${esc(formatBytes(e.compressedSize, units))}</td>`,
         e.budget

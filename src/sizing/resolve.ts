@@ -4,6 +4,7 @@
  * A single image manifest names its platform only in its config, which is fetched for it.
  */
 import { RegsizeError } from '../errors.js';
+import { configPlatform, parseImageConfig } from './image-config.js';
 import { type Descriptor, type FetchedManifest, type ImageManifest, type IndexManifest } from '../oci/manifest.js';
 import { isImageManifestMediaType, isIndexMediaType } from '../oci/media-types.js';
 import { formatPlatform, normalizePlatform, type Platform } from '../oci/platform.js';
@@ -38,25 +39,9 @@ export interface ResolvedImage extends ResolvedManifest {
   repo: RepoRef;
 }
 
-interface ImageConfigPlatform {
-  os?: unknown;
-  architecture?: unknown;
-  variant?: unknown;
-}
-
-/** The platform an image's config names (`os`, `architecture`, `variant`). */
-async function configPlatform(store: RepositoryReader, m: ImageManifest, what: string): Promise<Platform> {
-  const bytes = await store.blobGet(m.config.digest);
-  let cfg: ImageConfigPlatform;
-  try {
-    cfg = JSON.parse(Buffer.from(bytes).toString('utf8')) as ImageConfigPlatform;
-  } catch {
-    throw new RegsizeError('MANIFEST_INVALID', `${what}: the image config is not valid JSON`);
-  }
-  if (typeof cfg.os !== 'string' || typeof cfg.architecture !== 'string') {
-    throw new RegsizeError('MANIFEST_INVALID', `${what}: the image config names no os/architecture`);
-  }
-  return { os: cfg.os, architecture: cfg.architecture, ...(typeof cfg.variant === 'string' && cfg.variant ? { variant: cfg.variant } : {}) };
+/** The platform an image's config names (`os`, `architecture`, `variant`), decoded where every config is. */
+async function platformOfConfig(store: RepositoryReader, m: ImageManifest, what: string): Promise<Platform> {
+  return configPlatform(parseImageConfig(await store.blobGet(m.config.digest), m.config.digest, what), what);
 }
 
 /** One repository of a registry as a reader of manifests and blobs, the shape a local source fills. */
@@ -89,7 +74,7 @@ export async function resolveManifest(
   atOnce = LOCAL_PLATFORMS_AT_ONCE,
 ): Promise<ResolvedManifest[]> {
   if (top.manifest.kind === 'image') {
-    const platform = await configPlatform(store, top.manifest, what);
+    const platform = await platformOfConfig(store, top.manifest, what);
     if (want !== 'all' && !platformMatches(want, platform)) {
       throw new RegsizeError('PLATFORM_NOT_FOUND', `${what}: the image is ${formatPlatform(platform)} only, not ${formatPlatform(normalizePlatform(want))} (use --platform ${formatPlatform(platform)})`);
     }

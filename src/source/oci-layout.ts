@@ -16,9 +16,9 @@ import { decodeManifest, type Descriptor, type FetchedManifest } from '../oci/ma
 import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from '../transport/client.js';
 import type { FileStore } from './file-store.js';
 import type { LocalImage, ManifestStore } from './local-image.js';
+import { DIGEST_RE, verifiableAlgorithm } from '../oci/digest.js';
 
 export const REF_NAME_ANNOTATION = 'org.opencontainers.image.ref.name';
-const DIGEST_RE = /^[a-z0-9]+:[a-f0-9]{32,}$/;
 
 export function blobPath(digest: string): string {
   const [alg, hex] = digest.split(':');
@@ -49,8 +49,7 @@ export function layoutStore(files: FileStore, what: string, mediaTypes: Map<stri
 export function verifiedStream(files: FileStore, path: string, blob: LayerBlob, what: string): AsyncIterable<Uint8Array> {
   return {
     async *[Symbol.asyncIterator]() {
-      const alg = blob.digest.split(':')[0] ?? '';
-      if (alg !== 'sha256' && alg !== 'sha512') throw new RegsizeError('DIGEST_MISMATCH', `${what}: cannot verify digest algorithm "${alg}"`);
+      const alg = verifiableAlgorithm(blob.digest, what);
       const hash = createHash(alg);
       let n = 0;
       for await (const chunk of files.stream(path)) {

@@ -14,6 +14,7 @@ import type { BodySink } from '../http.js';
 import type { BlobRef, ByteRange, RangeResult, RepoRef } from '../registry-api.js';
 import { describe, type RegistrySender } from './sender.js';
 import { SingleFlight } from './single-flight.js';
+import { verifiableAlgorithm } from '../../oci/digest.js';
 
 /** Image configs are a few KB; 16 MiB leaves room for very long histories. */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -31,7 +32,7 @@ export class Blobs {
       const hit = await this.cache.getBlob(digest);
       if (hit) return hit;
       const what = `blob ${describe(repo, digest)}`;
-      const res = await this.sender.send(repo, { method: 'GET', path: `/v2/${repo.repository}/blobs/${digest}`, maxBytes, tooLargeCode: 'MANIFEST_TOO_LARGE', what });
+      const res = await this.sender.send(repo, { method: 'GET', path: `/v2/${repo.repository}/blobs/${digest}`, maxBytes, tooLargeCode: 'BLOB_TOO_LARGE', what });
       if (res.status !== 200) this.sender.fail(res, repo, describe(repo, digest), 'blob');
       verifyDigest(res.body, digest, what);
       await this.cache.putBlob(digest, res.body);
@@ -74,8 +75,7 @@ export class Blobs {
    */
   async stream(repo: RepoRef, blob: BlobRef, sink: () => BodySink): Promise<{ bytes: number }> {
     const { digest, size } = blob;
-    const algorithm = digest.split(':')[0] ?? '';
-    if (algorithm !== 'sha256' && algorithm !== 'sha512') throw new RegsizeError('DIGEST_MISMATCH', `cannot verify digest algorithm "${algorithm}" of blob ${digest}`);
+    const algorithm = verifiableAlgorithm(digest, `blob ${describe(repo, digest)}`);
     let hash = createHash(algorithm);
     const res = await this.sender.send(repo, {
       method: 'GET',
