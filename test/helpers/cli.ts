@@ -11,6 +11,7 @@
  * smoke test per command. cli.test.ts checks the two agree.
  */
 import { spawn } from 'node:child_process';
+import { destroyDefaultDispatcher } from '../../src/transport/dispatcher.js';
 import diagnostics from 'node:diagnostics_channel';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,6 +82,9 @@ export function runCli(args: string[], env: CliEnv = {}): Promise<CliResult> {
 }
 
 async function runInThisProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
+  // A new process has no dispatcher yet: one a test made earlier (createSession in-process)
+  // would carry that test's proxy environment into this run, since undici reads it once.
+  destroyDefaultDispatcher();
   const restore = [swapEnv(env), swapArgv([process.execPath, BIN, ...args]), asPipe(process.stdout), asPipe(process.stderr), withoutNock()];
   const sockets = openedSockets();
   const out = capture(process.stdout);
