@@ -13,10 +13,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { formatBytes } from '../src/units.js';
 import { expectSuccess, type ProcResult, runProcess, stats } from './measure.js';
-import type { Goal } from './report.js';
+import type { Goal } from './results.js';
 import { ms } from './results.js';
 import { toolEnv, type BenchContext } from './scenarios.js';
-import { GOAL_RATIO, LOCAL_TIMEOUT_MS, type LocalBenchOptions, type LocalSection, runParallel } from './local-sources.js';
+import { GOAL_RATIO, LOCAL_TIMEOUT_MS, type LocalBenchOptions, runParallel } from './local-sources.js';
+import type { LocalSection } from './results.js';
 import { type SyntheticLayer, writeLayerTars, writeOciLayout } from './synthetic-images.js';
 
 export const FILES_RSS_GOAL_MB = 200;

@@ -20,23 +20,12 @@ import { renderTable, type TableStyle } from '../src/render/table.js';
 import { formatBytes } from '../src/units.js';
 import { mapLimit } from '../src/util/limit.js';
 import { expectSuccess, type ProcResult, runProcess, stats } from './measure.js';
-import type { Goal } from './report.js';
+import type { Goal, LocalSection } from './results.js';
 import { ms } from './results.js';
 import { toolEnv, type BenchContext } from './scenarios.js';
 import { type SyntheticLayer, writeDockerArchive, writeLayerTars } from './synthetic-images.js';
 
 /** A measurement section of its own (the local benches: no network, their own columns). */
-export interface LocalSection {
-  id: string;
-  title: string;
-  /** What was measured on what, one paragraph. */
-  setup: string;
-  columns: string[];
-  rows: string[][];
-  goals: Goal[];
-  /** Set when the bench failed, with why (the run then exits 1). */
-  error?: string;
-}
 
 export interface LocalBenchOptions {
   reps: number;

@@ -9,7 +9,7 @@ import { FLOORS, floorMs, type Floor } from './floor.js';
 import { describeRun, facts, startupLine } from './findings.js';
 import { renderLocalSection } from './local-sources.js';
 import { type ProcResult, type Sample, stats, type Stats } from './measure.js';
-import { type BenchResults, medianSample, ms, outcome, startupMedian, wall } from './results.js';
+import { type BenchResults, type Goal, medianSample, ms, outcome, startupMedian, wall } from './results.js';
 import { scaleGoals } from './scale-goals.js';
 
 const kb = (v: number) => formatBytes(Math.round(v * 1000));
@@ -82,16 +82,6 @@ export function renderResultsTable(r: BenchResults, style: TableStyle): string {
 
 // ---------------------------------------------------------------- goals
 
-export interface Goal {
-  goal: string;
-  measured: string;
-  /** undefined: could not be measured in this run. */
-  holds: boolean | undefined;
-  /** For a miss: the facts found, from the request log. */
-  why?: string[];
-  /** Context worth knowing whether or not the goal holds. */
-  notes?: string[];
-}
 
 export function evaluateGoals(r: BenchResults): Goal[] {
   const goals: Goal[] = [];

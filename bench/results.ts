@@ -4,7 +4,6 @@
  */
 import type { ProcResult, Sample } from './measure.js';
 import { stats } from './measure.js';
-import type { LocalSection } from './local-sources.js';
 import type { InstallResult } from './install.js';
 import type { Scenario, StartupId, StartupProbe } from './scenarios.js';
 
@@ -59,3 +58,27 @@ export function startupMedian(r: BenchResults, id: StartupId): number {
   return !p || p.error || p.runs.length === 0 ? NaN : wall(p.runs).median;
 }
 
+/** One goal line of the report: held, missed, or not measured. */
+export interface Goal {
+  goal: string;
+  measured: string;
+  /** undefined: could not be measured in this run. */
+  holds: boolean | undefined;
+  /** For a miss: the facts found, from the request log. */
+  why?: string[];
+  /** Context worth knowing whether or not the goal holds. */
+  notes?: string[];
+}
+
+/** A bench with a section of its own (the local sources, the files listing). */
+export interface LocalSection {
+  id: string;
+  title: string;
+  /** What was measured on what, one paragraph. */
+  setup: string;
+  columns: string[];
+  rows: string[][];
+  goals: Goal[];
+  /** Set when the bench failed, with why (the run then exits 1). */
+  error?: string;
+}

@@ -29,12 +29,12 @@ import { type InstallResult, measureInstall } from './install.js';
 import { populate } from './populate.js';
 import { startShapingProxy, type ShapingProxy } from './proxy.js';
 import { evaluateGoals, linkCheckLine, renderGoalsPlain, renderMarkdown, renderResultsTable } from './report.js';
-import type { BenchResults, ScenarioOutcome } from './results.js';
+import type { BenchResults, LocalSection, ScenarioOutcome } from './results.js';
 import { BENCH_PLATFORM_ID, type BenchContext, checkCompare, checkTags, compareRefs, dockerScenario, probeTool, regsizeScenarios, skopeoScenario, startupSamples, tagsCommandAvailable, toolEnv, regsizeArgs } from './scenarios.js';
 import { populateScale, scaleScenarios } from './scale.js';
 import { makeCertificates } from './tls.js';
 import { benchFiles } from './files.js';
-import { benchLocalSources, type LocalSection, renderLocalSection } from './local-sources.js';
+import { benchLocalSources, renderLocalSection } from './local-sources.js';
 import { buildFingerprint, sourceVersion } from './version.js';
 
 const HELP = `Usage: npm run bench -- [--rtt 100ms] [--bandwidth 5Mbps] [--reps 3] [--skip LIST] [--output FILE | --no-write]

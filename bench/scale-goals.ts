@@ -5,7 +5,7 @@
  */
 import { FLOORS, floorMs } from './floor.js';
 import { stats } from './measure.js';
-import type { Goal } from './report.js';
+import type { Goal } from './results.js';
 import { type BenchResults, medianSample, ms, outcome, startupMedian } from './results.js';
 import { FLEET_SIZES, TAG_COUNTS } from './scale.js';
 
