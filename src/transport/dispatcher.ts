@@ -14,8 +14,11 @@ import { withEarlyConnection } from './preconnect.js';
 /** Connections a dispatcher opens to one origin. */
 export const CONNECTIONS_PER_ORIGIN = 32;
 
-/** Requests in flight on one HTTP/2 connection (servers allow 100 or more streams). */
-export const H2_STREAMS = 64;
+/**
+ * Requests in flight on one HTTP/2 connection: 100, the least RFC 9113 (5.1.2) recommends a
+ * server allow. A server that advertises fewer is held to its own figure (slots.ts).
+ */
+export const H2_STREAMS = 100;
 
 /** How long an idle connection is kept for the next request. */
 const KEEP_ALIVE_MS = 30_000;

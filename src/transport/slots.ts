@@ -18,13 +18,10 @@
  * or reached through a proxy, counts as HTTP/1.1 until a connection to it says otherwise.
  */
 import diagnostics from 'node:diagnostics_channel';
+import { H2_STREAMS } from './dispatcher.js';
 
-/**
- * Streams used on one HTTP/2 origin at most: the dispatcher's per-connection pipelining
- * (H2_STREAMS in transport/http.ts; both could rise to 100, the least RFC 9113 5.1.2
- * recommends servers allow, together).
- */
-export const H2_STREAM_LIMIT = 64;
+/** Streams used on one HTTP/2 origin at most: the dispatcher's per-connection pipelining, one figure. */
+export const H2_STREAM_LIMIT = H2_STREAMS;
 
 interface Negotiated {
   version: string;
