@@ -10,6 +10,7 @@
  *   5. the listings are stacked into the final filesystem (src/files/filesystem.ts), and the
  *      largest files and folders, wasted bytes, hints and packages computed from it.
  */
+import { availableParallelism } from 'node:os';
 import { toRegsizeError, UsageError } from '../errors.js';
 import { sha256Digest } from '../oci/digest.js';
 import type { LayerReader } from '../oci/layer-reader.js';
@@ -165,7 +166,10 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
 
   let done = 0;
   let failed = 0;
-  await mapLimit(toRead, options.concurrency ?? 4, async (l) => {
+  // Layers on disk are read as fast as they decompress: one per core, more would only hold more
+  // buffers at once. Downloads keep --concurrency, so a slow link stays busy.
+  const atOnce = plan.local ? Math.min(options.concurrency ?? 4, availableParallelism()) : (options.concurrency ?? 4);
+  await mapLimit(toRead, atOnce, async (l) => {
     const row = rows[l.index] as (typeof rows)[number];
     try {
       // The layer as stored: a docker-archive's rows show estimated gzip sizes of plain tars.
