@@ -23,6 +23,7 @@ import {
   TooLargeError,
   UsageError,
 } from '../src/errors.js';
+import { closedPort } from './helpers/loopback.js';
 
 /** What a fetch to `url` rejects with (a real TypeError from undici, its cause the socket's error). */
 async function fetchFailure(url: string): Promise<unknown> {
@@ -34,13 +35,6 @@ async function fetchFailure(url: string): Promise<unknown> {
   assert.fail(`${url} answered`);
 }
 
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('errors', () => {
   describe('toRegsizeError: a network fault by its codes', () => {

@@ -11,22 +11,15 @@ import type { AddressInfo } from 'node:net';
 import { ECR_ERROR_RULES, ecrError } from '../../src/ecr/api-errors.js';
 import { createEcrClient } from '../../src/ecr/client.js';
 import { describeImages, EcrApi } from '../../src/ecr/fetch-inventory.js';
-import { isRegsizeError, type RegsizeError, UsageError } from '../../src/errors.js';
+import { type RegsizeError, UsageError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import { ACCOUNT, FakeEcr, nockEcrApi, useFakeAwsEnvironment } from './fake-ecr.js';
+import { regsizeRejection } from '../helpers/rejection.js';
 
 const silent: Logger = { warn: () => {}, debug: () => {} };
 const REPO = 'team/app';
 
-async function caught(p: Promise<unknown>): Promise<RegsizeError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isRegsizeError(e), `expected a RegsizeError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
+const caught = regsizeRejection;
 
 /** DescribeImages of team/app answered by the fake with `type` (one attempt: the table, not the SDK's retries, is under test). */
 async function describeFailing(type: string, message: string, status?: number): Promise<RegsizeError> {

@@ -4,19 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { createEcrClient, validateEndpointUrl, validateRegion } from '../../src/ecr/client.js';
-import { isRegsizeError, type RegsizeError, UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { describeImages, EcrApi } from '../../src/ecr/fetch-inventory.js';
 import { FakeEcr, nockEcrApi, startEcrServer, useFakeAwsEnvironment } from './fake-ecr.js';
+import { regsizeRejection } from '../helpers/rejection.js';
 
-async function caught(p: Promise<unknown>): Promise<RegsizeError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isRegsizeError(e), `expected a RegsizeError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
+const caught = regsizeRejection;
 
 const silent = { warn: () => {}, debug: () => {} };
 

@@ -1,4 +1,5 @@
 /** Shared start-up of the tests' loopback HTTP servers (proxies in front of the registry). */
+import net from 'node:net';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -14,4 +15,13 @@ export async function listenLoopback(server: http.Server): Promise<{ host: strin
   });
   const { port } = server.address() as AddressInfo;
   return { host: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}` };
+}
+
+/** A loopback port nothing listens on (it was free a moment ago): a refused connection. */
+export async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }

@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { runCli } from '../helpers/cli.js';
+import { closedPort } from '../helpers/loopback.js';
 
 /** A loopback port nobody listens on. */
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('network errors', () => {
   it('a refused connection fails at once, not retried, naming the request', async () => {
