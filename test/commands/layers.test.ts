@@ -8,15 +8,10 @@ import assert from 'node:assert/strict';
 import { runCli, spawnCli } from '../helpers/cli.js';
 import type { Image, Layer } from '../helpers/images.js';
 import { layersDiffFixture, oneLineFailure, sum } from './layers-diff-fixture.js';
+import type { LayerRow } from '../../src/sizing/layers.js';
 
-interface LayerJson {
-  digest: string;
-  size: number;
-  mediaType: string;
-  createdBy: string | null;
-  uncompressedSize?: number | null;
-  uncompressedNote?: string;
-}
+/** A layer as `layers --json` prints it: the library's own row type. */
+type LayerJson = LayerRow;
 
 /** Body bytes per blob digest, from the `--verbose` request lines (`GET url 206 3ms 4 B`). */
 function bytesPerBlob(stderr: string): Map<string, number> {

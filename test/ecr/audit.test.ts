@@ -5,10 +5,9 @@
  */
 import { rejectionOf } from '../helpers/rejection.js';
 import assert from 'node:assert/strict';
-import nock from 'nock';
 import { type AuditResult, auditRepositories, type EcrAuditOptions, isAuditError, type RepositoryAudit } from '../../src/ecr/audit.js';
 import { silentLogger } from '../../src/log.js';
-import { ACCOUNT, digestOf, FAKE_ACCESS_KEY, FakeEcr, type FakeImage, type FakeRepository, fakeAwsEnvironment, imageManifest, indexManifest, layerDigest, nockEcrApi, startEcrServer } from './fake-ecr.js';
+import { ACCOUNT, digestOf, FAKE_ACCESS_KEY, FakeEcr, type FakeImage, type FakeRepository, imageManifest, useFakeAwsEnvironment, indexManifest, layerDigest, nockEcrApi, startEcrServer } from './fake-ecr.js';
 
 const NOW = new Date('2025-06-01T00:00:00Z');
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * 86_400_000);
@@ -108,14 +107,7 @@ const repoOf = (r: AuditResult, i = 0) => {
 };
 
 describe('ecr audit against the ECR API (nock)', function () {
-  let restoreEnv: () => void;
-  beforeEach(function () {
-    restoreEnv = fakeAwsEnvironment();
-  });
-  afterEach(function () {
-    nock.cleanAll();
-    restoreEnv();
-  });
+  useFakeAwsEnvironment();
 
   it('audits hundreds of images over several pages, exactly, with at most ceil(images/100) BatchGetImage calls', async function () {
     const { repo, truth, sizes } = buildRepository('team/app', 130, 40); // 130 + 40 * 3 = 250 manifests

@@ -13,7 +13,7 @@ import { EcrCredentialStore } from '../../src/ecr/credentials.js';
 import { isRegsizeError } from '../../src/errors.js';
 import type { CredentialStore } from '../../src/transport/credentials.js';
 import type { Logger } from '../../src/log.js';
-import { ACCOUNT, FakeEcr, fakeAwsEnvironment, nockEcrApi, startEcrServer } from './fake-ecr.js';
+import { ACCOUNT, FakeEcr, nockEcrApi, startEcrServer, useFakeAwsEnvironment } from './fake-ecr.js';
 
 const HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
 
@@ -34,14 +34,7 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; message: st
 }
 
 describe('ECR credentials from GetAuthorizationToken (nock)', function () {
-  let restoreEnv: () => void;
-  beforeEach(function () {
-    restoreEnv = fakeAwsEnvironment();
-  });
-  afterEach(function () {
-    nock.cleanAll();
-    restoreEnv();
-  });
+  useFakeAwsEnvironment();
 
   it('answers nothing for other registries, without loading the SDK or calling AWS', async function () {
     const store = new EcrCredentialStore({ clientFor: () => assert.fail('no client for a non-ECR host') });

@@ -10,7 +10,6 @@
  * is the process (signals, the binary, bin/run.js itself, two processes at once) and one
  * smoke test per command. cli.test.ts checks the two agree.
  */
-import { spawn } from 'node:child_process';
 import { destroyDefaultDispatcher } from '../../src/transport/dispatcher.js';
 import diagnostics from 'node:diagnostics_channel';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,15 +20,13 @@ import { fileURLToPath } from 'node:url';
 import { Config, handle, run } from '@oclif/core';
 import nock from 'nock';
 import { commandIds, routeArgs } from '../../src/cli/route.js';
+import { run as runProcess, type Run } from './package.js';
 
 export const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+/** What a CLI run gave: its exit code, stdout and stderr (the same shape as a subprocess run). */
+export type CliResult = Run;
 
 export type CliEnv = Record<string, string | undefined>;
 
@@ -56,15 +53,7 @@ function cliEnv(env: CliEnv): Record<string, string> {
 
 /** `node bin/run.js ...args` in a subprocess. */
 export function spawnCli(args: string[], env: CliEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(process.execPath, [BIN, ...args], { env: cliEnv(env) });
 }
 
 const STARTUP_ONLY = new Set(['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'UV_THREADPOOL_SIZE']);

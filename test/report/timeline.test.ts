@@ -7,19 +7,7 @@ import { isRegsizeError } from '../../src/errors.js';
 import { parseReference } from '../../src/reference/reference.js';
 import { History } from '../../src/report/size-history-db.js';
 import { imageHistory } from '../../src/report/timeline.js';
-
-const DAY = 86_400_000;
-const T0 = Date.UTC(2025, 0, 1, 6, 0, 0);
-const IMAGE = 'docker.io/library/python:3.12-slim';
-
-function run(at: number, sizes: Record<string, [number, string]>) {
-  return {
-    at,
-    config: 'regsize.yaml',
-    platform: 'linux/amd64',
-    entries: Object.entries(sizes).map(([platform, [size, digest]]) => ({ image: IMAGE, platform, digest: `sha256:${digest.repeat(64).slice(0, 64)}`, manifestDigest: `sha256:${digest.repeat(64).slice(0, 64)}`, compressedSize: size, maxSize: 50_000_000 })),
-  };
-}
+import { DAY, IMAGE, run, T0 } from './size-history-fixture.js';
 
 describe('image timeline', function () {
   it('gives `report history` the change between runs and the rebuilds', async function () {
