@@ -22,7 +22,8 @@ import path from 'node:path';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { UsageError } from '../errors.js';
 import { FIX, loadDatabase } from './size-history-schema.js';
-import { acquireLock, type LockOptions, readIfExists, replaceFile } from './size-history-file.js';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
+import { acquireLock, type LockOptions, readIfExists } from './size-history-file.js';
 import { loadSqlite } from './sqlite.js';
 
 export interface StoredPoint {
@@ -176,7 +177,7 @@ export class History {
       const current = loadDatabase(this.sqlite, readIfExists(this.path), this.path);
       try {
         insertRun(current, run);
-        replaceFile(this.path, current.export());
+        writeFileAtomicSync(this.path, current.export(), { followSymlink: true });
       } catch (e) {
         current.close();
         throw e;

@@ -5,17 +5,15 @@
  *   1. take the writer's lock, `<file>.lock`, created with O_EXCL and holding "pid host";
  *   2. read the file as it is now (another run may have recorded since this one opened it);
  *   3. apply this run's rows to that copy;
- *   4. write it to an unpredictable temp name beside the file (O_EXCL), fsync, rename over the
- *      file, fsync the folder;
+ *   4. replace the file with util/atomic-write.ts's writeFileAtomicSync (a temp name beside it,
+ *      O_EXCL, fsync, rename, fsync the folder), following a symlink to the real file;
  *   5. drop the lock.
  * Readers take no lock: a rename is atomic, so they see the old file or the new one, whole.
  * A writer killed at any step leaves the old file or the new one, never a torn page; its lock
  * is stale once its pid is gone, and the next writer on the same host takes it over.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { RegsizeError } from '../errors.js';
 
 /**
@@ -113,46 +111,5 @@ export function readIfExists(file: string): Uint8Array | undefined {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
-  }
-}
-
-/** Replaces `file` with `bytes` all at once (step 4 above), keeping its mode; follows a symlink. */
-export function replaceFile(file: string, bytes: Uint8Array): void {
-  let target = path.resolve(file);
-  let mode = 0o644;
-  try {
-    target = realpathSync(file);
-    mode = statSync(target).mode & 0o777;
-  } catch {
-    // a new file
-  }
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(8).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', mode);
-  try {
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, target);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  syncFolder(path.dirname(target));
-}
-
-/** Makes the rename itself durable; some filesystems cannot fsync a folder, and that is fine. */
-function syncFolder(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // best effort
   }
 }

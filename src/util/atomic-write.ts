@@ -12,8 +12,12 @@
  *   4. The bytes are fsynced before the rename, so a crash never leaves an empty file in
  *      place of the old one; then the folder is fsynced so the rename itself is durable.
  * On any failure the temporary file is removed, only if this call created it.
+ *
+ * writeFileAtomicSync takes the same steps without yielding, for the one caller that holds a
+ * lock across the write and must not let the event loop run in between (the size history).
  */
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, fchmodSync, lstatSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { lstat, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -34,6 +38,11 @@ export interface AtomicWriteOptions {
 
 const ATTEMPTS = 5;
 
+/** Step 1: a name in the target's folder that nobody can have planted in advance. */
+function tempName(folder: string, prefix: string): string {
+  return join(folder, `${prefix}${randomBytes(12).toString('hex')}.tmp`);
+}
+
 export async function writeFileAtomic(file: string, data: string | Uint8Array, o: AtomicWriteOptions = {}): Promise<void> {
   const target = resolve(file);
   const folder = dirname(target);
@@ -42,7 +51,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   const durable = o.durable ?? true;
   const prefix = o.tempPrefix ?? `.${basename(target)}.`;
   for (let attempt = 1; ; attempt++) {
-    const temp = join(folder, `${prefix}${randomBytes(12).toString('hex')}.tmp`);
+    const temp = tempName(folder, prefix);
     let handle;
     try {
       handle = await open(temp, 'wx', mode);
@@ -66,6 +75,77 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     }
     if (durable) await syncFolder(folder);
     return;
+  }
+}
+
+export interface AtomicWriteSyncOptions {
+  /** Mode of a new file. @default 0o644 */
+  mode?: number;
+  /**
+   * Replace the file a symlink points to instead of the link (the history database may be a
+   * link into a synced folder, and the link must stay). @default false
+   */
+  followSymlink?: boolean;
+}
+
+/** writeFileAtomic's steps 1-4 without yielding; always durable, always keeps the replaced file's mode. */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array, o: AtomicWriteSyncOptions = {}): void {
+  let target = resolve(file);
+  if (o.followSymlink) {
+    try {
+      target = realpathSync(target);
+    } catch {
+      // nothing there yet: a new file
+    }
+  }
+  const folder = dirname(target);
+  const kept = existingModeSync(target);
+  for (let attempt = 1; ; attempt++) {
+    const temp = tempName(folder, `.${basename(target)}.`);
+    let fd;
+    try {
+      fd = openSync(temp, 'wx', kept ?? o.mode ?? 0o644);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && attempt < ATTEMPTS) continue;
+      throw e;
+    }
+    try {
+      try {
+        if (kept !== undefined) fchmodSync(fd, kept);
+        writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, target);
+    } catch (e) {
+      rmSync(temp, { force: true });
+      throw e;
+    }
+    syncFolderSync(folder);
+    return;
+  }
+}
+
+function existingModeSync(file: string): number | undefined {
+  try {
+    const st = lstatSync(file);
+    return st.isFile() ? st.mode & 0o7777 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function syncFolderSync(folder: string): void {
+  try {
+    const fd = openSync(folder, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // as in syncFolder
   }
 }
 

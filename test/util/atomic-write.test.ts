@@ -4,10 +4,10 @@
  * `report --output` goes through it.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic, writeOutputFile } from '../../src/util/atomic-write.js';
+import { writeFileAtomic, writeFileAtomicSync, writeOutputFile } from '../../src/util/atomic-write.js';
 import { isRegsizeError } from '../../src/errors.js';
 import Report from '../../commands/report/index.js';
 import { runInProcess } from '../commands/run-in-process.js';
@@ -79,6 +79,59 @@ describe('writeFileAtomic', () => {
     assert.equal(readFileSync(victim, 'utf8'), 'precious');
     assert.match(readFileSync(join(dir, 'report.md'), 'utf8'), /127\.0\.0\.1:9\/app:1/);
     assert.match(r.stderr, /regsize: wrote .*report\.md/);
+  });
+});
+
+/** The synchronous flavour (the size history's write, under its lock) takes the same steps. */
+describe('writeFileAtomicSync', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'regsize-atomic-sync-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('never follows a symlink planted at a predictable temporary name, and leaves no temporary file', () => {
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'precious');
+    for (let pid = Math.max(1, process.pid - 50); pid <= process.pid + 50; pid++) symlinkSync(victim, join(dir, `.history.db.${pid}.tmp`));
+    writeFileAtomicSync(join(dir, 'history.db'), Uint8Array.from([1, 2, 3]));
+    assert.equal(readFileSync(victim, 'utf8'), 'precious');
+    assert.deepEqual([...readFileSync(join(dir, 'history.db'))], [1, 2, 3]);
+    assert.deepEqual(readdirSync(dir).filter((f) => !lstatSync(join(dir, f)).isSymbolicLink()).sort(), ['history.db', 'victim']);
+  });
+
+  it('gives a new file 0644 less the umask, and keeps the mode of the file it replaces', () => {
+    writeFileAtomicSync(join(dir, 'new.db'), 'x');
+    assert.equal(statSync(join(dir, 'new.db')).mode & 0o777, 0o644 & ~process.umask());
+    const file = join(dir, 'private.db');
+    writeFileSync(file, 'old');
+    chmodSync(file, 0o600);
+    writeFileAtomicSync(file, 'new');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(readFileSync(file, 'utf8'), 'new');
+  });
+
+  it('with followSymlink, replaces the file a link points to and keeps the link; without, replaces the link', () => {
+    const real = join(dir, 'real.db');
+    writeFileSync(real, 'old');
+    chmodSync(real, 0o600);
+    symlinkSync(real, join(dir, 'linked.db'));
+    writeFileAtomicSync(join(dir, 'linked.db'), 'new', { followSymlink: true });
+    assert.ok(lstatSync(join(dir, 'linked.db')).isSymbolicLink());
+    assert.equal(readFileSync(real, 'utf8'), 'new');
+    assert.equal(statSync(real).mode & 0o777, 0o600);
+
+    writeFileAtomicSync(join(dir, 'linked.db'), 'newer');
+    assert.ok(lstatSync(join(dir, 'linked.db')).isFile());
+    assert.equal(readFileSync(real, 'utf8'), 'new');
+  });
+
+  it('leaves nothing behind when the write fails', () => {
+    assert.throws(() => writeFileAtomicSync(join(dir, 'missing-folder', 'x'), 'x'), /ENOENT/);
+    // A folder where the file should be: the rename fails after the temporary file was written.
+    const folder = join(dir, 'taken');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'inside'), 'x');
+    assert.throws(() => writeFileAtomicSync(folder, 'x'), /EISDIR|ENOTEMPTY|EEXIST/);
+    assert.deepEqual(readdirSync(dir), ['taken']);
   });
 });
 
