@@ -32,23 +32,33 @@ export function bundleIsCurrent() {
   return bundle !== undefined && (compiled === undefined || bundle >= compiled);
 }
 
-/**
- * The bundle's exports ({ main }). With `writeCache` (the build), the code cache is written
- * after the bundle's modules have run their top level, so it holds what every start compiles.
- */
-export function loadBundle({ writeCache = false } = {}) {
+/** The bundle's exports ({ main, loadCommands }), compiled with the code cache when there is one. */
+export function loadBundle() {
   let cachedData;
   try {
-    if (!writeCache) cachedData = readFileSync(CODE_CACHE);
+    cachedData = readFileSync(CODE_CACHE);
   } catch {
     // No cache (a build that made none): compile from source.
   }
+  return compile(cachedData).exports;
+}
+
+/**
+ * The build's step: runs the bundle's top level, then `warm` (what a start runs after it), and
+ * writes the code cache, which then holds every function compiled so far.
+ */
+export async function writeCodeCache(warm) {
+  const { script, exports } = compile(undefined);
+  await warm(exports);
+  writeFileSync(CODE_CACHE, script.createCachedData());
+}
+
+function compile(cachedData) {
   const script = new vm.Script(Module.wrap(readFileSync(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData });
   // The bundle has no import() of its own (see scripts/bundle.mjs): oclif's, of the plugin
   // files it loads, comes here, to a real one.
   globalThis[Symbol.for('regsize.import')] = (specifier) => import(specifier);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
-  if (writeCache) writeFileSync(CODE_CACHE, script.createCachedData());
-  return module.exports;
+  return { script, exports: module.exports };
 }

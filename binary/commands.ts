@@ -3,27 +3,59 @@
  * that makes oclif take it from memory: its loader would import the list's file from disk.
  * test/binary/commands.test.ts holds it to the committed manifest, so a new command cannot be
  * missing from the bundle.
+ *
+ * Each command's module is imported only when oclif asks for that command (issue #16: a warm
+ * compare spent about a third of its start-up evaluating the ECR, report and files code it
+ * never runs). In the bundle, esbuild turns each import() into an in-bundle init. oclif still
+ * gets the very Command classes: help and `regsize commands`-style listings come from the
+ * committed manifest, which needs no class; the single executable has no manifest, so there
+ * oclif builds one from every class, and every module is loaded, as before.
  */
 import { Plugin } from '@oclif/core';
 import type { Command } from '@oclif/core';
-import Compare from '../commands/compare.js';
-import Diff from '../commands/diff.js';
-import EcrAudit from '../commands/ecr/audit.js';
-import Files from '../commands/files.js';
-import Layers from '../commands/layers.js';
-import ReportHistory from '../commands/report/history.js';
-import Report from '../commands/report/index.js';
-import Tags from '../commands/tags.js';
 
-export const COMMANDS: Record<string, Command.Class> = {
-  compare: Compare,
-  diff: Diff,
-  'ecr:audit': EcrAudit,
-  files: Files,
-  layers: Layers,
-  report: Report,
-  'report:history': ReportHistory,
-  tags: Tags,
+/** How to import each command's class, by command id. */
+export const COMMAND_LOADERS: Record<string, () => Promise<Command.Class>> = {
+  compare: async () => (await import('../commands/compare.js')).default,
+  diff: async () => (await import('../commands/diff.js')).default,
+  'ecr:audit': async () => (await import('../commands/ecr/audit.js')).default,
+  files: async () => (await import('../commands/files.js')).default,
+  layers: async () => (await import('../commands/layers.js')).default,
+  report: async () => (await import('../commands/report/index.js')).default,
+  'report:history': async () => (await import('../commands/report/history.js')).default,
+  tags: async () => (await import('../commands/tags.js')).default,
 };
 
-(Plugin.prototype as unknown as { loadCommandsFromTarget: () => Promise<Record<string, Command.Class>> }).loadCommandsFromTarget = async () => COMMANDS;
+/** The classes imported so far: the object oclif's explicit discovery reads (identifier COMMANDS). */
+export const COMMANDS: Record<string, Command.Class> = {};
+
+/** Imports these commands' classes into COMMANDS (ids that are not regsize's are left alone). */
+export async function loadCommands(ids: readonly string[] = Object.keys(COMMAND_LOADERS)): Promise<void> {
+  await Promise.all(
+    ids.map(async (id) => {
+      const load = COMMAND_LOADERS[id];
+      if (load && !COMMANDS[id]) COMMANDS[id] = await load();
+    }),
+  );
+}
+
+interface PluginSeam {
+  hasManifest: boolean;
+  commandDiscoveryOpts?: { strategy?: string } | undefined;
+  findCommand(id: string, opts?: object): Promise<Command.Class | undefined>;
+  loadCommandsFromTarget(): Promise<Record<string, Command.Class>>;
+}
+
+const seam = Plugin.prototype as unknown as PluginSeam;
+const findCommand = seam.findCommand;
+// oclif reads the class by id from loadCommandsFromTarget's object right after awaiting it:
+// the one it is about to read is imported first. Plugins with other discovery are untouched.
+seam.findCommand = async function (this: PluginSeam, id, opts) {
+  if (this.commandDiscoveryOpts?.strategy === 'explicit') await loadCommands([id]);
+  return findCommand.call(this, id, opts);
+};
+// Without a manifest (the single executable) oclif lists the ids from this object: all of them.
+seam.loadCommandsFromTarget = async function (this: PluginSeam) {
+  if (!this.hasManifest) await loadCommands();
+  return COMMANDS;
+};

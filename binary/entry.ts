@@ -10,7 +10,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execute } from '@oclif/core';
-import { COMMANDS } from './commands.js';
+import { COMMAND_LOADERS } from './commands.js';
+
+export { loadCommands } from './commands.js';
 import { ExitCode } from '../src/cli/exit-codes.js';
 import { commandIds, routeArgs } from '../src/cli/route.js';
 
@@ -39,7 +41,7 @@ export async function main(args: string[], packageRoot: string | undefined): Pro
   const oclif = packageRoot === undefined ? { ...pjson.oclif, commands, hooks: {}, plugins: [] } : { ...pjson.oclif, commands };
   let routed: string[];
   try {
-    routed = routeArgs(args, packageRoot === undefined ? Object.keys(COMMANDS) : commandIds(packageRoot));
+    routed = routeArgs(args, packageRoot === undefined ? Object.keys(COMMAND_LOADERS) : commandIds(packageRoot));
   } catch (e) {
     // A mistyped command: one line and the usage exit code, as every usage error.
     process.stderr.write(`regsize: ${(e as Error).message}\n`);

@@ -5,9 +5,10 @@
 import { rmSync } from 'node:fs';
 import { bundle, ROOT } from './bundle.mjs';
 
-const { BUNDLE, CODE_CACHE, loadBundle } = await import(new URL('../bin/load-bundle.js', import.meta.url).href);
+const { BUNDLE, CODE_CACHE, writeCodeCache } = await import(new URL('../bin/load-bundle.js', import.meta.url).href);
 rmSync(CODE_CACHE, { force: true });
 await bundle({ outfile: BUNDLE, target: 'package' });
-// Loading runs the bundle's top level (oclif, undici, every command's module), not a command.
-loadBundle({ writeCache: true });
+// The cache holds what was compiled by then: the bundle's top level (oclif, undici) and every
+// command's module (each is imported at run time only when it runs: binary/commands.ts).
+await writeCodeCache((bundled) => bundled.loadCommands());
 process.stderr.write(`wrote ${BUNDLE.slice(ROOT.length)} and its code cache\n`);
