@@ -35,10 +35,6 @@ export async function main(args: string[], packageRoot: string | undefined): Pro
   // The package's own package.json: oclif finds the plugins among its dependencies.
   const pjson = packageRoot === undefined ? REGSIZE_PACKAGE_JSON : (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as PackageJson);
   const commands = { strategy: 'explicit', target: './binary/commands.js', identifier: 'COMMANDS' };
-  // In the package, oclif reads the committed oclif.manifest.json (help without loading every
-  // command) and the plugins from node_modules, as without the bundle. The single executable
-  // has neither, nor the hook files: routeArgs already sends `regsize IMAGE...` to compare.
-  const oclif = packageRoot === undefined ? { ...pjson.oclif, commands, hooks: {}, plugins: [] } : { ...pjson.oclif, commands };
   let routed: string[];
   try {
     routed = routeArgs(args, packageRoot === undefined ? Object.keys(COMMAND_LOADERS) : commandIds(packageRoot));
@@ -48,9 +44,21 @@ export async function main(args: string[], packageRoot: string | undefined): Pro
     process.exitCode = ExitCode.USAGE;
     return;
   }
+  // In the package, oclif reads the committed oclif.manifest.json (help without loading every
+  // command) and the plugins from node_modules, as without the bundle; but one of regsize's own
+  // commands needs no plugin (they add commands and install hooks only), so a compare does not
+  // pay for finding and reading them. The single executable has no manifest, plugins or hook
+  // files: routeArgs already sends `regsize IMAGE...` to compare.
+  const plugins = packageRoot === undefined || isOwnCommand(routed) ? [] : pjson.oclif.plugins;
+  const oclif = { ...pjson.oclif, commands, plugins, ...(packageRoot === undefined ? { hooks: {} } : {}) };
   // oclif wants a root folder; in the single executable nothing is read from it.
   const root = packageRoot ?? (process.execPath.replace(/\/[^/]*$/, '') || '/');
   await execute({ args: routed, loadOptions: { root, pjson: { ...pjson, oclif } as never } });
+}
+
+/** Whether oclif will run one of regsize's commands (`report history` is report:history's words). */
+function isOwnCommand(routed: readonly string[]): boolean {
+  return Object.keys(COMMAND_LOADERS).some((id) => routed[0] === id.split(':')[0]);
 }
 
 /** The single executable: bin/run.js's job, without the filesystem. */
