@@ -11,6 +11,8 @@ import vm from 'node:vm';
 
 export const BUNDLE = fileURLToPath(new URL('../dist/bundle/regsize.cjs', import.meta.url));
 export const CODE_CACHE = `${BUNDLE}.v8-cache`;
+/** src/cli/early-target.ts as one CommonJS file, built with the bundle (scripts/bundle.mjs). */
+export const EARLY_TARGET = fileURLToPath(new URL('../dist/bundle/early-target.cjs', import.meta.url));
 /** bin/run.js's fallback, main as tsc compiled it: in a checkout only (the package ships the bundle instead). */
 const COMPILED = fileURLToPath(new URL('../dist/binary/entry.js', import.meta.url));
 
@@ -30,6 +32,16 @@ export function bundleIsCurrent() {
   const bundle = mtime(BUNDLE);
   const compiled = mtime(COMPILED);
   return bundle !== undefined && (compiled === undefined || bundle >= compiled);
+}
+
+/** early-target's exports ({ earlyTarget }) from its bundle, or undefined when it is not built. */
+export function loadEarlyTarget() {
+  try {
+    return createRequire(import.meta.url)(EARLY_TARGET);
+  } catch (e) {
+    if (e?.code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
 }
 
 /** The bundle's exports ({ main, loadCommands }), compiled with the code cache when there is one. */
