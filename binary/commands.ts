@@ -41,6 +41,7 @@ export async function loadCommands(ids: readonly string[] = Object.keys(COMMAND_
 
 interface PluginSeam {
   hasManifest: boolean;
+  load(): Promise<void>;
   commandDiscoveryOpts?: { strategy?: string } | undefined;
   findCommand(id: string, opts?: object): Promise<Command.Class | undefined>;
   loadCommandsFromTarget(): Promise<Record<string, Command.Class>>;
@@ -59,3 +60,30 @@ seam.loadCommandsFromTarget = async function (this: PluginSeam) {
   if (!this.hasManifest) await loadCommands();
   return COMMANDS;
 };
+
+/** Ids of lowercase letters, '-' and ':', on which code-unit order is ICU's collation order. */
+const PLAIN_ID = /^[a-z:-]*$/;
+
+/** String#localeCompare, without opening ICU's collator for two plain ids (same answer). */
+export function compareIds(localeCompare: (this: string, that: string) => number): (this: string, that: string) => number {
+  return function (this: string, that: string) {
+    if (PLAIN_ID.test(this) && PLAIN_ID.test(that)) return this < that ? -1 : this > that ? 1 : 0;
+    return localeCompare.call(this, that);
+  };
+}
+
+// oclif sorts each plugin's command list with String#localeCompare (Plugin.load), and the first
+// such call in a process opens ICU's collator: about 10 ms of a warm compare's start, to sort
+// ids that code units order the same way. Only while a plugin loads, and only for such ids
+// (any other string goes to the real localeCompare), so nothing can tell the difference.
+const load = seam.load;
+seam.load = async function (this: PluginSeam) {
+  const localeCompare = String.prototype.localeCompare;
+  String.prototype.localeCompare = compareIds(localeCompare) as typeof localeCompare;
+  try {
+    await load.call(this);
+  } finally {
+    String.prototype.localeCompare = localeCompare;
+  }
+};
+

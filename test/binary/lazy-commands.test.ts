@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Config } from '@oclif/core';
-import { COMMAND_LOADERS } from '../../binary/commands.js';
+import { COMMAND_LOADERS, compareIds } from '../../binary/commands.js';
 import { emptyDockerConfig } from '../helpers/cli.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { ROOT, run } from '../helpers/package.js';
@@ -62,5 +62,15 @@ describe('binary/commands: each command is imported when it runs', function () {
       const own = ((await import(pathToFileURL(join(ROOT, ...file)).href)) as { default: unknown }).default;
       assert.equal(await found.load(), own, id);
     }
+  });
+
+  it('sorts ids as localeCompare does, without ICU for plain ones (oclif\'s command order is unchanged)', () => {
+    // Every string of up to three of a, b, z, '-', ':', the manifest's ids, and some that are
+    // not plain (digits, capitals, '_', non-ASCII: those go to the real localeCompare).
+    const words = [''];
+    for (let n = 1; n <= 3; n++) for (const w of words.filter((x) => x.length === n - 1)) for (const c of 'abz-:') words.push(w + c);
+    words.push(...Object.keys(manifest.commands), 'a1', 'a:1', 'B', 'a_b', 'ä', 'report:History');
+    const fast = compareIds(String.prototype.localeCompare);
+    for (const a of words) for (const b of words) assert.equal(Math.sign(fast.call(a, b)), Math.sign(a.localeCompare(b)), `${a} vs ${b}`);
   });
 });
