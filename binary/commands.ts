@@ -26,6 +26,17 @@ export const COMMAND_LOADERS: Record<string, () => Promise<Command.Class>> = {
   tags: async () => (await import('../commands/tags.js')).default,
 };
 
+interface Manifest {
+  commands: Record<string, unknown>;
+}
+
+/** The committed manifest, where oclif cannot read it from the package folder (the single executable). */
+let builtInManifest: Manifest | undefined;
+
+export function useBuiltInManifest(manifest: Manifest): void {
+  builtInManifest = manifest;
+}
+
 /** The classes imported so far: the object oclif's explicit discovery reads (identifier COMMANDS). */
 export const COMMANDS: Record<string, Command.Class> = {};
 
@@ -41,7 +52,9 @@ export async function loadCommands(ids: readonly string[] = Object.keys(COMMAND_
 
 interface PluginSeam {
   hasManifest: boolean;
+  commandIDs: string[];
   load(): Promise<void>;
+  _manifest(): Promise<Manifest>;
   commandDiscoveryOpts?: { strategy?: string } | undefined;
   findCommand(id: string, opts?: object): Promise<Command.Class | undefined>;
   loadCommandsFromTarget(): Promise<Record<string, Command.Class>>;
@@ -55,7 +68,15 @@ seam.findCommand = async function (this: PluginSeam, id, opts) {
   if (this.commandDiscoveryOpts?.strategy === 'explicit') await loadCommands([id]);
   return findCommand.call(this, id, opts);
 };
-// Without a manifest (the single executable) oclif lists the ids from this object: all of them.
+// As oclif's own _manifest does with the file it reads.
+const manifestOf = seam._manifest;
+seam._manifest = async function (this: PluginSeam) {
+  if (!builtInManifest || this.commandDiscoveryOpts?.strategy !== 'explicit') return manifestOf.call(this);
+  this.hasManifest = true;
+  this.commandIDs = Object.keys(builtInManifest.commands);
+  return builtInManifest;
+};
+// Without a manifest oclif lists the ids from this object: all of them.
 seam.loadCommandsFromTarget = async function (this: PluginSeam) {
   if (!this.hasManifest) await loadCommands();
   return COMMANDS;

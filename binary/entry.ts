@@ -10,14 +10,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execute } from '@oclif/core';
-import { COMMAND_LOADERS } from './commands.js';
+import { COMMAND_LOADERS, useBuiltInManifest } from './commands.js';
 
 export { loadCommands } from './commands.js';
 import { ExitCode } from '../src/cli/exit-codes.js';
 import { commandIds, routeArgs } from '../src/cli/route.js';
 
-/** package.json, inlined by the single executable's build (scripts/bundle.mjs). */
+/** package.json and oclif.manifest.json, inlined by the single executable's build (scripts/bundle.mjs). */
 declare const REGSIZE_PACKAGE_JSON: PackageJson;
+declare const REGSIZE_MANIFEST: { commands: Record<string, unknown> };
 
 interface PackageJson {
   name: string;
@@ -75,6 +76,8 @@ async function sea(): Promise<void> {
     process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
     return;
   }
+  // oclif then imports only the command it runs, as in the package, not every one to list them.
+  useBuiltInManifest(REGSIZE_MANIFEST);
   await main(args, undefined);
   process.stdout.write('', () => interrupted || process.exit());
 }

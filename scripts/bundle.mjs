@@ -41,6 +41,8 @@ export async function bundle({ outfile, target }) {
     define: {
       // The single executable has no package.json to read (the package's bundle reads its own).
       REGSIZE_PACKAGE_JSON: target === 'sea' ? JSON.stringify({ name: pkg.name, version: pkg.version, description: pkg.description, type: 'commonjs', oclif: pkg.oclif }) : 'undefined',
+      // Nor the committed manifest (help and the command list without importing every command).
+      REGSIZE_MANIFEST: target === 'sea' ? readFileSync(`${ROOT}oclif.manifest.json`, 'utf8') : 'undefined',
       // The one source that needs its own location (sqlite.ts finds sql.js's .wasm from it).
       'import.meta.url': '__regsizeBundleUrl',
     },
