@@ -1,15 +1,15 @@
 /**
- * The bundle's explicit command list (oclif 4's "explicit" command discovery), and the one seam
- * that makes oclif take it from memory: its loader would import the list's file from disk.
- * test/binary/commands.test.ts holds it to the committed manifest, so a new command cannot be
- * missing from the bundle.
+ * The bundle's explicit command list (oclif 4's "explicit" command discovery), and the seams
+ * on oclif's Plugin that make oclif take it from memory (its loader would import the list's
+ * file from disk). test/binary/commands.test.ts holds it to the committed manifest, so a new
+ * command cannot be missing from the bundle.
  *
  * Each command's module is imported only when oclif asks for that command (issue #16: a warm
  * compare spent about a third of its start-up evaluating the ECR, report and files code it
  * never runs). In the bundle, esbuild turns each import() into an in-bundle init. oclif still
- * gets the very Command classes: help and `regsize commands`-style listings come from the
- * committed manifest, which needs no class; the single executable has no manifest, so there
- * oclif builds one from every class, and every module is loaded, as before.
+ * gets the very Command classes: help and the command list come from the committed manifest,
+ * which needs no class (the single executable has it compiled in: useBuiltInManifest; with no
+ * manifest at all oclif builds one from every class, and every module is loaded).
  */
 import { Plugin } from '@oclif/core';
 import type { Command } from '@oclif/core';
@@ -95,16 +95,18 @@ export function compareIds(localeCompare: (this: string, that: string) => number
 
 // oclif sorts each plugin's command list with String#localeCompare (Plugin.load), and the first
 // such call in a process opens ICU's collator: about 10 ms of a warm compare's start, to sort
-// ids that code units order the same way. Only while a plugin loads, and only for such ids
-// (any other string goes to the real localeCompare), so nothing can tell the difference.
+// ids that code units order the same way. Only while plugins load (oclif loads several at
+// once: the last to finish puts the real one back), and only for such ids (any other string
+// goes to the real localeCompare), so nothing can tell the difference.
+const realLocaleCompare = String.prototype.localeCompare;
+const idsLocaleCompare = compareIds(realLocaleCompare) as typeof realLocaleCompare;
+let loading = 0;
 const load = seam.load;
 seam.load = async function (this: PluginSeam) {
-  const localeCompare = String.prototype.localeCompare;
-  String.prototype.localeCompare = compareIds(localeCompare) as typeof localeCompare;
+  if (loading++ === 0) String.prototype.localeCompare = idsLocaleCompare;
   try {
     await load.call(this);
   } finally {
-    String.prototype.localeCompare = localeCompare;
+    if (--loading === 0) String.prototype.localeCompare = realLocaleCompare;
   }
 };
-

@@ -53,7 +53,9 @@ describe('binary/commands: each command is imported when it runs', function () {
     const pjson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { oclif: object };
     // As binary/entry.ts's main configures oclif (plugins aside: they are not regsize's).
     const commands = { strategy: 'explicit', target: './binary/commands.js', identifier: 'COMMANDS' };
+    const localeCompare = String.prototype.localeCompare;
     const config = await Config.load({ root: ROOT, pjson: { ...pjson, oclif: { ...pjson.oclif, commands, plugins: [] } } as never });
+    assert.equal(String.prototype.localeCompare, localeCompare, 'the real localeCompare is back once the plugins are loaded');
     assert.deepEqual(config.commandIDs.sort(), Object.keys(COMMAND_LOADERS).sort());
     for (const id of config.commandIDs) {
       const found = config.findCommand(id, { must: true });
