@@ -262,7 +262,7 @@ export async function probeTool(ctx: BenchContext, tool: 'skopeo' | 'docker'): P
   }
 }
 
-export type StartupId = 'node' | 'node-ca-bundle' | 'esm' | 'oclif' | 'undici' | 'compare-modules' | 'regsize-version' | 'binary-version';
+export type StartupId = 'node' | 'node-ca-bundle' | 'esm' | 'oclif' | 'undici' | 'compare-modules' | 'regsize-version' | 'binary-version' | 'binary-warm';
 
 /** A large CA bundle (Debian's, ~140 certificates), for node's own cost of NODE_EXTRA_CA_CERTS. */
 export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -288,6 +288,7 @@ export async function startupSamples(ctx: BenchContext, rounds: number): Promise
   const version = (r: ProcResult) => {
     if (!/^regsize\/\d/.test(r.stdout)) throw new Error(`regsize --version printed ${JSON.stringify(r.stdout)}`);
   };
+  const warmBinary = await binaryWarmCompare(ctx);
   const probes: (StartupProbe & { argv: readonly [string, readonly string[]]; check?: (r: ProcResult) => void; env?: NodeJS.ProcessEnv })[] = [
     { id: 'node', label: 'node -e 0', runs: [], argv: [process.execPath, ['-e', '0']] },
     // Every figure here runs with NODE_EXTRA_CA_CERTS naming the bench's one-certificate CA; a
@@ -301,6 +302,7 @@ export async function startupSamples(ctx: BenchContext, rounds: number): Promise
       check: version,
     },
     ...(existsSync(BINARY(ctx.root)) ? [{ id: 'binary-version' as const, label: 'dist/regsize --version (the single executable)', runs: [], argv: [BINARY(ctx.root), ['--version']] as const, check: version }] : []),
+    ...(warmBinary ? [{ id: 'binary-warm' as const, label: `dist/regsize compare, ${compareRefs(ctx).length} images, warm (the single executable)`, runs: [], argv: warmBinary, check: (r: ProcResult) => checkCompare(ctx, r) }] : []),
     // The import probes run as ES modules, like bin/run.js; this is their baseline.
     { id: 'esm', label: 'node: an empty ES module', runs: [], argv: [process.execPath, ['--input-type=module', '-e', '0']] },
     { id: 'oclif', label: 'node: import @oclif/core', runs: [], argv: importing('@oclif/core') },
@@ -320,4 +322,17 @@ export async function startupSamples(ctx: BenchContext, rounds: number): Promise
     }
   }
   return probes.map(({ id, label, runs, error }) => ({ id, label, runs, ...(error ? { error } : {}) }));
+}
+
+/**
+ * The single executable's warm compare (everything cached: no request), when it is built and
+ * the compare scenario left a cache: that cache's tag answers are first made fresh again (one
+ * unmeasured `--tag-ttl 0` run), since the rounds may come more than --tag-ttl's 5m after it.
+ */
+async function binaryWarmCompare(ctx: BenchContext): Promise<readonly [string, readonly string[]] | undefined> {
+  const dir = cacheDir(ctx, 'compare', 0);
+  if (!existsSync(BINARY(ctx.root)) || !existsSync(dir)) return undefined;
+  const args = [...compareRefs(ctx), '--platform', BENCH_PLATFORM_ID, '--json', '--cache-dir', dir];
+  checkCompare(ctx, await regsize(ctx, [...args, '--tag-ttl', '0']));
+  return [BINARY(ctx.root), args];
 }

@@ -11,6 +11,8 @@ import vm from 'node:vm';
 
 export const BUNDLE = fileURLToPath(new URL('../dist/bundle/regsize.cjs', import.meta.url));
 export const CODE_CACHE = `${BUNDLE}.v8-cache`;
+/** src/cli/early-target.ts as one CommonJS file, built with the bundle (scripts/bundle.mjs). */
+export const EARLY_TARGET = fileURLToPath(new URL('../dist/bundle/early-target.cjs', import.meta.url));
 /** bin/run.js's fallback, main as tsc compiled it: in a checkout only (the package ships the bundle instead). */
 const COMPILED = fileURLToPath(new URL('../dist/binary/entry.js', import.meta.url));
 
@@ -32,23 +34,45 @@ export function bundleIsCurrent() {
   return bundle !== undefined && (compiled === undefined || bundle >= compiled);
 }
 
-/**
- * The bundle's exports ({ main }). With `writeCache` (the build), the code cache is written
- * after the bundle's modules have run their top level, so it holds what every start compiles.
- */
-export function loadBundle({ writeCache = false } = {}) {
+/** early-target's exports ({ earlyTarget }) from its bundle, or undefined when it is not built. */
+export function loadEarlyTarget() {
+  try {
+    return createRequire(import.meta.url)(EARLY_TARGET);
+  } catch (e) {
+    if (e?.code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
+/** The bundle's exports ({ main, loadCommands }), compiled with the code cache when there is one. */
+export function loadBundle() {
   let cachedData;
   try {
-    if (!writeCache) cachedData = readFileSync(CODE_CACHE);
+    cachedData = readFileSync(CODE_CACHE);
   } catch {
     // No cache (a build that made none): compile from source.
   }
+  return compile(cachedData).exports;
+}
+
+/**
+ * The build's step: runs the bundle's top level, then `warm` (what a start runs after it), and
+ * writes the code cache, which then holds every function compiled so far.
+ */
+export async function writeCodeCache(warm) {
+  const { script, exports } = compile(undefined);
+  await warm(exports);
+  writeFileSync(CODE_CACHE, script.createCachedData());
+}
+
+function compile(cachedData) {
+  // ASCII (scripts/bundle.mjs), so UTF-8's fast path decodes it. Not latin1: that makes an
+  // external string, from which V8 compiles each lazy function markedly slower (~10 ms a run).
   const script = new vm.Script(Module.wrap(readFileSync(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData });
   // The bundle has no import() of its own (see scripts/bundle.mjs): oclif's, of the plugin
   // files it loads, comes here, to a real one.
   globalThis[Symbol.for('regsize.import')] = (specifier) => import(specifier);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
-  if (writeCache) writeFileSync(CODE_CACHE, script.createCachedData());
-  return module.exports;
+  return { script, exports: module.exports };
 }

@@ -27,11 +27,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === 'version')) {
 } else {
   // `regsize IMAGE...`: TCP + TLS to the first image's registry start now, and run while the
   // rest loads (undici then takes the socket: src/transport/preconnect.ts).
-  const { earlyTarget } = await import('../dist/src/cli/early-target.js');
+  const { bundleIsCurrent, loadBundle, loadEarlyTarget } = await import('./load-bundle.js');
+  const bundled = bundleIsCurrent();
+  const { earlyTarget } = (bundled && loadEarlyTarget()) || (await import('../dist/src/cli/early-target.js'));
   const target = earlyTarget(args, fileURLToPath(root));
   if (target) (await import('../dist/src/transport/preconnect.js')).preconnect(target.hostname, target.port);
-  const { bundleIsCurrent, loadBundle } = await import('./load-bundle.js');
-  const { main } = bundleIsCurrent() ? loadBundle() : await import('../dist/binary/entry.js');
+  const { main } = bundled ? loadBundle() : await import('../dist/binary/entry.js');
   await main(args, fileURLToPath(root));
   // The answer is printed: exit now rather than when the last socket or timer lets go (a TLS
   // handshake to a silent server holds the process for undici's 10 s connect timeout).

@@ -10,12 +10,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execute } from '@oclif/core';
-import { COMMANDS } from './commands.js';
+import { COMMAND_LOADERS, useBuiltInManifest } from './commands.js';
+
+export { loadCommands } from './commands.js';
 import { ExitCode } from '../src/cli/exit-codes.js';
 import { commandIds, routeArgs } from '../src/cli/route.js';
 
-/** package.json, inlined by the single executable's build (scripts/bundle.mjs). */
+/** package.json and oclif.manifest.json, inlined by the single executable's build (scripts/bundle.mjs). */
 declare const REGSIZE_PACKAGE_JSON: PackageJson;
+declare const REGSIZE_MANIFEST: { commands: Record<string, unknown> };
 
 interface PackageJson {
   name: string;
@@ -33,22 +36,30 @@ export async function main(args: string[], packageRoot: string | undefined): Pro
   // The package's own package.json: oclif finds the plugins among its dependencies.
   const pjson = packageRoot === undefined ? REGSIZE_PACKAGE_JSON : (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as PackageJson);
   const commands = { strategy: 'explicit', target: './binary/commands.js', identifier: 'COMMANDS' };
-  // In the package, oclif reads the committed oclif.manifest.json (help without loading every
-  // command) and the plugins from node_modules, as without the bundle. The single executable
-  // has neither, nor the hook files: routeArgs already sends `regsize IMAGE...` to compare.
-  const oclif = packageRoot === undefined ? { ...pjson.oclif, commands, hooks: {}, plugins: [] } : { ...pjson.oclif, commands };
   let routed: string[];
   try {
-    routed = routeArgs(args, packageRoot === undefined ? Object.keys(COMMANDS) : commandIds(packageRoot));
+    routed = routeArgs(args, packageRoot === undefined ? Object.keys(COMMAND_LOADERS) : commandIds(packageRoot));
   } catch (e) {
     // A mistyped command: one line and the usage exit code, as every usage error.
     process.stderr.write(`regsize: ${(e as Error).message}\n`);
     process.exitCode = ExitCode.USAGE;
     return;
   }
+  // In the package, oclif reads the committed oclif.manifest.json (help without loading every
+  // command) and the plugins from node_modules, as without the bundle; but one of regsize's own
+  // commands needs no plugin (they add commands and install hooks only), so a compare does not
+  // pay for finding and reading them. The single executable has no manifest, plugins or hook
+  // files: routeArgs already sends `regsize IMAGE...` to compare.
+  const plugins = packageRoot === undefined || isOwnCommand(routed) ? [] : pjson.oclif.plugins;
+  const oclif = { ...pjson.oclif, commands, plugins, ...(packageRoot === undefined ? { hooks: {} } : {}) };
   // oclif wants a root folder; in the single executable nothing is read from it.
   const root = packageRoot ?? (process.execPath.replace(/\/[^/]*$/, '') || '/');
   await execute({ args: routed, loadOptions: { root, pjson: { ...pjson, oclif } as never } });
+}
+
+/** Whether oclif will run one of regsize's commands (`report history` is report:history's words). */
+function isOwnCommand(routed: readonly string[]): boolean {
+  return Object.keys(COMMAND_LOADERS).some((id) => routed[0] === id.split(':')[0]);
 }
 
 /** The single executable: bin/run.js's job, without the filesystem. */
@@ -65,6 +76,8 @@ async function sea(): Promise<void> {
     process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
     return;
   }
+  // oclif then imports only the command it runs, as in the package, not every one to list them.
+  useBuiltInManifest(REGSIZE_MANIFEST);
   await main(args, undefined);
   process.stdout.write('', () => interrupted || process.exit());
 }

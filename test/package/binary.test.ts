@@ -5,13 +5,13 @@
  * the binary, not from node_modules).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyDockerConfig } from '../helpers/cli.js';
 import { ensureBinary } from '../helpers/binary.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
-import { run } from '../helpers/package.js';
+import { ROOT, run } from '../helpers/package.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { History } from '../../src/report/size-history-db.js';
 
@@ -71,6 +71,14 @@ describe('the single-file binary, with no node on PATH', function () {
     } finally {
       h.close();
     }
+  });
+
+  it('lists every command of the manifest in its help (the manifest is compiled in)', async function () {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
+    const r = await run(binary, ['--help'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    // A command, or the topic it is under (ecr, report).
+    for (const id of Object.keys(manifest.commands)) assert.match(r.stdout, new RegExp(`^  ${id.split(':')[0]} `, 'm'), id);
   });
 
   it('rejects an unknown flag with one line and exit 2, as the CLI does', async function () {
