@@ -59,11 +59,13 @@ export class FilesystemBuilder {
   private tree: FsTree | undefined;
   private readonly wasted: WastedFile[] = [];
   private readonly stats = new Map<number, LayerStats>();
-  /** dive's occurrences per path id: cumulative and smallest size; `seen` marks the paths with one. */
-  private cum = new Float64Array(1024);
+  /**
+   * dive's occurrences: the cumulative size over all paths is a plain sum (`cumulative`); per
+   * path id only the smallest size is kept, `seen` marking the paths with one.
+   */
   private min = new Float64Array(1024);
   private seen = new Uint8Array(1024);
-  private extraCumulative = 0;
+  private cumulative = 0;
   private unresolvedRemovals = 0;
 
   addLayer(index: number, listing: LayerListing): void {
@@ -76,27 +78,17 @@ export class FilesystemBuilder {
   finish(): FilesystemView {
     const root = this.tree ?? new FsTree(0);
     let minimum = 0;
-    let cumulative = this.extraCumulative;
-    for (let id = 0; id < this.seen.length; id++) {
-      if (!this.seen[id]) continue;
-      minimum += this.min[id] ?? 0;
-      cumulative += this.cum[id] ?? 0;
-    }
+    for (let id = 0; id < this.seen.length; id++) if (this.seen[id]) minimum += this.min[id] ?? 0;
+    const cumulative = this.cumulative;
     return { root, wasted: this.wasted, efficiency: cumulative === 0 ? 1 : minimum / cumulative, stats: this.stats, unresolvedRemovals: this.unresolvedRemovals };
   }
 
   private occur(id: number, size: number): void {
-    this.cum = grown(this.cum, id, (n) => new Float64Array(n));
     this.min = grown(this.min, id, (n) => new Float64Array(n));
     this.seen = grown(this.seen, id, (n) => new Uint8Array(n));
-    if (!this.seen[id]) {
-      this.seen[id] = 1;
-      this.cum[id] = size;
-      this.min[id] = size;
-    } else {
-      this.cum[id] = (this.cum[id] ?? 0) + size;
-      this.min[id] = Math.min(this.min[id] ?? 0, size);
-    }
+    this.cumulative += size;
+    this.min[id] = this.seen[id] ? Math.min(this.min[id] ?? 0, size) : size;
+    this.seen[id] = 1;
   }
 
   /** Records the files under `id` as wasted and removes them; returns their bytes. */
@@ -141,13 +133,13 @@ export class FilesystemBuilder {
     if (e.type === 'opaque') {
       if (!tree.isDir(target)) return;
       // The folder stays; what lower layers put in it goes.
-      for (const c of [...tree.paths.childrenOf(target)]) if (tree.has(c)) this.extraCumulative += this.waste(tree, c, layer, 'deleted');
+      for (const c of [...tree.paths.childrenOf(target)]) if (tree.has(c)) this.cumulative += this.waste(tree, c, layer, 'deleted');
       this.occur(target, 0);
       return;
     }
     const dir = tree.isDir(target);
     const bytes = this.waste(tree, target, layer, 'deleted');
-    if (dir) this.extraCumulative += bytes;
+    if (dir) this.cumulative += bytes;
     this.occur(target, 0);
   }
 

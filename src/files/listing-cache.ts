@@ -9,7 +9,8 @@
  * blob), so an entry is only trusted when it parses to the expected shape and carries the
  * digest it is filed under; anything else reads as absent and the layer is read again.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { once } from 'node:events';
+import { createGzip, gunzipSync } from 'node:zlib';
 import { CacheFiles } from '../cache/disk.js';
 import { digestPath } from '../cache/layout.js';
 import type { Logger } from '../log.js';
@@ -81,7 +82,34 @@ export class DiskListingCache implements ListingCache {
   async put(digest: string, listing: LayerListing): Promise<void> {
     const file = digestPath(this.dir, 'listings', digest);
     if (!file) return;
-    const stored: Stored = { format: FORMAT, digest, listing };
-    await this.files.writeContent(file, gzipSync(JSON.stringify(stored)));
+    await this.files.writeContent(file, await gzippedJson({ format: FORMAT, digest, listing }));
   }
+}
+
+/** Entries serialised per slice, so a listing of 100,000 files is never one JSON string. */
+const ENTRIES_PER_PIECE = 1000;
+
+/**
+ * The same JSON as JSON.stringify(stored), gzipped as it is written: a layer of many files
+ * would otherwise take a string of megabytes, and its copy as bytes, at once (issue #15:
+ * memory stays bounded whatever the layer size).
+ */
+async function gzippedJson(stored: Stored): Promise<Buffer> {
+  const gz = createGzip();
+  const out: Buffer[] = [];
+  gz.on('data', (c: Buffer) => out.push(c));
+  const ended = once(gz, 'end');
+  const write = async (text: string) => {
+    if (!gz.write(text)) await once(gz, 'drain');
+  };
+  const { entries, ...rest } = stored.listing;
+  await write(`{"format":${stored.format},"digest":${JSON.stringify(stored.digest)},"listing":{"entries":[`);
+  for (let i = 0; i < entries.length; i += ENTRIES_PER_PIECE) {
+    await write(`${i ? ',' : ''}${entries.slice(i, i + ENTRIES_PER_PIECE).map((e) => JSON.stringify(e)).join(',')}`);
+  }
+  // The rest of the listing (packages, warnings, tarBytes) is small: as JSON.stringify writes it.
+  const tail = JSON.stringify(rest).slice(1);
+  gz.end(`]${tail === '}' ? '' : ','}${tail}}`);
+  await ended;
+  return Buffer.concat(out);
 }
