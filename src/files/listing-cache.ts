@@ -14,7 +14,7 @@ import { createGzip, gunzipSync } from 'node:zlib';
 import { CacheFiles } from '../cache/disk.js';
 import { digestPath } from '../cache/layout.js';
 import type { Logger } from '../log.js';
-import type { LayerListing } from './tar-walk.js';
+import type { LayerListing, ListedEntry } from './tar-walk.js';
 
 const FORMAT = 1;
 /** A cached listing bigger than this (compressed) is not read: a layer of millions of files. */
@@ -33,8 +33,11 @@ interface Stored {
   listing: LayerListing;
 }
 
-function valid(doc: unknown, digest: string): doc is Stored {
-  const d = doc as Stored;
+/** An entry as read back: JSON gives the entries as an array. */
+type StoredJson = Stored & { listing: { entries: ListedEntry[] } };
+
+function valid(doc: unknown, digest: string): doc is StoredJson {
+  const d = doc as StoredJson;
   return (
     !!d &&
     d.format === FORMAT &&
@@ -104,9 +107,18 @@ async function gzippedJson(stored: Stored): Promise<Buffer> {
   };
   const { entries, ...rest } = stored.listing;
   await write(`{"format":${stored.format},"digest":${JSON.stringify(stored.digest)},"listing":{"entries":[`);
-  for (let i = 0; i < entries.length; i += ENTRIES_PER_PIECE) {
-    await write(`${i ? ',' : ''}${entries.slice(i, i + ENTRIES_PER_PIECE).map((e) => JSON.stringify(e)).join(',')}`);
+  let piece: string[] = [];
+  let first = true;
+  const flush = async () => {
+    await write(`${first ? '' : ','}${piece.join(',')}`);
+    first = false;
+    piece = [];
+  };
+  for (const e of entries) {
+    piece.push(JSON.stringify({ path: e.path, type: e.type, size: e.size }));
+    if (piece.length === ENTRIES_PER_PIECE) await flush();
   }
+  if (piece.length) await flush();
   // The rest of the listing (packages, warnings, tarBytes) is small: as JSON.stringify writes it.
   const tail = JSON.stringify(rest).slice(1);
   gz.end(`]${tail === '}' ? '' : ','}${tail}}`);

@@ -12,7 +12,7 @@
  */
 
 /** Grows a typed array to hold index `n`, doubling; the values kept. */
-export function grown<T extends Uint8Array | Int32Array | Float64Array>(a: T, n: number, make: (length: number) => T): T {
+export function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T, n: number, make: (length: number) => T): T {
   if (n < a.length) return a;
   const b = make(Math.max(n + 1, a.length * 2));
   b.set(a);

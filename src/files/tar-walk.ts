@@ -14,6 +14,7 @@ import { RegsizeError } from '../errors.js';
 import type { LayerBlob, LayerReader } from '../oci/layer-reader.js';
 import { layerCompression } from '../oci/media-types.js';
 import { decompressSink, loadZstd } from '../sizing/decompress.js';
+import { EntryList } from './entry-list.js';
 import { type ListedPackage, packageDatabase, parsePackageDatabase } from './packages.js';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'link' | 'other' | 'whiteout' | 'opaque';
@@ -27,7 +28,8 @@ export interface ListedEntry {
 }
 
 export interface LayerListing {
-  entries: ListedEntry[];
+  /** An array, or packed (an EntryList) as the tar parser collects them: iterate, or read `length`. */
+  entries: ListedEntry[] | EntryList;
   packages: ListedPackage[];
   /** What was odd or hostile in the tar, one line each (capped). */
   warnings: string[];
@@ -147,7 +149,7 @@ export async function listLayer(reader: LayerReader, blob: LayerBlob, limits: Wa
   const maxRatio = limits.maxRatio ?? 200;
   const bombFloor = limits.bombFloor ?? 64 * 1024 * 1024;
 
-  const listing: LayerListing = { entries: [], packages: [], warnings: [], tarBytes: 0 };
+  const listing: LayerListing = { entries: new EntryList(), packages: [], warnings: [], tarBytes: 0 };
   const { warn, finish } = warnings(listing);
   let current: Headers | undefined;
   let stop: RegsizeError | undefined;
