@@ -19,6 +19,17 @@ export function grown<T extends Uint8Array | Uint32Array | Int32Array | Float64A
   return b;
 }
 
+/**
+ * A copy of `name` that holds on to nothing else. V8 makes a slice of 13 characters or more a
+ * view into the string it was cut from: a name cut from a path, itself cut from a block of
+ * paths (src/files/entry-list.ts), would keep the whole block alive for as long as the table.
+ * JSON gives back an independent, equal string (lone surrogates included); shorter slices are
+ * copies already.
+ */
+function detached(name: string): string {
+  return name.length < 13 ? name : (JSON.parse(JSON.stringify(name)) as string);
+}
+
 export class PathTable {
   /** The id of `/`. */
   static readonly ROOT = 0;
@@ -55,11 +66,12 @@ export class PathTable {
     if (known !== undefined) return known;
     if (!kids) this.kids[parent] = kids = new Map();
     const id = this.names.length;
+    const own = detached(name);
     this.parents = grown(this.parents, id, (n) => new Int32Array(n));
     this.parents[id] = parent;
-    this.names.push(name);
+    this.names.push(own);
     this.kids.push(undefined);
-    kids.set(name, id);
+    kids.set(own, id);
     return id;
   }
 
