@@ -190,12 +190,22 @@ export async function listLayer(reader: LayerReader, blob: LayerBlob, limits: Wa
     }
   })();
   let parseFailure: unknown;
-  parsed.catch((e: unknown) => (parseFailure = e));
+  // Drain may fire while the decompressor is still busy: remember it, wait only if still due.
+  let onDrain: (() => void) | undefined;
+  // The parser stopping ends a wait for drain too (below). Not by racing `parsed` at each
+  // wait: every race adds a reaction to it, thousands per layer, all kept until the layer ends.
+  let parserStopped = false;
+  parsed
+    .catch((e: unknown) => {
+      parseFailure = e;
+    })
+    .finally(() => {
+      parserStopped = true;
+      onDrain?.();
+    });
 
   let compressed = 0;
   let needDrain = false;
-  // Drain may fire while the decompressor is still busy: remember it, wait only if still due.
-  let onDrain: (() => void) | undefined;
   extract.on('drain', () => {
     needDrain = false;
     onDrain?.();
@@ -219,7 +229,7 @@ export async function listLayer(reader: LayerReader, blob: LayerBlob, limits: Wa
       limits.onBytes?.(chunk.length);
       await sink.write(chunk);
       if (stop || parseFailure) break;
-      if (needDrain) await Promise.race([drained(), parsed.catch(() => {})]);
+      if (needDrain && !parserStopped) await drained();
     }
     if (!stop && !parseFailure) {
       await sink.end();
