@@ -25,7 +25,7 @@ import { type ImageInput, isLocalInput } from '../source/parse.js';
 import { mapLimit } from '../util/limit.js';
 import { ESTARGZ_TOC_DIGEST, hasEstargzToc, listFromEstargzToc } from './estargz-toc.js';
 import { listFromZstdChunkedToc, zstdChunkedAnnotations } from './zstd-chunked-toc.js';
-import { buildFilesystem, directorySizes, walkFiles } from './filesystem.js';
+import { directorySizes, FilesystemBuilder, largestFiles } from './filesystem.js';
 import { findHints, HINT_RULES } from './hints.js';
 import { type ListingCache } from './listing-cache.js';
 import type { DownloadPlan, FilesResult, LayerSource } from './files-result.js';
@@ -164,6 +164,22 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
   }
   options.onPlan?.(plan);
 
+  // Each listing is folded into the final filesystem as soon as it and every layer below it
+  // are known, and its entries let go: only the compact view is kept, not every layer's
+  // entries at once (issue #15: peak memory for 100,000 files). Layers not read stay out.
+  const builder = new FilesystemBuilder();
+  const pending = new Set(toRead.map((l) => l.index));
+  let folded = 0;
+  const fold = () => {
+    for (; folded < rows.length && !pending.has(folded); folded++) {
+      const listing = listings.get(folded);
+      if (!listing) continue;
+      builder.addLayer(folded, listing);
+      listings.set(folded, { ...listing, entries: [] });
+    }
+  };
+  fold();
+
   let done = 0;
   let failed = 0;
   // Layers on disk are read as fast as they decompress: one per core, more would only hold more
@@ -191,18 +207,16 @@ async function analyseDescribed(client: RegistryClient, image: DescribedImage, s
       sources.set(l.index, readSource);
       warnings.push(`layer ${l.index} (${row.digest}) could not be listed: ${err.message}`);
     }
+    pending.delete(l.index);
+    fold();
   });
 
   // 5: the final filesystem of what was read.
   const read = [...listings.entries()].sort((a, b) => a[0] - b[0]).map(([index, listing]) => ({ index, listing }));
   for (const { index, listing } of read) for (const w of listing.warnings) warnings.push(`layer ${index}: ${w}`);
-  const fs = buildFilesystem(read);
+  const fs = builder.finish();
 
-  const files = [...walkFiles(fs.root, '/')].map(([path, n]) => ({ path, size: n.size, layer: n.layer }));
-  const largest = files
-    .sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1))
-    .slice(0, top)
-    .map((f) => ({ path: f.path, size: f.size, layer: f.layer }));
+  const largest = largestFiles(fs.root, top);
   const directories = [...directorySizes(fs.root).entries()]
     .filter(([p]) => p !== '/')
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))

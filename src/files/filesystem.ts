@@ -17,15 +17,11 @@
  * nothing has a size). A file written once scores 1; written twice, or written then deleted,
  * it pulls the score down by its size.
  */
+import { FsTree, type NodeType } from './fs-tree.js';
 import type { LayerListing, ListedEntry } from './tar-walk.js';
+import { grown } from './path-table.js';
 
-export interface FsNode {
-  type: 'file' | 'dir' | 'symlink' | 'link' | 'other';
-  size: number;
-  /** Index of the layer that last wrote it (for a folder made implicitly, the first that needed it). */
-  layer: number;
-  children?: Map<string, FsNode>;
-}
+export { FsTree } from './fs-tree.js';
 
 export interface WastedFile {
   path: string;
@@ -43,7 +39,7 @@ export interface LayerStats {
 }
 
 export interface FilesystemView {
-  root: FsNode;
+  root: FsTree;
   wasted: WastedFile[];
   efficiency: number;
   stats: Map<number, LayerStats>;
@@ -51,146 +47,154 @@ export interface FilesystemView {
   unresolvedRemovals: number;
 }
 
-const newDir = (layer: number): FsNode => ({ type: 'dir', size: 0, layer, children: new Map() });
+const parts = (path: string): string[] => path.split('/').filter(Boolean);
+const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
-function parts(path: string): string[] {
-  return path.split('/').filter(Boolean);
-}
+/**
+ * Stacks listings one layer at a time, lowest first, so a caller can fold each listing in as
+ * soon as it and the layers below it are read, and let go of its entries (only the view is
+ * kept: src/files/analyse.ts).
+ */
+export class FilesystemBuilder {
+  private tree: FsTree | undefined;
+  private readonly wasted: WastedFile[] = [];
+  private readonly stats = new Map<number, LayerStats>();
+  /**
+   * dive's occurrences: the cumulative size over all paths is a plain sum (`cumulative`); per
+   * path id only the smallest size is kept, `seen` marking the paths with one.
+   */
+  private min = new Float64Array(1024);
+  private seen = new Uint8Array(1024);
+  private cumulative = 0;
+  private unresolvedRemovals = 0;
 
-/** Each file under `node` (itself, if a file), with its path. */
-export function* walkFiles(node: FsNode, path: string): Generator<[string, FsNode]> {
-  if (node.type !== 'dir') {
-    yield [path, node];
-    return;
+  addLayer(index: number, listing: LayerListing): void {
+    const tree = (this.tree ??= new FsTree(index));
+    this.stats.set(index, { files: 0, addedBytes: 0 });
+    for (const e of listing.entries) if (e.type === 'whiteout' || e.type === 'opaque') this.remove(tree, e, index);
+    for (const e of listing.entries) if (e.type !== 'whiteout' && e.type !== 'opaque') this.add(tree, e, index);
   }
-  for (const [name, child] of node.children ?? []) yield* walkFiles(child, path === '/' ? `/${name}` : `${path}/${name}`);
-}
 
-/** Every node, folders included, parents before children. */
-export function* walkAll(node: FsNode, path = '/'): Generator<[string, FsNode]> {
-  yield [path, node];
-  if (node.type !== 'dir') return;
-  for (const [name, child] of node.children ?? []) yield* walkAll(child, path === '/' ? `/${name}` : `${path}/${name}`);
-}
-
-export function lookup(root: FsNode, path: string): FsNode | undefined {
-  let node: FsNode | undefined = root;
-  for (const p of parts(path)) {
-    node = node.children?.get(p);
-    if (!node) return undefined;
+  finish(): FilesystemView {
+    const root = this.tree ?? new FsTree(0);
+    let minimum = 0;
+    for (let id = 0; id < this.seen.length; id++) if (this.seen[id]) minimum += this.min[id] ?? 0;
+    const cumulative = this.cumulative;
+    return { root, wasted: this.wasted, efficiency: cumulative === 0 ? 1 : minimum / cumulative, stats: this.stats, unresolvedRemovals: this.unresolvedRemovals };
   }
-  return node;
-}
 
-export function buildFilesystem(layers: { index: number; listing: LayerListing }[]): FilesystemView {
-  const root = newDir(layers[0]?.index ?? 0);
-  const wasted: WastedFile[] = [];
-  const stats = new Map<number, LayerStats>();
-  const occurrences = new Map<string, { cum: number; min: number }>();
-  let extraCumulative = 0;
-  let unresolvedRemovals = 0;
+  private occur(id: number, size: number): void {
+    this.min = grown(this.min, id, (n) => new Float64Array(n));
+    this.seen = grown(this.seen, id, (n) => new Uint8Array(n));
+    this.cumulative += size;
+    this.min[id] = this.seen[id] ? Math.min(this.min[id] ?? 0, size) : size;
+    this.seen[id] = 1;
+  }
 
-  const occur = (path: string, size: number) => {
-    const o = occurrences.get(path);
-    if (!o) occurrences.set(path, { cum: size, min: size });
-    else {
-      o.cum += size;
-      o.min = Math.min(o.min, size);
-    }
-  };
-  /** Records the files under `node` as wasted; returns their bytes. */
-  const waste = (node: FsNode, path: string, removedBy: number, reason: WastedFile['reason']): number => {
+  /** Records the files under `id` as wasted and removes them; returns their bytes. */
+  private waste(tree: FsTree, id: number, removedBy: number, reason: WastedFile['reason']): number {
     let bytes = 0;
-    for (const [p, f] of walkFiles(node, path)) {
-      bytes += f.size;
-      if (f.size > 0 && f.layer < removedBy) wasted.push({ path: p, size: f.size, layer: f.layer, removedBy, reason });
+    for (const f of tree.files(id)) {
+      const size = tree.sizeOf(f);
+      const layer = tree.layerOf(f);
+      bytes += size;
+      if (size > 0 && layer < removedBy) this.wasted.push({ path: tree.paths.pathOf(f), size, layer, removedBy, reason });
     }
+    tree.remove(id);
     return bytes;
-  };
-  const parentOf = (path: string, layer: number, create: boolean): FsNode | undefined => {
-    let node = root;
-    let at = '';
+  }
+
+  /** The folder holding `path`, made (replacing whatever file stood in the way) when `create`. */
+  private parentOf(tree: FsTree, path: string, layer: number, create: boolean): number | undefined {
+    let node = tree.root;
     const ps = parts(path);
-    for (const p of ps.slice(0, -1)) {
-      at += `/${p}`;
-      let child = node.children?.get(p);
-      if (!child || child.type !== 'dir') {
+    for (let i = 0; i < ps.length - 1; i++) {
+      const name = ps[i] as string;
+      let child = tree.child(node, name);
+      if (child === undefined || !tree.isDir(child)) {
         if (!create) return undefined;
         // A file or link where a folder is now needed: the new layer replaces it.
-        if (child) waste(child, at, layer, 'overwritten');
-        child = newDir(layer);
-        node.children?.set(p, child);
+        if (child !== undefined) this.waste(tree, child, layer, 'overwritten');
+        child = tree.paths.intern(node, name);
+        tree.set(child, 'dir', 0, layer);
       }
       node = child;
     }
     return node;
-  };
-  const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+  }
 
-  const remove = (e: ListedEntry, layer: number) => {
-    const parent = parentOf(e.path, layer, false);
-    const target = e.type === 'opaque' ? lookup(root, e.path) : parent?.children?.get(nameOf(e.path));
-    if (!target) {
-      unresolvedRemovals++;
+  private remove(tree: FsTree, e: ListedEntry, layer: number): void {
+    const parent = this.parentOf(tree, e.path, layer, false);
+    const target = e.type === 'opaque' ? tree.find(e.path) : parent === undefined ? undefined : tree.child(parent, nameOf(e.path));
+    if (target === undefined) {
+      this.unresolvedRemovals++;
       return;
     }
     if (e.type === 'opaque') {
-      if (target.type !== 'dir') return;
-      const bytes = waste(target, e.path, layer, 'deleted');
-      extraCumulative += bytes;
-      occur(e.path, 0);
-      target.children = new Map();
+      if (!tree.isDir(target)) return;
+      // The folder stays; what lower layers put in it goes.
+      for (const c of [...tree.paths.childrenOf(target)]) if (tree.has(c)) this.cumulative += this.waste(tree, c, layer, 'deleted');
+      this.occur(target, 0);
       return;
     }
-    const bytes = waste(target, e.path, layer, 'deleted');
-    if (target.type === 'dir') extraCumulative += bytes;
-    occur(e.path, 0);
-    parent?.children?.delete(nameOf(e.path));
-  };
+    const dir = tree.isDir(target);
+    const bytes = this.waste(tree, target, layer, 'deleted');
+    if (dir) this.cumulative += bytes;
+    this.occur(target, 0);
+  }
 
-  const add = (e: ListedEntry, layer: number) => {
-    const parent = parentOf(e.path, layer, true) as FsNode;
+  private add(tree: FsTree, e: ListedEntry, layer: number): void {
+    const parent = this.parentOf(tree, e.path, layer, true) as number;
     const name = nameOf(e.path);
-    const existing = parent.children?.get(name);
+    const existing = tree.child(parent, name);
     if (e.type === 'dir') {
-      if (existing?.type === 'dir') return;
-      if (existing) waste(existing, e.path, layer, 'overwritten');
-      parent.children?.set(name, newDir(layer));
+      if (existing !== undefined && tree.isDir(existing)) return;
+      if (existing !== undefined) this.waste(tree, existing, layer, 'overwritten');
+      tree.set(tree.paths.intern(parent, name), 'dir', 0, layer);
       return;
     }
-    if (existing) waste(existing, e.path, layer, 'overwritten');
-    parent.children?.set(name, { type: e.type as FsNode['type'], size: e.size, layer });
-    occur(e.path, e.size);
-    const s = stats.get(layer) as LayerStats;
+    if (existing !== undefined) this.waste(tree, existing, layer, 'overwritten');
+    const id = tree.paths.intern(parent, name);
+    tree.set(id, e.type as NodeType, e.size, layer);
+    this.occur(id, e.size);
+    const s = this.stats.get(layer) as LayerStats;
     s.files++;
     s.addedBytes += e.size;
-  };
-
-  for (const { index, listing } of layers) {
-    stats.set(index, { files: 0, addedBytes: 0 });
-    for (const e of listing.entries) if (e.type === 'whiteout' || e.type === 'opaque') remove(e, index);
-    for (const e of listing.entries) if (e.type !== 'whiteout' && e.type !== 'opaque') add(e, index);
   }
+}
 
-  let minimum = 0;
-  let cumulative = extraCumulative;
-  for (const o of occurrences.values()) {
-    minimum += o.min;
-    cumulative += o.cum;
-  }
-  return { root, wasted, efficiency: cumulative === 0 ? 1 : minimum / cumulative, stats, unresolvedRemovals };
+export function buildFilesystem(layers: { index: number; listing: LayerListing }[]): FilesystemView {
+  const b = new FilesystemBuilder();
+  for (const { index, listing } of layers) b.addLayer(index, listing);
+  return b.finish();
 }
 
 /** Bytes under each folder (apparent sizes summed, as `du --apparent-size` does, folders as 0). */
-export function directorySizes(root: FsNode): Map<string, number> {
+export function directorySizes(tree: FsTree): Map<string, number> {
+  // A parent's id is below its children's: one pass from the last id down adds each node into
+  // its parent after everything under it was added into it.
+  const sums = new Float64Array(tree.size);
+  for (let id = tree.size - 1; id > tree.root; id--) {
+    if (!tree.has(id)) continue;
+    const parent = tree.paths.parentOf(id);
+    sums[parent] = (sums[parent] ?? 0) + (tree.isDir(id) ? (sums[id] ?? 0) : tree.sizeOf(id));
+  }
   const sizes = new Map<string, number>();
-  const visit = (node: FsNode, path: string): number => {
-    if (node.type !== 'dir') return node.size;
-    let total = 0;
-    for (const [name, child] of node.children ?? []) total += visit(child, path === '/' ? `/${name}` : `${path}/${name}`);
-    sizes.set(path, total);
-    return total;
-  };
-  visit(root, '/');
+  for (let id = 0; id < tree.size; id++) if (tree.isDir(id)) sizes.set(tree.paths.pathOf(id), sums[id] ?? 0);
   return sizes;
+}
+
+/** The `top` largest files (not folders), largest first, ties by path; full paths built for those only. */
+export function largestFiles(tree: FsTree, top: number): { path: string; size: number; layer: number }[] {
+  const sizes: number[] = [];
+  for (let id = 0; id < tree.size; id++) if (tree.has(id) && !tree.isDir(id)) sizes.push(tree.sizeOf(id));
+  if (sizes.length === 0 || top <= 0) return [];
+  // The size of the top-th file: every file at least that large is a candidate (ties included,
+  // so the order by path among equal sizes is the same as sorting everything).
+  const threshold = Float64Array.from(sizes).sort().reverse()[Math.min(top, sizes.length) - 1] ?? 0;
+  const candidates: { path: string; size: number; layer: number }[] = [];
+  for (let id = 0; id < tree.size; id++) {
+    if (tree.has(id) && !tree.isDir(id) && tree.sizeOf(id) >= threshold) candidates.push({ path: tree.paths.pathOf(id), size: tree.sizeOf(id), layer: tree.layerOf(id) });
+  }
+  return candidates.sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1)).slice(0, top);
 }

@@ -9,7 +9,7 @@
  * To add a rule, add a row: an id, the globs, and the advice.
  */
 import picomatch from 'picomatch';
-import { type FsNode, walkAll, type WastedFile } from './filesystem.js';
+import type { FsTree, WastedFile } from './filesystem.js';
 import type { PackageRow } from './package-view.js';
 
 export interface HintRule {
@@ -115,27 +115,34 @@ function packageHints(rules: readonly HintRule[], packages: readonly PackageRow[
  * `packages` (the installed packages, src/files/package-view.ts) answers the rules that name
  * packages, when it holds dpkg or apk packages; otherwise those rules match by path.
  */
-export function findHints(root: FsNode, wasted: WastedFile[], stepOf: (layer: number) => string, rules: readonly HintRule[] = HINT_RULES, packages: readonly PackageRow[] = []): Hint[] {
+export function findHints(tree: FsTree, wasted: WastedFile[], stepOf: (layer: number) => string, rules: readonly HintRule[] = HINT_RULES, packages: readonly PackageRow[] = []): Hint[] {
   const fromPackages = packageHints(rules, packages);
   const matchers = rules.filter((r) => !fromPackages.answered.has(r)).map((r) => ({ rule: r, test: picomatch(r.paths, { dot: true }) }));
   const accs = new Map<string, Acc>();
   // Walk parents before children: the first (highest) matching path of a rule is the one named.
-  const matchedAt = new Map<string, { rule: HintRule; at: string }[]>();
-  for (const [path, node] of walkAll(root)) {
-    const parent = path === '/' ? '' : path.slice(0, path.lastIndexOf('/')) || '/';
-    const inherited = matchedAt.get(parent) ?? [];
-    const mine = [...inherited];
-    for (const m of matchers) if (!inherited.some((i) => i.rule === m.rule) && path !== '/' && m.test(path)) mine.push({ rule: m.rule, at: path });
-    if (node.type === 'dir') {
-      if (mine.length) matchedAt.set(path, mine);
+  const matchedAt = new Map<number, { rule: HintRule; at: string }[]>();
+  const none: { rule: HintRule; at: string }[] = [];
+  for (const [path, id] of tree.all()) {
+    const inherited = matchedAt.get(tree.paths.parentOf(id)) ?? none;
+    // Copied only when this path adds a match: most of 100,000 paths add none.
+    let mine = inherited;
+    for (const m of matchers) {
+      if (path === '/' || inherited.some((i) => i.rule === m.rule) || !m.test(path)) continue;
+      if (mine === inherited) mine = [...inherited];
+      mine.push({ rule: m.rule, at: path });
+    }
+    if (tree.isDir(id)) {
+      if (mine.length) matchedAt.set(id, mine);
       continue;
     }
+    const layer = tree.layerOf(id);
+    const size = tree.sizeOf(id);
     for (const { rule, at } of mine) {
-      const key = `${rule.id}\0${node.layer}`;
+      const key = `${rule.id}\0${layer}`;
       let a = accs.get(key);
-      if (!a) accs.set(key, (a = { rule, advice: rule.advice, layer: node.layer, bytes: 0, byPath: new Map() }));
-      a.bytes += node.size;
-      a.byPath.set(at, (a.byPath.get(at) ?? 0) + node.size);
+      if (!a) accs.set(key, (a = { rule, advice: rule.advice, layer, bytes: 0, byPath: new Map() }));
+      a.bytes += size;
+      a.byPath.set(at, (a.byPath.get(at) ?? 0) + size);
     }
   }
   const deleted = new Map<string, Acc>();

@@ -9,11 +9,12 @@
  * blob), so an entry is only trusted when it parses to the expected shape and carries the
  * digest it is filed under; anything else reads as absent and the layer is read again.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { once } from 'node:events';
+import { createGzip, gunzipSync } from 'node:zlib';
 import { CacheFiles } from '../cache/disk.js';
 import { digestPath } from '../cache/layout.js';
 import type { Logger } from '../log.js';
-import type { LayerListing } from './tar-walk.js';
+import type { LayerListing, ListedEntry } from './tar-walk.js';
 
 const FORMAT = 1;
 /** A cached listing bigger than this (compressed) is not read: a layer of millions of files. */
@@ -32,8 +33,11 @@ interface Stored {
   listing: LayerListing;
 }
 
-function valid(doc: unknown, digest: string): doc is Stored {
-  const d = doc as Stored;
+/** An entry as read back: JSON gives the entries as an array. */
+type StoredJson = Stored & { listing: { entries: ListedEntry[] } };
+
+function valid(doc: unknown, digest: string): doc is StoredJson {
+  const d = doc as StoredJson;
   return (
     !!d &&
     d.format === FORMAT &&
@@ -81,7 +85,43 @@ export class DiskListingCache implements ListingCache {
   async put(digest: string, listing: LayerListing): Promise<void> {
     const file = digestPath(this.dir, 'listings', digest);
     if (!file) return;
-    const stored: Stored = { format: FORMAT, digest, listing };
-    await this.files.writeContent(file, gzipSync(JSON.stringify(stored)));
+    await this.files.writeContent(file, await gzippedJson({ format: FORMAT, digest, listing }));
   }
+}
+
+/** Entries serialised per slice, so a listing of 100,000 files is never one JSON string. */
+const ENTRIES_PER_PIECE = 1000;
+
+/**
+ * The same JSON as JSON.stringify(stored), gzipped as it is written: a layer of many files
+ * would otherwise take a string of megabytes, and its copy as bytes, at once (issue #15:
+ * memory stays bounded whatever the layer size).
+ */
+async function gzippedJson(stored: Stored): Promise<Buffer> {
+  const gz = createGzip();
+  const out: Buffer[] = [];
+  gz.on('data', (c: Buffer) => out.push(c));
+  const ended = once(gz, 'end');
+  const write = async (text: string) => {
+    if (!gz.write(text)) await once(gz, 'drain');
+  };
+  const { entries, ...rest } = stored.listing;
+  await write(`{"format":${stored.format},"digest":${JSON.stringify(stored.digest)},"listing":{"entries":[`);
+  let piece: string[] = [];
+  let first = true;
+  const flush = async () => {
+    await write(`${first ? '' : ','}${piece.join(',')}`);
+    first = false;
+    piece = [];
+  };
+  for (const e of entries) {
+    piece.push(JSON.stringify({ path: e.path, type: e.type, size: e.size }));
+    if (piece.length === ENTRIES_PER_PIECE) await flush();
+  }
+  if (piece.length) await flush();
+  // The rest of the listing (packages, warnings, tarBytes) is small: as JSON.stringify writes it.
+  const tail = JSON.stringify(rest).slice(1);
+  gz.end(`]${tail === '}' ? '' : ','}${tail}}`);
+  await ended;
+  return Buffer.concat(out);
 }

@@ -9,7 +9,7 @@
  *   npm        a package.json still present; the size is the bytes under its folder, nested
  *              node_modules excluded (each nested package is its own row).
  */
-import { type FsNode, lookup, walkFiles } from './filesystem.js';
+import type { FsTree } from './filesystem.js';
 import { npmPackageDir } from './packages.js';
 import type { LayerListing } from './tar-walk.js';
 
@@ -22,26 +22,26 @@ export interface PackageRow {
   layer: number;
 }
 
-function npmBytes(root: FsNode, dir: string): number {
-  const node = lookup(root, dir);
-  if (!node) return 0;
+function npmBytes(tree: FsTree, dir: string): number {
+  const node = tree.find(dir);
+  if (node === undefined) return 0;
   let total = 0;
-  for (const [path, f] of walkFiles(node, dir)) if (!path.slice(dir.length).includes('/node_modules/')) total += f.size;
+  for (const f of tree.files(node)) if (!tree.paths.pathOf(f).slice(dir.length).includes('/node_modules/')) total += tree.sizeOf(f);
   return total;
 }
 
-export function packagesOf(root: FsNode, layers: { index: number; listing: LayerListing }[]): PackageRow[] {
+export function packagesOf(tree: FsTree, layers: { index: number; listing: LayerListing }[]): PackageRow[] {
   const rows: PackageRow[] = [];
   for (const { index, listing } of layers) {
     for (const p of listing.packages) {
-      const file = lookup(root, p.source);
+      const file = tree.find(p.source);
       // Only the copy of a database that survives in the final filesystem speaks for it.
-      if (!file || file.layer !== index) continue;
+      if (file === undefined || tree.layerOf(file) !== index) continue;
       if (p.manager === 'dpkg' || p.manager === 'apk') {
         const first = layers.find((l) => l.listing.packages.some((q) => q.manager === p.manager && q.source === p.source && q.name === p.name && q.version === p.version));
         rows.push({ manager: p.manager, name: p.name, version: p.version, size: p.size, layer: first?.index ?? index });
       } else if (p.manager === 'npm') {
-        rows.push({ manager: 'npm', name: p.name, version: p.version, size: npmBytes(root, npmPackageDir(p.source)), layer: index });
+        rows.push({ manager: 'npm', name: p.name, version: p.version, size: npmBytes(tree, npmPackageDir(p.source)), layer: index });
       } else rows.push({ manager: p.manager, name: p.name, version: p.version, size: p.size, layer: index });
     }
   }

@@ -14,6 +14,7 @@ import { RegsizeError } from '../errors.js';
 import type { LayerBlob, LayerReader } from '../oci/layer-reader.js';
 import { layerCompression } from '../oci/media-types.js';
 import { decompressSink, loadZstd } from '../sizing/decompress.js';
+import { EntryList } from './entry-list.js';
 import { type ListedPackage, packageDatabase, parsePackageDatabase } from './packages.js';
 
 export type EntryType = 'file' | 'dir' | 'symlink' | 'link' | 'other' | 'whiteout' | 'opaque';
@@ -27,7 +28,8 @@ export interface ListedEntry {
 }
 
 export interface LayerListing {
-  entries: ListedEntry[];
+  /** An array, or packed (an EntryList) as the tar parser collects them: iterate, or read `length`. */
+  entries: ListedEntry[] | EntryList;
   packages: ListedPackage[];
   /** What was odd or hostile in the tar, one line each (capped). */
   warnings: string[];
@@ -147,7 +149,7 @@ export async function listLayer(reader: LayerReader, blob: LayerBlob, limits: Wa
   const maxRatio = limits.maxRatio ?? 200;
   const bombFloor = limits.bombFloor ?? 64 * 1024 * 1024;
 
-  const listing: LayerListing = { entries: [], packages: [], warnings: [], tarBytes: 0 };
+  const listing: LayerListing = { entries: new EntryList(), packages: [], warnings: [], tarBytes: 0 };
   const { warn, finish } = warnings(listing);
   let current: Headers | undefined;
   let stop: RegsizeError | undefined;
@@ -188,12 +190,22 @@ export async function listLayer(reader: LayerReader, blob: LayerBlob, limits: Wa
     }
   })();
   let parseFailure: unknown;
-  parsed.catch((e: unknown) => (parseFailure = e));
+  // Drain may fire while the decompressor is still busy: remember it, wait only if still due.
+  let onDrain: (() => void) | undefined;
+  // The parser stopping ends a wait for drain too (below). Not by racing `parsed` at each
+  // wait: every race adds a reaction to it, thousands per layer, all kept until the layer ends.
+  let parserStopped = false;
+  parsed
+    .catch((e: unknown) => {
+      parseFailure = e;
+    })
+    .finally(() => {
+      parserStopped = true;
+      onDrain?.();
+    });
 
   let compressed = 0;
   let needDrain = false;
-  // Drain may fire while the decompressor is still busy: remember it, wait only if still due.
-  let onDrain: (() => void) | undefined;
   extract.on('drain', () => {
     needDrain = false;
     onDrain?.();
@@ -217,7 +229,7 @@ export async function listLayer(reader: LayerReader, blob: LayerBlob, limits: Wa
       limits.onBytes?.(chunk.length);
       await sink.write(chunk);
       if (stop || parseFailure) break;
-      if (needDrain) await Promise.race([drained(), parsed.catch(() => {})]);
+      if (needDrain && !parserStopped) await drained();
     }
     if (!stop && !parseFailure) {
       await sink.end();

@@ -4,11 +4,12 @@
  * towards the cache folder's one size cap.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { digestPath } from '../../src/cache/layout.js';
+import { EntryList } from '../../src/files/entry-list.js';
 import { DiskListingCache } from '../../src/files/listing-cache.js';
 import type { LayerListing } from '../../src/files/tar-walk.js';
 import type { Logger } from '../../src/log.js';
@@ -35,6 +36,17 @@ describe('files: the listing cache', () => {
     await c.put('sha256:../../x', listing);
     assert.equal(await c.get('sha256:../../x'), undefined);
     assert.equal(statSync(digestPath(dir, 'listings', A) as string).mode & 0o777, 0o600);
+  });
+
+  it('a listing of thousands of entries, packed as the parser collects them, is written as the JSON of the whole and read back equal', async () => {
+    const entries = new EntryList();
+    const plain = Array.from({ length: 2500 }, (_, i) => ({ path: `/srv/"q"\\${i}\n`, type: i % 3 ? ('file' as const) : ('whiteout' as const), size: i % 3 ? i : 0 }));
+    for (const e of plain) entries.push(e);
+    const c = new DiskListingCache(dir, capture());
+    await c.put(A, { ...listing, entries });
+    const stored = gunzipSync(readFileSync(digestPath(dir, 'listings', A) as string)).toString('utf8');
+    assert.equal(stored, JSON.stringify({ format: 1, digest: A, listing: { ...listing, entries: plain } }));
+    assert.deepEqual(await c.get(A), { ...listing, entries: plain });
   });
 
   it('an entry that is damaged, or filed under another digest, is removed and read again', async () => {
