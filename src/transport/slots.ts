@@ -27,6 +27,8 @@ interface Negotiated {
   version: string;
   /** undici's Client of that connection, to read the server's stream limit from. */
   client: object | undefined;
+  /** The symbol it keeps that limit under, found once: every acquire and release reads the limit (2000 HEADs of `tags`, twice each). */
+  streamsKey: symbol | undefined;
 }
 
 /** origin -> what its latest connection negotiated. */
@@ -40,7 +42,9 @@ function listen(): void {
     const m = message as { connectParams?: { protocol?: string; host?: string; version?: string }; socket?: object };
     const p = m.connectParams;
     if (!p?.protocol || !p.host) return;
-    negotiated.set(`${p.protocol}//${p.host}`, { version: p.version ?? 'h1', client: symbolValue(m.socket, 'client') as object | undefined });
+    const client = symbolValue(m.socket, 'client');
+    const known = typeof client === 'object' && client !== null ? client : undefined;
+    negotiated.set(`${p.protocol}//${p.host}`, { version: p.version ?? 'h1', client: known, streamsKey: symbolNamed(known, 'max concurrent streams') });
   });
 }
 
@@ -49,16 +53,20 @@ function listen(): void {
  * read defensively, and anything odd means "not known".
  */
 function symbolValue(target: object | undefined, description: string): unknown {
-  if (!target) return undefined;
-  const sym = Object.getOwnPropertySymbols(target).find((s) => s.description === description);
+  const sym = symbolNamed(target, description);
   return sym === undefined ? undefined : (target as Record<symbol, unknown>)[sym];
+}
+
+function symbolNamed(target: object | undefined, description: string): symbol | undefined {
+  return target ? Object.getOwnPropertySymbols(target).find((s) => s.description === description) : undefined;
 }
 
 /** Requests one origin takes at once: HTTP/2 streams the server allows (capped), else `h1`. */
 export function originLimit(origin: string, h1: number): number {
   const n = negotiated.get(origin);
   if (n?.version !== 'h2') return h1;
-  const advertised = symbolValue(n.client, 'max concurrent streams');
+  // Read afresh each time: undici updates it when the server's SETTINGS arrive after connect.
+  const advertised = n.client && n.streamsKey ? (n.client as Record<symbol, unknown>)[n.streamsKey] : undefined;
   const streams = typeof advertised === 'number' && Number.isSafeInteger(advertised) && advertised > 0 ? advertised : H2_STREAM_LIMIT;
   return Math.max(1, Math.min(streams, H2_STREAM_LIMIT));
 }
