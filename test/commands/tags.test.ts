@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, runCli, spawnCli } from '../helpers/cli.js';
@@ -134,6 +134,39 @@ describe('regsize tags against a real registry', function () {
     assert.equal(recheck.stdout, cold.stdout);
     assert.deepEqual(proxy.manifests('GET'), []);
     assert.equal(proxy.manifests('HEAD').length, expected.size + 1);
+  });
+
+  it("keeps the repository's tag answers in one cache file: aged past the TTL they are asked again by HEAD, corrupt they are noted and not trusted", async () => {
+    const cache = join(tmp, 'one-file');
+    const cold = await tags(cache, '--json');
+    assert.equal(cold.code, 0, cold.stderr);
+    const entries = readdirSync(join(cache, 'v1', 'repo-tags'));
+    assert.equal(entries.length, 1, 'one entry for the repository');
+    assert.equal(existsSync(join(cache, 'v1', 'tags')), false, 'no file per tag');
+    const file = join(cache, 'v1', 'repo-tags', entries[0]!);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { tags: Record<string, [number, number]> };
+    assert.deepEqual(Object.keys(doc.tags).sort(), [...expected.keys(), 'win-1.0'].sort());
+
+    // Every answer learned an hour ago: past the default TTL, so each tag is asked again (a HEAD), no manifest GET.
+    for (const v of Object.values(doc.tags)) v[1] -= 60 * 60 * 1000;
+    writeFileSync(file, JSON.stringify(doc));
+    proxy.reset();
+    const aged = await tags(cache, '--json');
+    assert.equal(aged.code, 0, aged.stderr);
+    assert.equal(aged.stdout, cold.stdout);
+    assert.equal(proxy.manifests('HEAD').length, expected.size + 1);
+    assert.deepEqual(proxy.manifests('GET'), []);
+
+    // A corrupt entry: one note on stderr, the tags asked again, the answers the same.
+    writeFileSync(file, '{"repo": "not this one", "digests": [], "tags": {}}');
+    proxy.reset();
+    const corrupt = await tags(cache, '--json');
+    assert.equal(corrupt.code, 0, corrupt.stderr);
+    assert.equal(corrupt.stdout, cold.stdout);
+    assert.equal(corrupt.stderr.trim().split('\n').length, 1, corrupt.stderr);
+    assert.match(corrupt.stderr, /warning: cache entry for the tags of .*\/app is corrupt/);
+    assert.equal(proxy.manifests('HEAD').length, expected.size + 1);
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).repo, `${proxy.host}/app`, 'written anew, whole');
   });
 
   it('prints one row per tag, aliases ditto-marked under their image, smallest first', async () => {
