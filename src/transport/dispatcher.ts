@@ -77,10 +77,9 @@ export function createDispatcher(): OwnedDispatcher {
         //   - HTTP/1.1: 1;
         //   - HTTP/2: the server's stream limit (h2StreamsOf), which undici learns from the
         //     server's SETTINGS only after 'connect', so it is read each time, not set once;
-        //   - still connecting, to an origin known to speak HTTP/2: the limit its last connection
-        //     had. The pool opens another connection when every open one is busy, and one still
-        //     connecting is busy after `pipelining` requests: at 1, each waiting request would
-        //     open a connection of its own (a cold compare of 100 images once opened 16).
+        //   - still connecting, to an origin known to speak HTTP/2: the limit its other
+        //     connections had, so that it sends that many of the requests queued on it at once
+        //     when it connects, not one (how many connections the pool opens: see 'connect').
         const pipelining = () => {
           if (!h2) return 1;
           // The least any connection of the origin was allowed: one made before the first said
