@@ -1,7 +1,7 @@
 /**
  * The on-disk, content-addressed cache shared by every command (and by concurrent regsize
- * processes): manifests and configs by digest, tag answers by name (layout.ts says where,
- * entry.ts in which format).
+ * processes): manifests and configs by digest, tag answers in one entry per repository
+ * (layout.ts says where, entry.ts in which format).
  *
  * Content is named by its digest, so it never goes stale: every read is checked against the
  * digest, and a corrupt entry is deleted and reported as absent (the client fetches it again);
@@ -14,15 +14,15 @@
  * credentials. Any cache failure (a read-only disk, a full one) only costs speed: it is
  * reported once and the run goes on uncached.
  */
-import { readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { open, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../log.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { decodeManifest, decodeTag, digestMatches, encodeManifest, encodeTag, isFresh } from './entry.js';
+import { decodeManifest, decodeTags, digestMatches, encodeManifest, encodeTags, isFresh, MAX_REPO_TAGS_BYTES, type TagAnswer } from './entry.js';
 import { type CacheEviction, DEFAULT_CACHE_MAX_BYTES, evictionFor } from './eviction.js';
 import { makeFolder } from './folder.js';
-import { CACHEDIR_TAG, digestPath, tagPath, TEMP_MARK } from './layout.js';
-import type { CachedManifest, ContentCache } from './types.js';
+import { CACHEDIR_TAG, digestPath, repoTagsPath, TEMP_MARK } from './layout.js';
+import type { CachedManifest, CachedTag, ContentCache } from './types.js';
 
 export { defaultCacheDir } from '../paths.js';
 export { DEFAULT_CACHE_MAX_BYTES } from './eviction.js';
@@ -44,6 +44,8 @@ export interface DiskCacheOptions {
  * eviction), writes are atomic and private, and the first failure to write turns writing off
  * with one warning. The listing cache (src/files/listing-cache.ts) writes through one too.
  */
+export const TOO_LARGE = Symbol('too large');
+
 export class CacheFiles {
   private readonly made = new Set<string>();
   private writable = true;
@@ -57,9 +59,24 @@ export class CacheFiles {
     this.eviction = evictionFor(dir, maxBytes, logger);
   }
 
-  async read(file: string): Promise<Buffer | undefined> {
+  read(file: string): Promise<Buffer | undefined> {
+    return this.readUpTo(file, Number.POSITIVE_INFINITY) as Promise<Buffer | undefined>;
+  }
+
+  /** The entry's bytes, or undefined when it is absent; TOO_LARGE (left unread) when it is over `maxBytes`. */
+  async readUpTo(file: string, maxBytes: number): Promise<Buffer | undefined | typeof TOO_LARGE> {
     try {
-      const bytes = await readFile(file);
+      let bytes: Buffer;
+      if (maxBytes === Number.POSITIVE_INFINITY) bytes = await readFile(file);
+      else {
+        const fh = await open(file, 'r');
+        try {
+          if ((await fh.stat()).size > maxBytes) return TOO_LARGE;
+          bytes = await fh.readFile();
+        } finally {
+          await fh.close();
+        }
+      }
       // Reading counts as use: eviction removes the least recently used entries first.
       utimes(file, new Date(), new Date()).catch(() => {});
       return bytes;
@@ -117,6 +134,8 @@ export class DiskCache implements ContentCache {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly files: CacheFiles;
+  /** The last write of each repository's tag entry, so the next one reads what it wrote. */
+  private readonly tagWrites = new Map<string, Promise<void>>();
 
   constructor(options: DiskCacheOptions) {
     this.dir = options.dir;
@@ -151,18 +170,51 @@ export class DiskCache implements ContentCache {
     if (file) await this.files.writeContent(file, bytes);
   }
 
-  async getTag(name: string): Promise<{ digest: string; fresh: boolean } | undefined> {
-    const file = tagPath(this.dir, name);
-    const raw = await this.files.read(file);
-    if (!raw) return undefined;
-    const rec = decodeTag(raw, name);
-    if (!rec) return this.corrupt(file, name);
-    return { digest: rec.digest, fresh: isFresh(rec.storedAt, this.now(), this.tagTtlMs) };
+  async getTags(repo: string): Promise<ReadonlyMap<string, CachedTag>> {
+    const now = this.now();
+    const out = new Map<string, CachedTag>();
+    for (const [tag, a] of (await this.readTags(repo, true)) ?? []) out.set(tag, { digest: a.digest, fresh: isFresh(a.storedAt, now, this.tagTtlMs) });
+    return out;
   }
 
-  async putTag(name: string, digest: string): Promise<void> {
-    const bytes = encodeTag(name, digest, this.now());
-    if (bytes) await this.files.write(tagPath(this.dir, name), bytes, true);
+  /**
+   * Read, merge, one atomic write. The file is read again here rather than trusted from the
+   * start of the run, so answers another regsize wrote meanwhile are kept; two runs writing at
+   * the very same moment may drop one another's new answers (costing a HEAD next time), never
+   * tear the entry. Writes of one repository in this process go one after another.
+   */
+  putTags(repo: string, answers: ReadonlyMap<string, string>): Promise<void> {
+    const previous = this.tagWrites.get(repo) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const storedAt = this.now();
+      const current = await this.readTags(repo, false);
+      const merged = new Map<string, TagAnswer>(current ?? []);
+      for (const [tag, digest] of answers) merged.set(tag, { digest, storedAt });
+      await this.files.write(repoTagsPath(this.dir, repo), encodeTags(repo, merged), current !== undefined);
+    });
+    const settled = next.catch(() => {});
+    this.tagWrites.set(repo, settled);
+    void settled.then(() => {
+      if (this.tagWrites.get(repo) === settled) this.tagWrites.delete(repo);
+    });
+    return next;
+  }
+
+  /** The repository's answers; a corrupt or oversized entry is not trusted: noted (when `note`), removed, read as none. */
+  private async readTags(repo: string, note: boolean): Promise<Map<string, TagAnswer> | undefined> {
+    const file = repoTagsPath(this.dir, repo);
+    const raw = await this.files.readUpTo(file, MAX_REPO_TAGS_BYTES);
+    if (raw === undefined) return undefined;
+    if (raw === TOO_LARGE) {
+      if (note) this.logger.warn(`cache entry for the tags of ${repo} is over ${MAX_REPO_TAGS_BYTES} bytes (${file}); removed it, asking the registry again`);
+      await this.files.discard(file);
+      return undefined;
+    }
+    const answers = decodeTags(raw, repo);
+    if (answers) return answers;
+    if (note) return this.corrupt(file, `the tags of ${repo}`);
+    await this.files.discard(file);
+    return undefined;
   }
 
   /** Measures the folder and evicts over the cap (eviction.ts). */

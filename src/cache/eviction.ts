@@ -13,7 +13,7 @@ import { readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.js';
 import { mapLimit } from '../util/limit.js';
-import { DIGEST_KINDS, lastWalkPath, TEMP_MARK, tagsFolder, versionRoot } from './layout.js';
+import { DIGEST_KINDS, lastWalkPath, legacyTagsFolder, repoTagsFolder, TEMP_MARK, versionRoot } from './layout.js';
 
 /** Default size cap: manifests are a few KB, configs rarely 100 KB, a listing of 100,000 files a few MB. */
 export const DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024;
@@ -88,7 +88,7 @@ export class CacheEviction {
   private async entries(): Promise<Entry[]> {
     const root = versionRoot(this.dir);
     const out: Entry[] = [];
-    const folders = [tagsFolder(this.dir)];
+    const folders = [repoTagsFolder(this.dir), legacyTagsFolder(this.dir)];
     for (const kind of DIGEST_KINDS) {
       const algs = await readdir(join(root, kind)).catch(() => [] as string[]);
       folders.push(...algs.map((a) => join(root, kind, a)));

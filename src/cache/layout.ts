@@ -3,7 +3,8 @@
  *
  *   v1/manifests/<alg>/<hex>            a manifest (entry.ts says the format)
  *   v1/blobs/<alg>/<hex>                small blobs (image configs), raw
- *   v1/tags/<sha256(key)>.json          tag -> digest answers (entry.ts)
+ *   v1/repo-tags/<sha256(repo)>.json    a repository's tag -> digest answers, one file (entry.ts)
+ *   v1/tags/<sha256(key)>.json          one tag's answer: the old layout, never read (evicted as it ages)
  *   v1/listings/<alg>/<hex>.json.gz     a layer's file listing (src/files/listing-cache.ts)
  *   v1/last-walk                        when the folder was last measured (eviction.ts)
  *   CACHEDIR.TAG                        tells backup tools to skip the folder
@@ -40,12 +41,22 @@ export function digestPath(dir: string, kind: DigestKind, digest: string): strin
   return join(versionRoot(dir), kind, alg, `${hex}${SUFFIX[kind]}`);
 }
 
-/** Tag names are hashed into file names: a name may hold characters no file system likes. */
-export function tagPath(dir: string, name: string): string {
-  return join(versionRoot(dir), 'tags', `${createHash('sha256').update(name).digest('hex')}.json`);
+/**
+ * The tag answers of one repository (`registry/repository`), all in one file: `tags` reads it
+ * once and writes it once, instead of a file per tag (#16). Names are hashed into file names: a
+ * name may hold characters no file system likes. A new folder, not the old per-tag `tags/`,
+ * so an old entry is never misread as a new one.
+ */
+export function repoTagsPath(dir: string, repo: string): string {
+  return join(repoTagsFolder(dir), `${createHash('sha256').update(repo).digest('hex')}.json`);
 }
 
-export function tagsFolder(dir: string): string {
+export function repoTagsFolder(dir: string): string {
+  return join(versionRoot(dir), 'repo-tags');
+}
+
+/** Where one file per tag lived before repo-tags/: still measured and evicted, never read. */
+export function legacyTagsFolder(dir: string): string {
   return join(versionRoot(dir), 'tags');
 }
 

@@ -8,6 +8,11 @@ export interface CachedManifest {
   mediaType: string;
 }
 
+export interface CachedTag {
+  digest: string;
+  fresh: boolean;
+}
+
 export interface ContentCache {
   /** A manifest by digest, verified against the digest on read (a corrupt entry reads as absent). */
   getManifest(digest: string): Promise<CachedManifest | undefined>;
@@ -15,9 +20,13 @@ export interface ContentCache {
   /** A small blob (image config) by digest, verified on read. */
   getBlob(digest: string): Promise<Uint8Array | undefined>;
   putBlob(digest: string, bytes: Uint8Array): Promise<void>;
-  /** tag -> digest, if it was ever cached; `fresh` says whether the answer is still within --tag-ttl. */
-  getTag(name: string): Promise<{ digest: string; fresh: boolean } | undefined>;
-  putTag(name: string, digest: string): Promise<void>;
+  /**
+   * Every cached tag -> digest answer of one repository (`registry/repository`), read in one go;
+   * `fresh` says whether an answer is still within --tag-ttl. Empty when there are none.
+   */
+  getTags(repo: string): Promise<ReadonlyMap<string, CachedTag>>;
+  /** Adds answers learned now (tag -> digest) to the repository's entry, in one write. */
+  putTags(repo: string, answers: ReadonlyMap<string, string>): Promise<void>;
 }
 
 export const noCache: ContentCache = {
@@ -25,6 +34,6 @@ export const noCache: ContentCache = {
   putManifest: async () => {},
   getBlob: async () => undefined,
   putBlob: async () => {},
-  getTag: async () => undefined,
-  putTag: async () => {},
+  getTags: async () => new Map(),
+  putTags: async () => {},
 };

@@ -34,7 +34,7 @@ const pathComponent = `${alphaNumeric}(?:${separator}${alphaNumeric})*`;
 const PATH_RE = new RegExp(`^${pathComponent}(?:/${pathComponent})*$`);
 const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const DOMAIN_RE = new RegExp(`^(?:${domainComponent}(?:\\.${domainComponent})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
+export const TAG_RE = /^[\w][\w.-]{0,127}$/;
 /** distribution/reference's RepositoryNameTotalLengthMax: since v0.6.0 it bounds the path alone. */
 const REPOSITORY_PATH_MAX = 255;
 /** A bare 64-hex word is an image ID to docker, never a name (anchoredIdentifierRegexp). */

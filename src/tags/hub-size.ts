@@ -103,4 +103,6 @@ async function verifyShown(client: Registry, repo: TagsRepository, ordered: Tags
       }
     }
   }
+  // The manifests checked reach the cache before the process may exit.
+  await client.flushTags();
 }

@@ -89,6 +89,8 @@ export async function sizeTags(client: Registry, repo: TagsRepository, options: 
       }
     }),
   );
+  // The manifests fetched reach the cache before the process may exit (their writes run beside the requests).
+  await client.flushTags();
 
   const entries: TagsEntry[] = lookups.flatMap((l): TagsEntry[] => {
     if ('error' in l) return [l.error];

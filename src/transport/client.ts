@@ -113,7 +113,8 @@ export class RegistryClient implements Registry {
     return this.manifests.tagDigest(repo, tag);
   }
 
-  flushTags(): Promise<void> {
-    return this.tags.flush();
+  /** The tag answers learned so far, and the manifests fetched, written to the cache. */
+  async flushTags(): Promise<void> {
+    await Promise.all([this.tags.flush(), this.manifests.flushWrites()]);
   }
 }

@@ -8,19 +8,19 @@
  *   - HTTP/1.1: one request per connection, so `perOrigin` (--concurrency; at most the
  *     dispatcher's connections to one origin);
  *   - HTTP/2: one connection multiplexes streams, so the server's SETTINGS_MAX_CONCURRENT_STREAMS
- *     as undici read it, capped at H2_STREAM_LIMIT: the requests the dispatcher lets one
- *     connection carry (its `pipelining` once the connection is HTTP/2, transport/http.ts). More
- *     than that and undici's pool opens a connection for each request still waiting while the
- *     new one connects (a cold compare of 100 images opened 16 connections, 2 round trips
- *     each). Every image of a run then goes at once, up to that figure per round trip.
+ *     as undici read it, capped at H2_STREAM_LIMIT (the requests the dispatcher lets one
+ *     connection carry, dispatcher.ts), times H2_CONNECTIONS: once one connection's streams are
+ *     all busy the pool opens another, which takes a connection's worth while it connects
+ *     (never one connection per waiting request: a cold compare of 100 images once opened 16).
+ *     Every request of a run then goes at once, up to streams x connections per round trip.
  * The protocol is learned from undici's public diagnostics channel `undici:client:connected`
  * (published for every new connection with the ALPN result); an origin not yet connected,
  * or reached through a proxy, counts as HTTP/1.1 until a connection to it says otherwise.
  */
 import diagnostics from 'node:diagnostics_channel';
-import { H2_STREAMS } from './dispatcher.js';
+import { H2_CONNECTIONS, H2_STREAMS, h2StreamsOf, ownSymbol } from './dispatcher.js';
 
-/** Streams used on one HTTP/2 origin at most: the dispatcher's per-connection pipelining, one figure. */
+/** Streams used on one HTTP/2 connection at most: the dispatcher's per-connection pipelining, one figure. */
 export const H2_STREAM_LIMIT = H2_STREAMS;
 
 interface Negotiated {
@@ -40,27 +40,18 @@ function listen(): void {
     const m = message as { connectParams?: { protocol?: string; host?: string; version?: string }; socket?: object };
     const p = m.connectParams;
     if (!p?.protocol || !p.host) return;
-    negotiated.set(`${p.protocol}//${p.host}`, { version: p.version ?? 'h1', client: symbolValue(m.socket, 'client') as object | undefined });
+    const key = ownSymbol(m.socket, 'client');
+    const client = m.socket && key ? (m.socket as Record<symbol, unknown>)[key] : undefined;
+    negotiated.set(`${p.protocol}//${p.host}`, { version: p.version ?? 'h1', client: typeof client === 'object' && client !== null ? client : undefined });
   });
 }
 
-/**
- * A value undici keeps under a symbol (`Symbol('max concurrent streams')`): not public API, so
- * read defensively, and anything odd means "not known".
- */
-function symbolValue(target: object | undefined, description: string): unknown {
-  if (!target) return undefined;
-  const sym = Object.getOwnPropertySymbols(target).find((s) => s.description === description);
-  return sym === undefined ? undefined : (target as Record<symbol, unknown>)[sym];
-}
-
-/** Requests one origin takes at once: HTTP/2 streams the server allows (capped), else `h1`. */
+/** Requests one origin takes at once: over HTTP/2 the streams the server allows (capped) on each of H2_CONNECTIONS connections, else `h1`. */
 export function originLimit(origin: string, h1: number): number {
   const n = negotiated.get(origin);
   if (n?.version !== 'h2') return h1;
-  const advertised = symbolValue(n.client, 'max concurrent streams');
-  const streams = typeof advertised === 'number' && Number.isSafeInteger(advertised) && advertised > 0 ? advertised : H2_STREAM_LIMIT;
-  return Math.max(1, Math.min(streams, H2_STREAM_LIMIT));
+  // Read afresh each time: undici updates it when the server's SETTINGS arrive after connect.
+  return h2StreamsOf(n.client) * H2_CONNECTIONS;
 }
 
 export class OriginSlots {

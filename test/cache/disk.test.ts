@@ -10,6 +10,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiskCache, defaultCacheDir } from '../../src/cache/disk.js';
+import { MAX_REPO_TAGS_BYTES } from '../../src/cache/entry.js';
 import { createCache } from '../../src/cache/factory.js';
 import type { Logger } from '../../src/log.js';
 
@@ -28,6 +29,17 @@ function capture(): Logger & { warnings: string[] } {
 function files(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/** One tag's answer (`registry/repository:tag`), read through the repository's entry. */
+async function getTag(cache: DiskCache, name: string) {
+  const at = name.lastIndexOf(':');
+  return (await cache.getTags(name.slice(0, at))).get(name.slice(at + 1));
+}
+
+function putTag(cache: DiskCache, name: string, digest: string): Promise<void> {
+  const at = name.lastIndexOf(':');
+  return cache.putTags(name.slice(0, at), new Map([[name.slice(at + 1), digest]]));
 }
 
 describe('DiskCache', () => {
@@ -82,28 +94,65 @@ describe('DiskCache', () => {
   it('answers a tag as fresh within the TTL, stale after it, never fresh with TTL 0', async () => {
     let now = 1_000_000;
     const cache = new DiskCache({ dir, tagTtlMs: 5 * 60_000, logger: capture(), now: () => now });
-    assert.equal(await cache.getTag('ghcr.io/org/app:1.2'), undefined);
-    await cache.putTag('ghcr.io/org/app:1.2', digest);
+    assert.equal(await getTag(cache, 'ghcr.io/org/app:1.2'), undefined);
+    await putTag(cache, 'ghcr.io/org/app:1.2', digest);
     now += 5 * 60_000 - 1;
-    assert.deepEqual(await cache.getTag('ghcr.io/org/app:1.2'), { digest, fresh: true });
+    assert.deepEqual(await getTag(cache, 'ghcr.io/org/app:1.2'), { digest, fresh: true });
     now += 1;
-    assert.deepEqual(await cache.getTag('ghcr.io/org/app:1.2'), { digest, fresh: false });
+    assert.deepEqual(await getTag(cache, 'ghcr.io/org/app:1.2'), { digest, fresh: false });
     // The clock set back: a timestamp from the future proves nothing.
     now -= 60 * 60_000;
-    assert.equal((await cache.getTag('ghcr.io/org/app:1.2'))?.fresh, false);
+    assert.equal((await getTag(cache, 'ghcr.io/org/app:1.2'))?.fresh, false);
     const zero = new DiskCache({ dir, tagTtlMs: 0, logger: capture(), now: () => 1_000_000 });
-    assert.deepEqual(await zero.getTag('ghcr.io/org/app:1.2'), { digest, fresh: false });
-    assert.equal(await cache.getTag('ghcr.io/org/app:1.3'), undefined, 'another tag is not answered');
+    assert.deepEqual(await getTag(zero, 'ghcr.io/org/app:1.2'), { digest, fresh: false });
+    assert.equal(await getTag(cache, 'ghcr.io/org/app:1.3'), undefined, 'another tag is not answered');
   });
 
   it('treats an unreadable tag record as absent and removes it', async () => {
     const logger = capture();
     const cache = new DiskCache({ dir, tagTtlMs: 60_000, logger });
-    await cache.putTag('r/x:1', digest);
-    const [file] = files(join(dir, 'v1', 'tags'));
+    await putTag(cache, 'r/x:1', digest);
+    const [file] = files(join(dir, 'v1', 'repo-tags'));
     writeFileSync(file!, '{"key": "r/x:1", "digest": "sha256:zz", "storedAt"');
-    assert.equal(await cache.getTag('r/x:1'), undefined);
+    assert.equal(await getTag(cache, 'r/x:1'), undefined);
     assert.equal(existsSync(file!), false);
+  });
+
+  it("keeps a repository's tag answers in one file, and keeps what another run wrote meanwhile", async () => {
+    const d = (i: number) => `sha256:${String(i).padStart(64, '0')}`;
+    const first = new DiskCache({ dir, tagTtlMs: 60_000, logger: capture() });
+    const second = new DiskCache({ dir, tagTtlMs: 60_000, logger: capture() });
+    await first.putTags('r/app', new Map(Array.from({ length: 500 }, (_, i) => [`1.${i}`, d(i % 7)])));
+    await second.putTags('r/app', new Map([['2.0', d(9)]]));
+    await second.putTags('r/other', new Map([['1.0', d(8)]]));
+    assert.equal(files(join(dir, 'v1', 'repo-tags')).length, 2, 'one file per repository, not one per tag');
+    const read = await new DiskCache({ dir, tagTtlMs: 60_000, logger: capture() }).getTags('r/app');
+    assert.equal(read.size, 501);
+    assert.deepEqual(read.get('1.10'), { digest: d(3), fresh: true });
+    assert.deepEqual(read.get('2.0'), { digest: d(9), fresh: true });
+    assert.equal(read.get('x'), undefined);
+  });
+
+  it("notes and ignores a repository's tag entry that is corrupt, misfiled or oversized, and removes it", async () => {
+    const logger = capture();
+    const cache = new DiskCache({ dir, tagTtlMs: 60_000, logger });
+    await putTag(cache, 'r/x:1', digest);
+    const [file] = files(join(dir, 'v1', 'repo-tags'));
+    const valid = readFileSync(file!);
+    // Another repository's entry under this one's name: not trusted.
+    writeFileSync(file!, valid.toString().replace('"repo":"r/x"', '"repo":"r/y"'));
+    assert.equal(await getTag(cache, 'r/x:1'), undefined);
+    assert.equal(existsSync(file!), false);
+    assert.match(logger.warnings.at(-1) ?? '', /cache entry for the tags of r\/x is corrupt/);
+    // Larger than any entry regsize writes: not even read.
+    writeFileSync(file!, Buffer.alloc(MAX_REPO_TAGS_BYTES + 1, 0x20));
+    assert.equal(await getTag(cache, 'r/x:1'), undefined);
+    assert.equal(existsSync(file!), false);
+    assert.match(logger.warnings.at(-1) ?? '', /cache entry for the tags of r\/x is over \d+ bytes.*removed it/);
+    assert.equal(logger.warnings.length, 2);
+    // The next answers start a new, valid entry.
+    await putTag(cache, 'r/x:2', digest);
+    assert.deepEqual(await getTag(cache, 'r/x:2'), { digest, fresh: true });
   });
 
   it('evicts least recently used entries first once over the size cap', async () => {
@@ -148,7 +197,7 @@ describe('DiskCache', () => {
     const cache = new DiskCache({ dir: join(dir, 'sub'), tagTtlMs: 60_000, logger });
     await cache.putManifest(digest, { bytes: manifest, mediaType: OCI_MANIFEST });
     await cache.putBlob(digest, manifest);
-    await cache.putTag('r/x:1', digest);
+    await putTag(cache, 'r/x:1', digest);
     assert.equal(await cache.getManifest(digest), undefined);
     assert.equal(logger.warnings.length, 1, logger.warnings.join('\n'));
     assert.match(logger.warnings[0]!, /cannot write to the cache at .*going on without writing to it/);
@@ -182,7 +231,7 @@ describe('DiskCache', () => {
       const d = sha256(bytes);
       assert.deepEqual(Buffer.from((await reader.getManifest(d))!.bytes), bytes);
       assert.deepEqual(Buffer.from((await reader.getBlob(d))!), bytes);
-      assert.equal((await reader.getTag(`127.0.0.1:5000/shared:t${i}`))?.digest, d);
+      assert.equal((await getTag(reader, `127.0.0.1:5000/shared:t${i}`))?.digest, d);
     }
     assert.deepEqual(logger.warnings, []);
     assert.deepEqual(files(dir).filter((f) => f.includes('.tmp-')), []);

@@ -1,7 +1,7 @@
-/** Cache entry formats: a manifest entry keeps its media type and must hash to its digest; a tag record must be filed under its own key; freshness by TTL. */
+/** Cache entry formats: a manifest entry keeps its media type and must hash to its digest; a repository's tag entry must be filed under its own name and hold only well-formed answers; freshness by TTL. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { decodeManifest, decodeTag, encodeManifest, encodeTag, isFresh } from '../../src/cache/entry.js';
+import { decodeManifest, decodeTags, encodeManifest, encodeTags, isFresh, MAX_REPO_TAGS } from '../../src/cache/entry.js';
 
 const MT = 'application/vnd.oci.image.manifest.v1+json';
 const bytes = Buffer.from('{"schemaVersion":2}');
@@ -17,13 +17,37 @@ describe('cache entry formats', () => {
     assert.equal(encodeManifest({ bytes, mediaType: 'a\nb' }), undefined);
   });
 
-  it('a tag record must carry its key and a digest', () => {
-    const raw = encodeTag('r/x:1', digest, 42) as Buffer;
-    assert.deepEqual(decodeTag(raw, 'r/x:1'), { key: 'r/x:1', digest, storedAt: 42 });
-    assert.equal(decodeTag(raw, 'r/x:2'), undefined);
-    assert.equal(decodeTag(Buffer.from('{"key":"r/x:1","digest":"sha256:zz","storedAt":1}'), 'r/x:1'), undefined);
-    assert.equal(decodeTag(Buffer.from('{"key"'), 'r/x:1'), undefined);
-    assert.equal(encodeTag('r/x:1', 'sha256:nope', 1), undefined);
+  it("a repository's tag entry round-trips, and reads as absent when any part of it is wrong", () => {
+    const other = `sha256:${'b'.repeat(64)}`;
+    const answers = new Map([
+      ['1.0', { digest, storedAt: 42 }],
+      ['latest', { digest, storedAt: 43 }],
+      ['__proto__', { digest: other, storedAt: 44 }],
+    ]);
+    const raw = encodeTags('r/x', answers);
+    assert.deepEqual(decodeTags(raw, 'r/x'), answers);
+    assert.equal(JSON.parse(raw.toString()).digests.length, 2, 'each digest written once');
+    assert.equal(decodeTags(raw, 'r/y'), undefined, 'filed under another repository');
+    const doc = () => JSON.parse(raw.toString());
+    const broken = [
+      { ...doc(), digests: ['sha256:zz', other] },
+      { ...doc(), tags: { ...doc().tags, '../x': [0, 1] } },
+      { ...doc(), tags: { '1.0': [5, 1] } },
+      { ...doc(), tags: { '1.0': [0, 'yesterday'] } },
+      { ...doc(), tags: [] },
+    ];
+    for (const b of broken) assert.equal(decodeTags(Buffer.from(JSON.stringify(b)), 'r/x'), undefined, JSON.stringify(b));
+    assert.equal(decodeTags(Buffer.from('{"repo"'), 'r/x'), undefined);
+    assert.deepEqual(decodeTags(encodeTags('r/x', new Map([['1', { digest: 'sha256:nope', storedAt: 1 }]])), 'r/x'), new Map(), 'a digest that may not be cached is left out');
+  });
+
+  it(`a repository's tag entry keeps the ${MAX_REPO_TAGS} answers learned last`, () => {
+    const answers = new Map(Array.from({ length: MAX_REPO_TAGS + 2 }, (_, i) => [`t${i}`, { digest, storedAt: i }]));
+    const kept = decodeTags(encodeTags('r/x', answers), 'r/x');
+    assert.equal(kept?.size, MAX_REPO_TAGS);
+    assert.equal(kept?.has('t0'), false);
+    assert.equal(kept?.has('t1'), false);
+    assert.equal(kept?.get(`t${MAX_REPO_TAGS + 1}`)?.storedAt, MAX_REPO_TAGS + 1);
   });
 
   it('a tag is fresh within the TTL only, never from the future', () => {

@@ -62,7 +62,7 @@ describe('a cache folder on a kernel pseudo file system', function () {
     const logger = capture();
     const cache = new DiskCache({ dir: '/proc/self/regsize-cache', tagTtlMs: 60_000, logger });
     await cache.putManifest(digest, { bytes: manifest, mediaType: 'application/vnd.oci.image.manifest.v1+json' });
-    await cache.putTag('r/app:1', digest);
+    await cache.putTags('r/app', new Map([['1', digest]]));
     assert.equal(logger.warnings.length, 1, logger.warnings.join('\n'));
     assert.match(logger.warnings[0] as string, /cannot write to the cache at \/proc\/self\/regsize-cache/);
     assert.equal(await cache.getManifest(digest), undefined);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { digestPath, lastWalkPath, tagPath } from '../../src/cache/layout.js';
+import { digestPath, lastWalkPath, repoTagsPath } from '../../src/cache/layout.js';
 
 describe('cache layout', () => {
   const hex = 'ab'.repeat(32);
@@ -17,8 +17,8 @@ describe('cache layout', () => {
     for (const bad of [`sha256:../../${hex.slice(6)}`, 'sha256:AB', `md5:${hex.slice(0, 32)}`, `sha256:${hex}/x`, '']) assert.equal(digestPath('/c', 'blobs', bad), undefined, bad);
   });
 
-  it('hashes tag names into file names', () => {
-    const name = 'ghcr.io/org/app:1.2/../../x';
-    assert.equal(tagPath('/c', name), join('/c', 'v1', 'tags', `${createHash('sha256').update(name).digest('hex')}.json`));
+  it('hashes repository names into file names, in a folder the old per-tag entries never used', () => {
+    const name = 'ghcr.io/org/app/../../x';
+    assert.equal(repoTagsPath('/c', name), join('/c', 'v1', 'repo-tags', `${createHash('sha256').update(name).digest('hex')}.json`));
   });
 });

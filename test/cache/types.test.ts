@@ -7,9 +7,9 @@ describe('cache/types: noCache', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     await noCache.putManifest(digest, { bytes: new Uint8Array([1]), mediaType: 'application/vnd.oci.image.manifest.v1+json' });
     await noCache.putBlob(digest, new Uint8Array([2]));
-    await noCache.putTag('r.example/app:1', digest);
+    await noCache.putTags('r.example/app', new Map([['1', digest]]));
     assert.equal(await noCache.getManifest(digest), undefined);
     assert.equal(await noCache.getBlob(digest), undefined);
-    assert.equal(await noCache.getTag('r.example/app:1'), undefined);
+    assert.equal((await noCache.getTags('r.example/app')).size, 0);
   });
 });

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, runCli, spawnCli } from '../helpers/cli.js';
@@ -136,6 +136,39 @@ describe('regsize tags against a real registry', function () {
     assert.equal(proxy.manifests('HEAD').length, expected.size + 1);
   });
 
+  it("keeps the repository's tag answers in one cache file: aged past the TTL they are asked again by HEAD, corrupt they are noted and not trusted", async () => {
+    const cache = join(tmp, 'one-file');
+    const cold = await tags(cache, '--json');
+    assert.equal(cold.code, 0, cold.stderr);
+    const entries = readdirSync(join(cache, 'v1', 'repo-tags'));
+    assert.equal(entries.length, 1, 'one entry for the repository');
+    assert.equal(existsSync(join(cache, 'v1', 'tags')), false, 'no file per tag');
+    const file = join(cache, 'v1', 'repo-tags', entries[0]!);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { tags: Record<string, [number, number]> };
+    assert.deepEqual(Object.keys(doc.tags).sort(), [...expected.keys(), 'win-1.0'].sort());
+
+    // Every answer learned an hour ago: past the default TTL, so each tag is asked again (a HEAD), no manifest GET.
+    for (const v of Object.values(doc.tags)) v[1] -= 60 * 60 * 1000;
+    writeFileSync(file, JSON.stringify(doc));
+    proxy.reset();
+    const aged = await tags(cache, '--json');
+    assert.equal(aged.code, 0, aged.stderr);
+    assert.equal(aged.stdout, cold.stdout);
+    assert.equal(proxy.manifests('HEAD').length, expected.size + 1);
+    assert.deepEqual(proxy.manifests('GET'), []);
+
+    // A corrupt entry: one note on stderr, the tags asked again, the answers the same.
+    writeFileSync(file, '{"repo": "not this one", "digests": [], "tags": {}}');
+    proxy.reset();
+    const corrupt = await tags(cache, '--json');
+    assert.equal(corrupt.code, 0, corrupt.stderr);
+    assert.equal(corrupt.stdout, cold.stdout);
+    assert.equal(corrupt.stderr.trim().split('\n').length, 1, corrupt.stderr);
+    assert.match(corrupt.stderr, /warning: cache entry for the tags of .*\/app is corrupt/);
+    assert.equal(proxy.manifests('HEAD').length, expected.size + 1);
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).repo, `${proxy.host}/app`, 'written anew, whole');
+  });
+
   it('prints one row per tag, aliases ditto-marked under their image, smallest first', async () => {
     const r = await tags(join(tmp, 'table'), '--bandwidth', '8Mbps,1Gbps');
     assert.equal(r.code, 0, r.stderr);
@@ -240,7 +273,9 @@ describe('regsize tags against a real registry', function () {
     assert.match(human, /\rtags \[=+ *\] \d+\/\d+/);
     assert.match(human, /\rsizing \[=+ *\] \d+\/\d+/);
     assert.match(human, /TAG +DIGEST/);
+    proxy.reset();
     const json = await onTty(['--json']);
+    assert.deepEqual(proxy.manifests('GET'), [], 'the first process wrote every manifest to the cache before it exited');
     assert.doesNotMatch(json, /\r(tags|sizing) \[/);
     assert.ok(JSON.parse(json.replace(/\r\n/g, '\n')).tags.length > 0);
   });

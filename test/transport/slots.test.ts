@@ -5,9 +5,14 @@
  * --concurrency is 8 (#16).
  */
 import assert from 'node:assert/strict';
+import { silentLogger } from '../../src/log.js';
+import { createSession } from '../../src/session.js';
+import { sizeTags } from '../../src/tags/size.js';
+import { destroyDefaultDispatcher, H2_CONNECTIONS } from '../../src/transport/dispatcher.js';
 import { OriginSlots, originLimit, H2_STREAM_LIMIT } from '../../src/transport/slots.js';
 import { spawnCli } from '../helpers/cli.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
+import { tagExisting } from '../helpers/push.js';
 import { type InFlightProxy, startInFlightProxy } from '../helpers/in-flight-proxy.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 
@@ -80,5 +85,52 @@ describe('every image at once over HTTP/2 (real registry, in-flight counting pro
     assert.deepEqual(sizes, expected);
     assert.equal(proxy.maxInFlight(), N, `the server saw at most ${proxy.maxInFlight()} manifest GETs at once`);
     assert.equal(proxy.connections(), 1);
+  });
+});
+
+describe('a burst wider than one HTTP/2 connection (real registry, in-flight counting proxy)', function () {
+  this.timeout(120_000);
+  /** What the server advertises: SETTINGS_MAX_CONCURRENT_STREAMS, small, so a burst of tags outgrows one connection. */
+  const STREAMS = 5;
+  const TAGS = 40;
+  let reg: LocalRegistry;
+  let proxy: InFlightProxy;
+  const digests = new Map<string, string>();
+  let size = 0;
+
+  before(async () => {
+    reg = await startRegistry();
+    const layer = makeRandomLayer({ size: 3000, seed: 'wide', compression: 'gzip' });
+    size = layer.size;
+    const digest = await pushImage(reg, 'wide/app', 't0', makeImage({ layers: [layer] }));
+    digests.set('t0', digest);
+    for (let i = 1; i < TAGS; i++) digests.set(`t${i}`, await tagExisting(reg, 'wide/app', 't0', `t${i}`));
+    // Held until more HEADs are in flight than one connection may carry: only a second connection gets there.
+    proxy = await startInFlightProxy(reg.url, { gate: { path: /\/manifests\/t\d+$/, count: STREAMS + 1, giveUpMs: 10_000 }, h2: { maxConcurrentStreams: STREAMS } });
+  });
+  after(async () => {
+    await proxy?.stop();
+    await reg?.stop();
+  });
+
+  it('sends more than one connection takes, over a few connections, each held to the streams its server advertises', async () => {
+    const saved = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'; // the proxy's self-signed certificate, this test only
+    destroyDefaultDispatcher();
+    try {
+      const { client } = createSession({ logger: silentLogger });
+      const repo = { registry: proxy.host, repository: 'wide/app', input: `${proxy.host}/wide/app` };
+      const run = await sizeTags(client, repo, { platform: { os: 'linux', architecture: 'amd64' }, sort: 'name', force: false, logger: silentLogger });
+      const got = run.result.tags.map((e) => ('error' in e ? [e.tag, e.error.message] : [e.tag, e.digest, e.compressedSize]));
+      assert.deepEqual(new Map(got.map((g) => [g[0], g.slice(1)])), new Map([...digests].map(([t, d]) => [t, [d, size]])));
+    } finally {
+      destroyDefaultDispatcher();
+      if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = saved;
+    }
+    const connections = proxy.connections();
+    assert.ok(connections > 1 && connections <= H2_CONNECTIONS, `${connections} connections`);
+    // Every tag sized above: no stream was refused, so no connection carried more than STREAMS.
+    assert.ok(proxy.maxInFlight() > STREAMS && proxy.maxInFlight() <= STREAMS * connections, `${proxy.maxInFlight()} HEADs at once over ${connections} connections of ${STREAMS} streams`);
   });
 });

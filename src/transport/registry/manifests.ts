@@ -22,6 +22,8 @@ export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
 export class Manifests {
   private readonly byDigest = new SingleFlight<RegistryManifest>();
+  /** Cache writes under way: the answer does not wait for its write (see fetch). */
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(
     private readonly sender: RegistrySender,
@@ -86,6 +88,11 @@ export class Manifests {
     });
   }
 
+  /** Resolves once every manifest fetched so far is in the cache (or failed to be written, which only costs speed). */
+  async flushWrites(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all(this.writes);
+  }
+
   private async fetch(repo: RepoRef, reference: string, expectedDigest: string | undefined): Promise<RegistryManifest> {
     const what = describe(repo, reference);
     const res = await this.sender.send(repo, {
@@ -106,7 +113,12 @@ export class Manifests {
       throw new RegsizeError('DIGEST_MISMATCH', `manifest ${what}: the registry announced digest ${announced}, not the ${expectedDigest} asked for`);
     }
     const manifest = decodeManifest(res.body, res.headers.get('content-type') ?? '', what);
-    await this.cache.putManifest(digest, { bytes: res.body, mediaType: manifest.mediaType });
+    // Not awaited: the request this answer leads to (an index's platform manifest) goes out
+    // now, not after a stat, an open, a write and a rename queued behind a hundred others on
+    // libuv's four threads (a cold compare of 100 images). flushWrites() waits for them.
+    const write = this.cache.putManifest(digest, { bytes: res.body, mediaType: manifest.mediaType }).catch(() => {});
+    this.writes.add(write);
+    void write.then(() => this.writes.delete(write));
     const result = { digest, bytes: res.body, manifest, mediaType: manifest.mediaType };
     this.byDigest.settle(digest, result);
     return result;
