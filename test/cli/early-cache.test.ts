@@ -5,10 +5,13 @@
  * cache cannot answer, a stale answer, or --no-cache keeps the early connection.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Compare from '../../commands/compare.js';
+import { decodeTags, encodeTags } from '../../src/cache/entry.js';
+import { repoTagsPath } from '../../src/cache/layout.js';
+import { EARLY_READ_MAX_BYTES } from '../../src/cli/early-cache.js';
 import { earlyTarget } from '../../src/cli/early-target.js';
 import { runInProcess, ROOT } from '../commands/run-in-process.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
@@ -49,5 +52,20 @@ describe('cli/early-cache: no early connection when the cache answers every imag
     const xdg = join(dir, 'xdg');
     assert.equal((await runInProcess(Compare, [warm, '--json', '--cache-dir', join(xdg, 'regsize')])).exitCode, 0);
     assert.equal(earlyTarget([warm], ROOT, { XDG_CACHE_HOME: xdg }), undefined, 'the default folder');
+  });
+
+  it('does not read a repository entry of thousands of tags twice: past the limit it connects early', () => {
+    const repoKey = warm.slice(0, warm.lastIndexOf(':'));
+    const file = repoTagsPath(dir, repoKey);
+    const answers = decodeTags(readFileSync(file), repoKey);
+    assert.ok(answers, 'the first test cached the repository');
+    const [, one] = [...answers][0] ?? [];
+    assert.ok(one);
+    for (let i = 0; answers.size < 5000; i++) answers.set(`filler-${i}`, { digest: one.digest, storedAt: one.storedAt });
+    const big = encodeTags(repoKey, answers);
+    assert.ok(big.length > EARLY_READ_MAX_BYTES);
+    writeFileSync(file, big);
+    const [hostname, port] = host.split(':') as [string, string];
+    assert.deepEqual(earlyTarget([warm, '--cache-dir', dir], ROOT, noProxy), { hostname, port: Number(port) });
   });
 });
