@@ -43,6 +43,10 @@ describe('log', () => {
     assert.equal(out.stderr.split('\n').length, 2, 'one line');
   });
 
+  it('says whether it wants debug lines, so a hot path can skip building them', () => {
+    assert.deepEqual([stderrLogger(true).verbose, stderrLogger(false).verbose, silentLogger.verbose], [true, false, false]);
+  });
+
   it('the silent logger writes nothing', () => {
     assert.deepEqual(capture(() => (silentLogger.debug('x'), silentLogger.warn('y'))), { stdout: '', stderr: '' });
   });

@@ -126,7 +126,7 @@ export class HttpClient {
 
   private log(req: HttpRequest, res: Response, started: number, bytes: number): void {
     const limit = res.headers.get('ratelimit-remaining');
-    this.settings.logger.debug(`${req.method} ${this.redact(req.url)} ${res.status} ${Date.now() - started}ms ${formatBytes(bytes)}${limit ? ` ratelimit-remaining=${limit}` : ''}`);
+    if (this.settings.logger.verbose !== false) this.settings.logger.debug(`${req.method} ${this.redact(req.url)} ${res.status} ${Date.now() - started}ms ${formatBytes(bytes)}${limit ? ` ratelimit-remaining=${limit}` : ''}`);
   }
 }
 

@@ -54,6 +54,15 @@ describe('transport/http', function () {
     assert.match(lines[0] ?? '', new RegExp(`^GET ${base}/ok 200 \\d+ms 1\\.5 kB ratelimit-remaining=76;w=21600$`));
   });
 
+  it('builds no per-request line for a logger that says it is not verbose', async () => {
+    routes.set('/quiet', (_q, r) => r.writeHead(200).end('ok'));
+    const lines: string[] = [];
+    const quiet = { debug: (l: string) => void lines.push(l), warn: () => {}, verbose: false };
+    const h = new HttpClient(defaultHttpSettings(quiet, { dispatcher: owned.dispatcher }));
+    assert.equal((await h.send({ method: 'GET', url: `${base}/quiet`, maxBytes: 10 })).status, 200);
+    assert.deepEqual(lines, []);
+  });
+
   it('a HEAD answer says HEAD', async () => {
     routes.set('/head', (_q, r) => r.writeHead(404).end());
     const res = await client().http.send({ method: 'HEAD', url: `${base}/head`, maxBytes: 0 });
