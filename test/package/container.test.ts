@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Compare from '../../commands/compare.js';
+import { type CompareResult, isErrorEntry } from '../../src/index.js';
 import { runInProcess } from '../commands/run-in-process.js';
-import { ensureBinary } from '../helpers/binary.js';
 import { emptyDockerConfig } from '../helpers/cli.js';
 import { ROOT, run } from '../helpers/package.js';
+import { prebuiltBinary } from '../helpers/prebuilt.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { skopeoInspectRaw } from '../helpers/skopeo.js';
 
@@ -23,7 +24,7 @@ describe('the regsize image, FROM scratch, built with buildah and sized by regsi
   const savedDockerConfig = process.env.DOCKER_CONFIG;
 
   before(async () => {
-    [reg] = await Promise.all([startRegistry(), ensureBinary()]);
+    [reg] = await Promise.all([startRegistry(), prebuiltBinary()]);
     dir = mkdtempSync(join(tmpdir(), 'regsize-image-'));
     const storage = ['--storage-driver', 'vfs', '--root', join(dir, 'root'), '--runroot', join(dir, 'runroot')];
     buildah = (args) => run('buildah', [...storage, ...args], { env: { ...process.env, BUILDAH_ISOLATION: 'chroot' } });
@@ -61,9 +62,10 @@ describe('the regsize image, FROM scratch, built with buildah and sized by regsi
     const expected = manifest.layers.reduce((s, l) => s + l.size, 0);
     const r = await runInProcess(Compare, [`${reg.host}/tools/regsize:1`, '--json']);
     assert.equal(r.exitCode, 0, r.stderr);
-    const [entry] = (JSON.parse(r.stdout) as { images: { compressedSize: number; layers: { digest: string }[] }[] }).images;
-    assert.equal(entry?.compressedSize, expected);
-    assert.deepEqual(entry?.layers.map((l) => l.digest), manifest.layers.map((l) => l.digest));
+    const [entry] = (JSON.parse(r.stdout) as CompareResult).images;
+    assert.ok(entry && !isErrorEntry(entry), r.stdout);
+    assert.equal(entry.compressedSize, expected);
+    assert.deepEqual(entry.layers.map((l) => l.digest), manifest.layers.map((l) => l.digest));
     console.log(`      regsize image: ${expected} bytes compressed (${manifest.layers.length} layers)`);
   });
 });
