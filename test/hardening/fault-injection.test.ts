@@ -11,6 +11,7 @@ import { runCli } from '../helpers/cli.js';
 import { type Fault, type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { type Image, makeImage, makeIndex, makeRandomLayer, pushImage, pushIndex } from '../helpers/images.js';
 import { pushBlob } from '../helpers/push.js';
+import { recordRetryWaits } from '../helpers/retry-waits.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 
 interface Entry {
@@ -135,7 +136,9 @@ describe('hardening: 100 images with random faults injected', function () {
 
   it('ends every image with its correct size or its own error, in order, each once', async () => {
     const refs = plan.map((p) => `${proxy.host}/${p.ref}`);
-    const r = await runCli([...refs, '--json', '--platform', 'linux/amd64', '--concurrency', '16', '--timeout', '10', '--verbose']);
+    // The backoffs and Retry-Afters are recorded, not slept (../helpers/retry-waits.ts).
+    const retry = recordRetryWaits();
+    const r = await runCli([...refs, '--json', '--platform', 'linux/amd64', '--concurrency', '16', '--timeout', '10', '--verbose']).finally(() => retry.restore());
     const context = `seed ${SEED}; faults injected: ${proxy.injected.length}`;
     assert.equal(r.code, 1, `${context}\n${r.stderr.slice(-3000)}`);
     const images = (JSON.parse(r.stdout) as { images: Entry[] }).images;
@@ -171,5 +174,8 @@ describe('hardening: 100 images with random faults injected', function () {
     }
     const retryLines = r.stderr.match(/^regsize: retrying /gm)?.length ?? 0;
     assert.equal(retryLines, transient.length + permanentRetries, `every retry is logged with --verbose (${context})`);
+    const logged = [...r.stderr.matchAll(/^regsize: retrying .* in (\d+)ms \(/gm)].map((m) => Number(m[1]));
+    assert.deepEqual([...retry.waits].sort((a, b) => a - b), logged.sort((a, b) => a - b), 'each retry waited what it logged');
+    assert.ok(retry.waits.includes(1000), `a 429's Retry-After: 1 was waited for (${context})`);
   });
 });
