@@ -54,18 +54,18 @@ export function killRunning(): void {
  * linked. Asynchronous: it runs in the background while other tests run (./prebuilt.ts), and
  * must not block their timers.
  */
-export async function copyCheckout(dir: string): Promise<void> {
+export async function copyCheckout(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  const listed = await promisify(execFile)('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, maxBuffer: 64 << 20 });
+  const listed = await promisify(execFile)('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, env, maxBuffer: 64 << 20 });
   const files = listed.stdout.split('\0').filter((f) => f && existsSync(join(ROOT, f)));
   const archive = join(dir, '..', `${Date.now()}-checkout.tar`);
   await new Promise<void>((resolve, reject) => {
-    const tar = spawn('tar', ['-c', '--null', '-T', '-', '-f', archive], { cwd: ROOT, stdio: ['pipe', 'ignore', 'inherit'] });
+    const tar = spawn('tar', ['-c', '--null', '-T', '-', '-f', archive], { cwd: ROOT, env, stdio: ['pipe', 'ignore', 'inherit'] });
     tar.on('error', reject);
     tar.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar -c exited ${code}`))));
     tar.stdin.end(files.join('\0'));
   });
-  await promisify(execFile)('tar', ['-x', '-f', archive, '-C', dir]);
+  await promisify(execFile)('tar', ['-x', '-f', archive, '-C', dir], { env });
   await rm(archive, { force: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
 }
@@ -85,9 +85,9 @@ export function compilersOn(path: string): string[] {
 /** npm's own CLI script, next to this node (so it runs without npm on PATH). */
 export const NPM_CLI = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
 
-/** The environment minus npm's own variables (a suite started by `npm test` has dozens). */
-export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/** The environment (`base`) minus npm's own variables (a suite started by `npm test` has dozens). */
+export function cleanEnv(extra: NodeJS.ProcessEnv, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(base)) if (!/^npm_/i.test(k)) env[k] = v;
   return { ...env, ...extra };
 }

@@ -3,26 +3,44 @@
  * module rather than when their tests begin: they then run on the machine's second core while
  * the in-process tests before them run on the first, and the tests await what they made.
  * One build at a time, in the order the tests come (binary, container, install): the single-file
- * binary, then `npm pack` of a copy of this checkout (its prepack builds a clean dist), then a
- * global install of that tarball into a prefix with no compiler on PATH.
+ * binary; regsize's image built from it with buildah and run once; `npm pack` of a copy of this
+ * checkout (its prepack builds a clean dist); a global install of that tarball into a prefix
+ * with no compiler on PATH.
  *
  * Nothing is asserted here: each step's Run is handed to the test, which asserts on it. A step
- * whose step before failed does not run (its promise says which one failed).
+ * whose step before failed does not run (it is left unset). The folders and environments are
+ * made now, at load time: later, a test running the CLI in-process may have swapped
+ * process.env (TMPDIR, HOME, DOCKER_CONFIG) for its own.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBinary } from './binary.js';
 import { emptyDockerConfig } from './cli.js';
-import { cleanEnv, copyCheckout, NPM_CLI, nodeOnlyPath, run, type Run } from './package.js';
+import { cleanEnv, copyCheckout, NPM_CLI, nodeOnlyPath, ROOT, run, type Run } from './package.js';
+
+const startEnv: NodeJS.ProcessEnv = { ...process.env };
+
+export interface BuiltImage {
+  /** Holds buildah's private storage and the build context (removed by the test). */
+  dir: string;
+  /** buildah on that storage, with chroot isolation. */
+  buildah: (args: string[]) => Promise<Run>;
+  /** scripts/image-rootfs.mjs: the build context. */
+  rootfs?: Run | undefined;
+  /** buildah bud of the Containerfile, tagged localhost/regsize:test. */
+  bud?: Run | undefined;
+  /** buildah from the image, then run `regsize --version` in it, then rm the container. */
+  from?: Run | undefined;
+  version?: Run | undefined;
+  rm?: Run | undefined;
+}
 
 export interface Packed {
   /** The folder of the copy, the tarball's prefix and the node-only PATH (removed by the test). */
   dir: string;
-  /** `npm pack --json` in the copy. */
-  pack: Run;
-  /** The file npm pack wrote, in the copy (set when pack succeeded). */
-  tarball?: string | undefined;
+  /** `npm pack --json` in the copy (unset when the copy failed). */
+  pack?: Run | undefined;
   /** The PATH the install ran with: a link to node and nothing else. */
   path: string;
   /** The environment of the install, for the runs of the installed regsize. */
@@ -35,37 +53,64 @@ export interface Packed {
 }
 
 const binary = ensureBinary();
-// Handled here so that a failed build is not an unhandled rejection before its test awaits it.
+// Each promise is handled here too, so that a failed build is not an unhandled rejection
+// before its test awaits it.
 binary.catch(() => undefined);
-
 /** dist/regsize, built by `npm run build:binary`. */
-export function prebuiltBinary(): Promise<string> {
-  return binary;
-}
+export const prebuiltBinary = (): Promise<string> => binary;
 
-const packed = binary.catch(() => undefined).then(packAndInstall);
+const imageDir = mkdtempSync(join(tmpdir(), 'regsize-image-'));
+const image = binary.then(() => buildImage(imageDir), () => ({ dir: imageDir, buildah: buildahOn(imageDir) }));
+/** regsize's image, built and run once (see BuiltImage). */
+export const builtImage = (): Promise<BuiltImage> => image;
+
+const packDir = mkdtempSync(join(tmpdir(), 'regsize-install-'));
+const packPlan: Packed = {
+  dir: packDir,
+  path: nodeOnlyPath(join(packDir, 'bin')),
+  prefix: join(packDir, 'prefix'),
+  env: cleanEnv({ PATH: join(packDir, 'bin'), DOCKER_CONFIG: emptyDockerConfig(), XDG_CACHE_HOME: join(packDir, 'cache'), XDG_DATA_HOME: join(packDir, 'data') }, startEnv),
+};
+const packed = image.then(
+  () => packAndInstall(packPlan),
+  () => packAndInstall(packPlan),
+);
 packed.catch(() => undefined);
+/** The packed tarball and its global install (see Packed). */
+export const packedAndInstalled = (): Promise<Packed> => packed;
 
-/** The packed tarball and its global install (see the module comment). */
-export function packedAndInstalled(): Promise<Packed> {
-  return packed;
+function buildahOn(dir: string): (args: string[]) => Promise<Run> {
+  const storage = ['--storage-driver', 'vfs', '--root', join(dir, 'root'), '--runroot', join(dir, 'runroot')];
+  return (args) => run('buildah', [...storage, ...args], { env: { ...startEnv, BUILDAH_ISOLATION: 'chroot' } });
 }
 
-async function packAndInstall(): Promise<Packed> {
-  const dir = mkdtempSync(join(tmpdir(), 'regsize-install-'));
-  const src = join(dir, 'src');
-  await copyCheckout(src);
-  const pack = await run(process.execPath, [NPM_CLI, 'pack', '--json'], { cwd: src, env: cleanEnv({}) });
-  const path = nodeOnlyPath(join(dir, 'bin'));
-  const prefix = join(dir, 'prefix');
-  const env = cleanEnv({ PATH: path, DOCKER_CONFIG: emptyDockerConfig(), XDG_CACHE_HOME: join(dir, 'cache'), XDG_DATA_HOME: join(dir, 'data') });
-  const result: Packed = { dir, pack, path, env, prefix };
-  if (pack.code !== 0) return result;
-  const [info] = JSON.parse(pack.stdout) as { filename: string }[];
+async function buildImage(dir: string): Promise<BuiltImage> {
+  const buildah = buildahOn(dir);
+  const built: BuiltImage = { dir, buildah };
+  const context = join(dir, 'context');
+  built.rootfs = await run(process.execPath, [join(ROOT, 'scripts', 'image-rootfs.mjs'), context], { env: startEnv });
+  if (built.rootfs.code !== 0) return built;
+  built.bud = await buildah(['bud', '--isolation', 'chroot', '--pull=never', '-f', join(ROOT, 'Containerfile'), '-t', 'localhost/regsize:test', context]);
+  if (built.bud.code !== 0) return built;
+  // The image works on its own: nothing from the host but the kernel.
+  built.from = await buildah(['from', '--pull-never', 'localhost/regsize:test']);
+  if (built.from.code !== 0) return built;
+  const container = built.from.stdout.trim();
+  built.version = await buildah(['run', '--isolation', 'chroot', container, '--', '/usr/local/bin/regsize', '--version']);
+  built.rm = await buildah(['rm', container]);
+  return built;
+}
+
+async function packAndInstall(plan: Packed): Promise<Packed> {
+  const result: Packed = { ...plan };
+  const src = join(plan.dir, 'src');
+  await copyCheckout(src, startEnv);
+  result.pack = await run(process.execPath, [NPM_CLI, 'pack', '--json'], { cwd: src, env: cleanEnv({}, startEnv) });
+  if (result.pack.code !== 0) return result;
+  const [info] = JSON.parse(result.pack.stdout) as { filename: string }[];
   if (!info) return result;
-  result.tarball = join(src, info.filename);
   const started = process.hrtime.bigint();
-  result.install = await run(process.execPath, [NPM_CLI, 'install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', result.tarball], { env });
+  result.install = await run(process.execPath, [NPM_CLI, 'install', '--global', '--prefix', plan.prefix, '--prefer-offline', '--no-audit', '--no-fund', join(src, info.filename)], { env: plan.env });
   result.installSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   return result;
 }

@@ -31,6 +31,7 @@ describe('npm pack, then a global install with no compiler on PATH', function ()
   it('packs without source maps, installs without running anything, and the installed regsize sizes an image', async function () {
     // Packed and installed in the background since the spec files loaded (../helpers/prebuilt.ts).
     const { pack, install, installSeconds, path, env, prefix } = (built = await packedAndInstalled());
+    assert.ok(pack, 'the checkout was copied and packed');
     assert.equal(pack.code, 0, pack.stderr);
     const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     assert.ok(info);
