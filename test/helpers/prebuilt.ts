@@ -2,10 +2,10 @@
  * The package tests' slow builds, started when mocha loads the spec files that import this
  * module rather than when their tests begin: they then run on the machine's second core while
  * the in-process tests before them run on the first, and the tests await what they made.
- * One build at a time, in the order the tests come (binary, container, install): the single-file
- * binary; regsize's image built from it with buildah and run once; `npm pack` of a copy of this
- * checkout (its prepack builds a clean dist); a global install of that tarball into a prefix
- * with no compiler on PATH.
+ * One build at a time (./background.ts), in the order the tests come (binary, container,
+ * install): the single-file binary; regsize's image built from it with buildah and run once;
+ * `npm pack` of a copy of this checkout (its prepack builds a clean dist); a global install of
+ * that tarball into a prefix with no compiler on PATH.
  *
  * Nothing is asserted here: each step's Run is handed to the test, which asserts on it. A step
  * whose step before failed does not run (it is left unset). The folders and environments are
@@ -15,6 +15,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inBackground } from './background.js';
 import { ensureBinary } from './binary.js';
 import { emptyDockerConfig } from './cli.js';
 import { cleanEnv, copyCheckout, NPM_CLI, nodeOnlyPath, ROOT, run, type Run } from './package.js';
@@ -52,15 +53,12 @@ export interface Packed {
   installSeconds?: number | undefined;
 }
 
-const binary = ensureBinary();
-// Each promise is handled here too, so that a failed build is not an unhandled rejection
-// before its test awaits it.
-binary.catch(() => undefined);
+const binary = inBackground(ensureBinary);
 /** dist/regsize, built by `npm run build:binary`. */
 export const prebuiltBinary = (): Promise<string> => binary;
 
 const imageDir = mkdtempSync(join(tmpdir(), 'regsize-image-'));
-const image = binary.then(() => buildImage(imageDir), () => ({ dir: imageDir, buildah: buildahOn(imageDir) }));
+const image = inBackground(() => binary.then(() => buildImage(imageDir), () => ({ dir: imageDir, buildah: buildahOn(imageDir) })));
 /** regsize's image, built and run once (see BuiltImage). */
 export const builtImage = (): Promise<BuiltImage> => image;
 
@@ -71,11 +69,7 @@ const packPlan: Packed = {
   prefix: join(packDir, 'prefix'),
   env: cleanEnv({ PATH: join(packDir, 'bin'), DOCKER_CONFIG: emptyDockerConfig(), XDG_CACHE_HOME: join(packDir, 'cache'), XDG_DATA_HOME: join(packDir, 'data') }, startEnv),
 };
-const packed = image.then(
-  () => packAndInstall(packPlan),
-  () => packAndInstall(packPlan),
-);
-packed.catch(() => undefined);
+const packed = inBackground(() => packAndInstall(packPlan));
 /** The packed tarball and its global install (see Packed). */
 export const packedAndInstalled = (): Promise<Packed> => packed;
 
