@@ -8,18 +8,12 @@
  */
 import assert from 'node:assert/strict';
 import { runCli } from '../helpers/cli.js';
+import type { AnyEntry as Entry, CompareJson } from '../helpers/compare-json.js';
 import { type Fault, type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { type Image, makeImage, makeIndex, makeRandomLayer, pushImage, pushIndex } from '../helpers/images.js';
 import { pushBlob } from '../helpers/push.js';
 import { recordRetryWaits } from '../helpers/retry-waits.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
-
-interface Entry {
-  reference: string;
-  platform?: string;
-  compressedSize?: number;
-  error?: { code: string; message: string };
-}
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed with the same choices. */
 function rng(seed: number): () => number {
@@ -141,7 +135,7 @@ describe('hardening: 100 images with random faults injected', function () {
     const r = await runCli([...refs, '--json', '--platform', 'linux/amd64', '--concurrency', '16', '--timeout', '10', '--verbose']).finally(() => retry.restore());
     const context = `seed ${SEED}; faults injected: ${proxy.injected.length}`;
     assert.equal(r.code, 1, `${context}\n${r.stderr.slice(-3000)}`);
-    const images = (JSON.parse(r.stdout) as { images: Entry[] }).images;
+    const images = (JSON.parse(r.stdout) as CompareJson).images;
 
     assert.equal(images.length, COUNT, `one entry per image (${context})`);
     assert.deepEqual(images.map((e) => e.reference), refs, 'in the order given, none lost, none duplicated');

@@ -5,15 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import type { AnyEntry as Entry, CompareJson } from '../helpers/compare-json.js';
 import { type Behaviour, type HostileRegistry, sha256, startHostileRegistry } from '../helpers/hostile-registry.js';
 import { type Image, makeImage, makeIndex, makeRandomLayer, MT } from '../helpers/images.js';
 import { recordRetryWaits, type RetryWaits } from '../helpers/retry-waits.js';
 
-interface Entry {
-  reference: string;
-  compressedSize?: number;
-  error?: { code: string; message: string };
-}
 interface Run extends CliResult {
   images: Entry[];
 }
@@ -39,7 +35,7 @@ async function compare(reg: HostileRegistry, repos: string[], extra: string[] = 
   const r = await runCli([...repos.map((r) => `${reg.host}/${r}:1`), '--json', '--platform', 'linux/amd64', ...timeout, ...extra], env);
   let images: Entry[] = [];
   try {
-    images = (JSON.parse(r.stdout) as { images: Entry[] }).images;
+    images = (JSON.parse(r.stdout) as CompareJson).images;
   } catch {
     assert.fail(`stdout is not the JSON document: ${JSON.stringify(r.stdout)}\nstderr: ${r.stderr}`);
   }

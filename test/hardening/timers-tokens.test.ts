@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import Compare from '../../commands/compare.js';
 import { runInProcess } from '../commands/run-in-process.js';
+import type { CompareJson } from '../helpers/compare-json.js';
 import { type HostileRegistry, startHostileRegistry } from '../helpers/hostile-registry.js';
 import { type Image, makeImage, makeIndex, makeRandomLayer } from '../helpers/images.js';
 import { isRegsizeError } from '../../src/errors.js';
@@ -87,7 +88,7 @@ describe('hardening: timers and tokens', function () {
       reg.serveBlob('app', image.config);
       const r = await runInProcess(Compare, [`${reg.host}/app:1`, '--timeout', String(maxSeconds), '--no-cache', '--json', '--platform', 'linux/amd64']);
       assert.equal(r.exitCode, 0, r.stderr);
-      const [entry] = (JSON.parse(r.stdout) as { images: { compressedSize?: number }[] }).images;
+      const [entry] = (JSON.parse(r.stdout) as CompareJson).images;
       assert.equal(entry?.compressedSize, image.layers.reduce((s, l) => s + l.blob.length, 0));
     });
 
