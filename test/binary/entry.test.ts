@@ -18,6 +18,7 @@ import { emptyDockerConfig, runCli } from '../helpers/cli.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type Run, ROOT, run } from '../helpers/package.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
+import { gate } from '../../src/util/limit.js';
 
 /** How `regsize` ran before the bundle: oclif finds the command files itself. */
 const OCLIF_DISCOVERY = `
@@ -52,15 +53,29 @@ describe('binary/entry: the bundle answers as oclif\'s own discovery did', funct
     await pushImage(reg, 'team/app', 'v1', image);
     dir = mkdtempSync(join(tmpdir(), 'regsize-entry-'));
     env = { PATH: process.env.PATH, HOME: dir, TMPDIR: process.env.TMPDIR, DOCKER_CONFIG: emptyDockerConfig(), XDG_CACHE_HOME: join(dir, 'cache'), XDG_DATA_HOME: join(dir, 'data'), COLUMNS: '120' };
+    const twoAtOnce = gate(2);
+    for (const [name, argv] of cases) {
+      const started = twoAtOnce(() => run(process.execPath, [join(ROOT, 'bin', 'run.js'), ...argv(reg.host)], { cwd: ROOT, env }));
+      started.catch(() => undefined); // awaited, and reported, by its case
+      bundledRuns.set(name, started);
+    }
   });
   after(async () => {
     await reg?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const ways = (args: string[], inSubprocesses: boolean): Promise<[Run, Run | undefined, Run | undefined, Run]> =>
+  // The bundle's runs, two at a time from before() on, each awaited by its case: they keep the
+  // second core busy while the cases run oclif in this process one after the other.
+  const bundledRuns = new Map<string, Promise<Run>>();
+  const runBundle = (name: string, args: string[]): Promise<Run> => {
+    const started = bundledRuns.get(name) ?? run(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], { cwd: ROOT, env });
+    bundledRuns.delete(name);
+    return started;
+  };
+  const ways = (name: string, args: string[], inSubprocesses: boolean): Promise<[Run, Run | undefined, Run | undefined, Run]> =>
     Promise.all([
-      run(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], { cwd: ROOT, env }),
+      runBundle(name, args),
       inSubprocesses ? run(process.execPath, ['--input-type=module', '-e', COMPILED, '--', ...args], { cwd: ROOT, env }) : Promise.resolve(undefined),
       inSubprocesses ? run(process.execPath, ['--input-type=module', '-e', OCLIF_DISCOVERY, '--', ...args], { cwd: ROOT, env }) : Promise.resolve(undefined),
       runCli(args, env),
@@ -89,7 +104,7 @@ describe('binary/entry: the bundle answers as oclif\'s own discovery did', funct
   for (const [name, argv, code] of cases) {
     it(`${name}: same stdout, stderr and exit code (${code})`, async () => {
       const args = argv(reg.host);
-      const [bundled, compiled, oclifSubprocess, oclif] = await ways(args, IN_SUBPROCESSES_TOO.has(name));
+      const [bundled, compiled, oclifSubprocess, oclif] = await ways(name, args, IN_SUBPROCESSES_TOO.has(name));
       assert.equal(oclif.code, code, `oclif's discovery: ${oclif.stderr}`);
       const others = [['bin/run.js (bundle)', bundled], ['compiled main', compiled], ["oclif's discovery in a subprocess", oclifSubprocess]] as const;
       for (const [way, r] of others) {
