@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
+import { killRunning } from './helpers/package.js';
 import { stopSharedRegistry } from './helpers/registry.js';
 
 nock.disableNetConnect();
@@ -38,6 +39,7 @@ export const mochaHooks = {
   },
   async afterAll(): Promise<void> {
     await stopSharedRegistry();
+    killRunning();
     cleanUp();
     const left = changedKeys().map((key) => `${key} (changed by or before "${leaks.get(key) ?? '?'}")`);
     if (left.length) throw new Error(`tests left process.env changed: ${left.join('; ')}`);

@@ -28,7 +28,7 @@ export class HistoryBusyError extends RegsizeError {
 }
 
 export interface LockOptions {
-  /** How long to wait for another writer. @default 5000 (a report's write takes milliseconds) */
+  /** How long to wait for another writer. @default lockWait.timeoutMs */
   timeoutMs?: number;
   /** @default a blocking sleep (the write is synchronous, at the end of the run) */
   sleep?: (ms: number) => void;
@@ -38,6 +38,13 @@ export interface LockOptions {
 
 const POLL_MS = 25;
 
+/**
+ * How long a writer waits for another when its caller does not say: 5 s, where a report's write
+ * takes milliseconds. An object, not a constant, so that a test of a whole command run can
+ * shorten the wait (test/report/history-damaged.test.ts); nothing in regsize writes it.
+ */
+export const lockWait = { timeoutMs: 5000 };
+
 export function lockPath(file: string): string {
   return `${file}.lock`;
 }
@@ -45,7 +52,7 @@ export function lockPath(file: string): string {
 /** Takes the writer's lock of `file`, waiting for another writer; returns its release. */
 export function acquireLock(file: string, o: LockOptions = {}): () => void {
   const lock = lockPath(file);
-  const timeoutMs = o.timeoutMs ?? 5000;
+  const timeoutMs = o.timeoutMs ?? lockWait.timeoutMs;
   const sleep = o.sleep ?? sleepSync;
   const now = o.now ?? Date.now;
   const mine = `${process.pid} ${os.hostname()}\n`;

@@ -31,8 +31,15 @@ export const MAX_BACKOFF_MS = 8000;
 
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The sleep of the default policy, looked up at each wait. An object, not a constant, so that
+ * a test of a whole command run (which cannot hand the command a policy) can record the waits
+ * instead of sleeping them (test/helpers/retry-waits.ts); nothing in regsize writes it.
+ */
+export const retrySleep: { sleep: (ms: number) => Promise<void> } = { sleep: realSleep };
+
 export function defaultRetryPolicy(logger: Logger): RetryPolicy {
-  return { retries: 3, maxRetryAfterMs: 60_000, backoffBaseMs: 250, sleep: realSleep, now: Date.now, random: Math.random, logger };
+  return { retries: 3, maxRetryAfterMs: 60_000, backoffBaseMs: 250, sleep: (ms) => retrySleep.sleep(ms), now: Date.now, random: Math.random, logger };
 }
 
 /** Retry-After is seconds or an HTTP date (RFC 9110 10.2.3); returns milliseconds from `now`, or undefined. */

@@ -3,15 +3,22 @@
  * cache) or, without one, as tsc compiled it. Either must answer exactly as oclif's own
  * discovery did before the bundle (the command files under dist/commands, found through the
  * manifest): same stdout, stderr and exit code, for good runs and for every kind of bad input.
+ *
+ * Every case runs the bundle in a subprocess, as users run it, against oclif's discovery run in
+ * this process by runCli (a fresh Config each run; ../helpers/cli.test.ts holds runCli to what
+ * a subprocess gives). Three cases also run oclif's discovery and the compiled main in
+ * subprocesses of their own: a good run, a usage error and the help screen show the reference
+ * itself is not an artefact of running in-process, and that the compiled main is wired the same.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyDockerConfig } from '../helpers/cli.js';
+import { emptyDockerConfig, runCli } from '../helpers/cli.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type Run, ROOT, run } from '../helpers/package.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
+import { gate } from '../../src/util/limit.js';
 
 /** How `regsize` ran before the bundle: oclif finds the command files itself. */
 const OCLIF_DISCOVERY = `
@@ -45,22 +52,36 @@ describe('binary/entry: the bundle answers as oclif\'s own discovery did', funct
     reg = await startRegistry();
     await pushImage(reg, 'team/app', 'v1', image);
     dir = mkdtempSync(join(tmpdir(), 'regsize-entry-'));
-    env = { PATH: process.env.PATH, HOME: dir, DOCKER_CONFIG: emptyDockerConfig(), XDG_CACHE_HOME: join(dir, 'cache'), XDG_DATA_HOME: join(dir, 'data'), COLUMNS: '120' };
+    env = { PATH: process.env.PATH, HOME: dir, TMPDIR: process.env.TMPDIR, DOCKER_CONFIG: emptyDockerConfig(), XDG_CACHE_HOME: join(dir, 'cache'), XDG_DATA_HOME: join(dir, 'data'), COLUMNS: '120' };
+    const twoAtOnce = gate(2);
+    for (const [name, argv] of cases) {
+      const started = twoAtOnce(() => run(process.execPath, [join(ROOT, 'bin', 'run.js'), ...argv(reg.host)], { cwd: ROOT, env }));
+      started.catch(() => undefined); // awaited, and reported, by its case
+      bundledRuns.set(name, started);
+    }
   });
   after(async () => {
     await reg?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const ways = (args: string[], withCompiled: boolean): Promise<[Run, Run | undefined, Run]> =>
+  // The bundle's runs, two at a time from before() on, each awaited by its case: they keep the
+  // second core busy while the cases run oclif in this process one after the other.
+  const bundledRuns = new Map<string, Promise<Run>>();
+  const runBundle = (name: string, args: string[]): Promise<Run> => {
+    const started = bundledRuns.get(name) ?? run(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], { cwd: ROOT, env });
+    bundledRuns.delete(name);
+    return started;
+  };
+  const ways = (name: string, args: string[], inSubprocesses: boolean): Promise<[Run, Run | undefined, Run | undefined, Run]> =>
     Promise.all([
-      run(process.execPath, [join(ROOT, 'bin', 'run.js'), ...args], { cwd: ROOT, env }),
-      withCompiled ? run(process.execPath, ['--input-type=module', '-e', COMPILED, '--', ...args], { cwd: ROOT, env }) : Promise.resolve(undefined),
-      run(process.execPath, ['--input-type=module', '-e', OCLIF_DISCOVERY, '--', ...args], { cwd: ROOT, env }),
+      runBundle(name, args),
+      inSubprocesses ? run(process.execPath, ['--input-type=module', '-e', COMPILED, '--', ...args], { cwd: ROOT, env }) : Promise.resolve(undefined),
+      inSubprocesses ? run(process.execPath, ['--input-type=module', '-e', OCLIF_DISCOVERY, '--', ...args], { cwd: ROOT, env }) : Promise.resolve(undefined),
+      runCli(args, env),
     ]);
-  // The compiled main is the same main as the bundle's, only not bundled: a good run, a usage
-  // error and the help screen show it wired the same way; every case goes through the bundle.
-  const COMPILED_TOO = new Set(['a compare, --json', 'an unknown flag', 'the root help']);
+  // The cases that also run the compiled main and oclif's discovery in subprocesses.
+  const IN_SUBPROCESSES_TOO = new Set(['a compare, --json', 'an unknown flag', 'the root help']);
 
   const cases: [string, (host: string) => string[], number][] = [
     ['a compare, --json', (h) => [`${h}/team/app:v1`, '--json', '--no-cache'], 0],
@@ -83,9 +104,11 @@ describe('binary/entry: the bundle answers as oclif\'s own discovery did', funct
   for (const [name, argv, code] of cases) {
     it(`${name}: same stdout, stderr and exit code (${code})`, async () => {
       const args = argv(reg.host);
-      const [bundled, compiled, oclif] = await ways(args, COMPILED_TOO.has(name));
+      const [bundled, compiled, oclifSubprocess, oclif] = await ways(name, args, IN_SUBPROCESSES_TOO.has(name));
       assert.equal(oclif.code, code, `oclif's discovery: ${oclif.stderr}`);
-      for (const [way, r] of [['bin/run.js (bundle)', bundled], ...(compiled ? [['compiled main', compiled] as const] : [])] as const) {
+      const others = [['bin/run.js (bundle)', bundled], ['compiled main', compiled], ["oclif's discovery in a subprocess", oclifSubprocess]] as const;
+      for (const [way, r] of others) {
+        if (!r) continue;
         assert.equal(r.code, oclif.code, `${way}: ${r.stderr}`);
         assert.equal(r.stdout, oclif.stdout, `${way}: stdout`);
         assert.equal(r.stderr, oclif.stderr, `${way}: stderr`);

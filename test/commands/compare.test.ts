@@ -7,22 +7,10 @@ import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { type Image, makeImage, makeIndex, makeRandomLayer, pushImage, pushIndex } from '../helpers/images.js';
 import { skopeoInspectRaw } from '../helpers/skopeo.js';
 import { emptyDockerConfig, runCli, spawnCli } from '../helpers/cli.js';
+import type { ErrorEntry, ImageEntry } from '../../src/index.js';
 
-interface Layer {
-  digest: string;
-  size: number;
-  mediaType: string;
-}
-interface Entry {
-  reference: string;
-  name: string;
-  digest: string;
-  platform: string;
-  manifestDigest: string;
-  compressedSize: number;
-  layers: Layer[];
-  error?: { code: string; message: string };
-}
+/** An entry of the document, read as an image (the tests here that expect an error read only that). */
+type Entry = ImageEntry & Partial<ErrorEntry>;
 
 /** What skopeo says an image weighs on a platform: resolve the index itself, sum the layers. */
 async function oracle(reg: LocalRegistry, ref: string, platform: string): Promise<{ manifestDigest: string; size: number; layers: string[] }> {

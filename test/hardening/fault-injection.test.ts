@@ -8,17 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { runCli } from '../helpers/cli.js';
+import type { AnyEntry as Entry, CompareJson } from '../helpers/compare-json.js';
 import { type Fault, type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { type Image, makeImage, makeIndex, makeRandomLayer, pushImage, pushIndex } from '../helpers/images.js';
 import { pushBlob } from '../helpers/push.js';
+import { recordRetryWaits } from '../helpers/retry-waits.js';
+import { inBackground } from '../helpers/background.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
-
-interface Entry {
-  reference: string;
-  platform?: string;
-  compressedSize?: number;
-  error?: { code: string; message: string };
-}
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed with the same choices. */
 function rng(seed: number): () => number {
@@ -72,47 +68,63 @@ interface Planned {
   doom?: Doom;
 }
 
+/**
+ * The fleet: planned now, as mocha loads this file, and pushed in the background
+ * (../helpers/background.ts) while the tests before it run.
+ */
+function fleet(registry: Promise<LocalRegistry>): { plan: Planned[]; doomedPaths: Map<string, Doom>; pushed: Promise<void> } {
+  const plan: Planned[] = [];
+  const doomedPaths = new Map<string, Doom>();
+  const random = rng(SEED);
+  const order = Array.from({ length: COUNT }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  const doomOf = new Map(order.slice(0, 2 * DOOMS.length).map((i, k) => [i, DOOMS[k % DOOMS.length] as Doom]));
+  const base = makeRandomLayer({ size: 2000, seed: 'fleet-base' });
+
+  const pushes: ((reg: LocalRegistry) => Promise<unknown>)[] = [];
+  for (let i = 0; i < COUNT; i++) {
+    const repo = `fleet/r${i % 10}`;
+    const tag = `t${i}`;
+    const own = (p: string) => makeRandomLayer({ size: 300 + Math.floor(random() * 3000), seed: `fleet-${i}-${p}`, compression: random() < 0.3 ? 'zstd' : 'gzip' });
+    const amd: Image = makeImage({ layers: i % 2 === 0 ? [base, own('a')] : [own('a'), own('b')], platform: AMD64, format: i % 3 === 0 ? 'docker' : 'oci' });
+    const doom = doomOf.get(i);
+    const entry: Planned = { ref: '', path: `/v2/${repo}/manifests/${tag}`, size: amd.layers.reduce((s, l) => s + l.size, 0), ...(doom ? { doom } : {}) };
+    plan.push(entry);
+    entry.ref = `${repo}:${tag}`;
+    if (doom) doomedPaths.set(entry.path, doom);
+    if (doom === 'missing') continue;
+    if (i % 5 === 0) {
+      const arm = makeImage({ layers: [own('arm')], platform: ARM64 });
+      pushes.push((reg) => pushIndex(reg, repo, tag, makeIndex([{ image: amd }, { image: arm }], { attestations: i % 10 === 0 })));
+    } else {
+      pushes.push((reg) => pushImage(reg, repo, tag, amd));
+    }
+  }
+  const pushed = inBackground(async () => {
+    const reg = await registry;
+    // The shared layer first: concurrent uploads of one blob can race in the registry.
+    await pushBlob(reg, 'fleet/r0', base.blob);
+    for (let r = 1; r < 10; r++) await pushBlob(reg, `fleet/r${r}`, base.blob);
+    for (let k = 0; k < pushes.length; k += 10) await Promise.all(pushes.slice(k, k + 10).map((p) => p(reg)));
+  });
+  return { plan, doomedPaths, pushed };
+}
+
+const registry = startRegistry();
+registry.catch(() => undefined); // a failed start is reported by before(), not as unhandled
+const { plan, doomedPaths, pushed } = fleet(registry);
+
 describe('hardening: 100 images with random faults injected', function () {
   this.timeout(120_000);
   let reg: LocalRegistry;
   let proxy: FaultProxy;
-  const plan: Planned[] = [];
-  const doomedPaths = new Map<string, Doom>();
 
   before(async () => {
-    reg = await startRegistry();
-    const random = rng(SEED);
-    const order = Array.from({ length: COUNT }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j] as number, order[i] as number];
-    }
-    const doomOf = new Map(order.slice(0, 2 * DOOMS.length).map((i, k) => [i, DOOMS[k % DOOMS.length] as Doom]));
-    const base = makeRandomLayer({ size: 2000, seed: 'fleet-base' });
-
-    const pushes: (() => Promise<unknown>)[] = [];
-    for (let i = 0; i < COUNT; i++) {
-      const repo = `fleet/r${i % 10}`;
-      const tag = `t${i}`;
-      const own = (p: string) => makeRandomLayer({ size: 300 + Math.floor(random() * 3000), seed: `fleet-${i}-${p}`, compression: random() < 0.3 ? 'zstd' : 'gzip' });
-      const amd: Image = makeImage({ layers: i % 2 === 0 ? [base, own('a')] : [own('a'), own('b')], platform: AMD64, format: i % 3 === 0 ? 'docker' : 'oci' });
-      const doom = doomOf.get(i);
-      const entry: Planned = { ref: '', path: `/v2/${repo}/manifests/${tag}`, size: amd.layers.reduce((s, l) => s + l.size, 0), ...(doom ? { doom } : {}) };
-      plan.push(entry);
-      entry.ref = `${repo}:${tag}`;
-      if (doom) doomedPaths.set(entry.path, doom);
-      if (doom === 'missing') continue;
-      if (i % 5 === 0) {
-        const arm = makeImage({ layers: [own('arm')], platform: ARM64 });
-        pushes.push(() => pushIndex(reg, repo, tag, makeIndex([{ image: amd }, { image: arm }], { attestations: i % 10 === 0 })));
-      } else {
-        pushes.push(() => pushImage(reg, repo, tag, amd));
-      }
-    }
-    // The shared layer first: concurrent uploads of one blob can race in the registry.
-    await pushBlob(reg, 'fleet/r0', base.blob);
-    for (let r = 1; r < 10; r++) await pushBlob(reg, `fleet/r${r}`, base.blob);
-    for (let k = 0; k < pushes.length; k += 10) await Promise.all(pushes.slice(k, k + 10).map((p) => p()));
+    reg = await registry;
+    await pushed;
 
     // Transient faults: a third of the requests, at most twice for the same request.
     const faultRandom = rng(SEED + 1);
@@ -135,10 +147,12 @@ describe('hardening: 100 images with random faults injected', function () {
 
   it('ends every image with its correct size or its own error, in order, each once', async () => {
     const refs = plan.map((p) => `${proxy.host}/${p.ref}`);
-    const r = await runCli([...refs, '--json', '--platform', 'linux/amd64', '--concurrency', '16', '--timeout', '10', '--verbose']);
+    // The backoffs and Retry-Afters are recorded, not slept (../helpers/retry-waits.ts).
+    const retry = recordRetryWaits();
+    const r = await runCli([...refs, '--json', '--platform', 'linux/amd64', '--concurrency', '16', '--timeout', '10', '--verbose']).finally(() => retry.restore());
     const context = `seed ${SEED}; faults injected: ${proxy.injected.length}`;
     assert.equal(r.code, 1, `${context}\n${r.stderr.slice(-3000)}`);
-    const images = (JSON.parse(r.stdout) as { images: Entry[] }).images;
+    const images = (JSON.parse(r.stdout) as CompareJson).images;
 
     assert.equal(images.length, COUNT, `one entry per image (${context})`);
     assert.deepEqual(images.map((e) => e.reference), refs, 'in the order given, none lost, none duplicated');
@@ -171,5 +185,8 @@ describe('hardening: 100 images with random faults injected', function () {
     }
     const retryLines = r.stderr.match(/^regsize: retrying /gm)?.length ?? 0;
     assert.equal(retryLines, transient.length + permanentRetries, `every retry is logged with --verbose (${context})`);
+    const logged = [...r.stderr.matchAll(/^regsize: retrying .* in (\d+)ms \(/gm)].map((m) => Number(m[1]));
+    assert.deepEqual([...retry.waits].sort((a, b) => a - b), logged.sort((a, b) => a - b), 'each retry waited what it logged');
+    assert.ok(retry.waits.includes(1000), `a 429's Retry-After: 1 was waited for (${context})`);
   });
 });

@@ -5,14 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import type { AnyEntry as Entry, CompareJson } from '../helpers/compare-json.js';
 import { type Behaviour, type HostileRegistry, sha256, startHostileRegistry } from '../helpers/hostile-registry.js';
 import { type Image, makeImage, makeIndex, makeRandomLayer, MT } from '../helpers/images.js';
+import { recordRetryWaits, type RetryWaits } from '../helpers/retry-waits.js';
 
-interface Entry {
-  reference: string;
-  compressedSize?: number;
-  error?: { code: string; message: string };
-}
 interface Run extends CliResult {
   images: Entry[];
 }
@@ -38,7 +35,7 @@ async function compare(reg: HostileRegistry, repos: string[], extra: string[] = 
   const r = await runCli([...repos.map((r) => `${reg.host}/${r}:1`), '--json', '--platform', 'linux/amd64', ...timeout, ...extra], env);
   let images: Entry[] = [];
   try {
-    images = (JSON.parse(r.stdout) as { images: Entry[] }).images;
+    images = (JSON.parse(r.stdout) as CompareJson).images;
   } catch {
     assert.fail(`stdout is not the JSON document: ${JSON.stringify(r.stdout)}\nstderr: ${r.stderr}`);
   }
@@ -69,13 +66,20 @@ const respond = (body: Buffer | string, contentType: string = MT.OCI_MANIFEST, h
 describe('hardening: a hostile registry', function () {
   this.timeout(30_000);
   let reg: HostileRegistry;
+  // The retries' waits are recorded and asserted, not slept (../helpers/retry-waits.ts).
+  let retry: RetryWaits;
   const good = image('good');
 
   before(async () => {
     reg = await startHostileRegistry();
     serve(reg, 'good', good);
+    retry = recordRetryWaits();
   });
-  after(async () => reg?.stop());
+  beforeEach(() => retry.clear());
+  after(async () => {
+    retry?.restore();
+    await reg?.stop();
+  });
 
   describe('content is checked, never trusted', () => {
     it('refuses a manifest whose bytes do not match the digest the registry announced', async () => {
@@ -222,6 +226,7 @@ describe('hardening: a hostile registry', function () {
       assert.equal(reg.hits(manifestPath('r429')).length, 2);
       // The wait computed from Retry-After; that it is slept is the retry wrapper's own test.
       assert.match(r.stderr, new RegExp(`retrying GET http://${reg.host}/v2/r429/manifests/1 in 1000ms \\(HTTP 429\\)`));
+      assert.deepEqual(retry.waits, [1000], 'and waited for');
     });
 
     it('retries a 503, then succeeds', async () => {
@@ -232,6 +237,7 @@ describe('hardening: a hostile registry', function () {
       assertSized(r, img);
       assert.equal(reg.hits(manifestPath('r503')).length, 2);
       assert.match(r.stderr, /retrying GET \S+\/v2\/r503\/manifests\/1 in \d+ms \(HTTP 503\)/);
+      assert.equal(retry.waits.length, 1);
     });
 
     it('retries a connection reset, then succeeds', async () => {
@@ -242,6 +248,7 @@ describe('hardening: a hostile registry', function () {
       assertSized(r, img);
       assert.equal(reg.hits(`/v2/reset/blobs/${img.configDigest}`).length, 2);
       assert.match(r.stderr, /retrying GET \S+\/v2\/reset\/blobs\/sha256:[a-f0-9]{64} in \d+ms \(NETWORK: /);
+      assert.equal(retry.waits.length, 1);
     });
 
     it('gives up after 3 retries of a 503 that does not lift', async () => {
@@ -254,6 +261,7 @@ describe('hardening: a hostile registry', function () {
       assert.equal(waits.length, 3);
       const [w1, w2, w3] = waits as [number, number, number];
       assert.ok(w1 > 0 && w1 <= w2 && w2 <= w3 && w1 < w3 && w3 <= 8000, `waits ${waits.join(', ')}`);
+      assert.deepEqual(retry.waits, waits, 'each wait printed is the one waited for');
       assert.equal(r.images[1]?.compressedSize, sizeOf(good));
     });
 
@@ -262,6 +270,7 @@ describe('hardening: a hostile registry', function () {
       const r = await compare(reg, ['resets', 'good']);
       assertFailed(r, 'NETWORK', new RegExp(`^GET http://${reg.host}/v2/resets/manifests/1 failed: network error: .*; check the network and the registry address$`));
       assert.equal(reg.hits(manifestPath('resets')).length, 4);
+      assert.equal(retry.waits.length, 3);
       assert.equal(r.images[1]?.compressedSize, sizeOf(good));
     });
 

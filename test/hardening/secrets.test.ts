@@ -10,17 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { emptyDockerConfig, runCli, type CliResult } from '../helpers/cli.js';
+import type { AnyEntry as Entry, CompareJson } from '../helpers/compare-json.js';
 import { type HostileRegistry, startHostileRegistry } from '../helpers/hostile-registry.js';
 import { type Image, makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { HttpClient, defaultHttpSettings } from '../../src/transport/http.js';
 import { silentLogger } from '../../src/log.js';
-
-interface Entry {
-  reference: string;
-  compressedSize?: number;
-  error?: { code: string; message: string };
-}
 
 const USER = 'ci-robot';
 const PASSWORD = 'pw-Zq8!hunter2-secret';
@@ -54,7 +49,7 @@ function cacheFiles(dir: string): Record<string, Buffer> {
 }
 
 function entries(r: CliResult): Entry[] {
-  return (JSON.parse(r.stdout) as { images: Entry[] }).images;
+  return (JSON.parse(r.stdout) as CompareJson).images;
 }
 
 describe('hardening: secrets', function () {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import Compare from '../../commands/compare.js';
 import { runInProcess } from '../commands/run-in-process.js';
+import type { CompareJson } from '../helpers/compare-json.js';
 import { type HostileRegistry, startHostileRegistry } from '../helpers/hostile-registry.js';
 import { type Image, makeImage, makeIndex, makeRandomLayer } from '../helpers/images.js';
 import { isRegsizeError } from '../../src/errors.js';
@@ -26,14 +27,15 @@ describe('hardening: timers and tokens', function () {
   afterEach(async () => reg?.stop());
 
   describe('a request is timed from when it is sent', () => {
-    it('60 requests at once over 2 connections all succeed, though the last is sent after 1.5 s and the timeout is 1 s', async () => {
+    it('60 requests at once over 2 connections all succeed, though the last is sent after 0.6 s and the timeout is 0.3 s', async () => {
       reg = await startHostileRegistry();
-      // Each answer takes at least 50 ms; 30 rounds over 2 connections take at least 1.5 s, past
-      // the 1 s timeout that a request queued with its timer already running would hit.
-      reg.on('/slow', { kind: 'delay', ms: 50, then: { kind: 'respond', body: 'ok' } });
+      // Each answer takes at least 20 ms; 30 rounds over 2 connections take at least 0.6 s, twice
+      // the 0.3 s timeout that a request queued with its timer already running would hit (and
+      // 15 times what one answer takes, so a slow machine does not time a sent request out).
+      reg.on('/slow', { kind: 'delay', ms: 20, then: { kind: 'respond', body: 'ok' } });
       const dispatcher = new Agent({ connections: 2 });
       try {
-        const http = new HttpClient(defaultHttpSettings(silentLogger, { timeoutMs: 1000, retries: 0, dispatcher, maxInFlightPerOrigin: 2 }));
+        const http = new HttpClient(defaultHttpSettings(silentLogger, { timeoutMs: 300, retries: 0, dispatcher, maxInFlightPerOrigin: 2 }));
         const n = 60;
         const results = await Promise.allSettled(Array.from({ length: n }, () => http.send({ method: 'GET', url: `${reg.url}/slow`, maxBytes: 16 })));
         const failed = results.filter((r) => r.status === 'rejected');
@@ -45,17 +47,18 @@ describe('hardening: timers and tokens', function () {
       }
     });
 
-    it('--platform all on an index of 300 platforms resolves them all under a 1 s timeout', async () => {
+    it('--platform all on an index of 300 platforms resolves them all under a 0.3 s timeout', async () => {
       reg = await startHostileRegistry();
       const images: Image[] = Array.from({ length: 300 }, (_, i) => makeImage({ layers: [makeRandomLayer({ size: 64, seed: `p${i}` })], platform: { os: 'linux', architecture: `arch${i}` } }));
       const index = makeIndex(images.map((image) => ({ image })));
       reg.serveManifest('many', 'all', { manifest: index.manifest, mediaType: index.mediaType });
-      // 300 answers of at least 100 ms, at most 16 at once, take at least 1.9 s: were every
-      // timer started at once, the late ones would time out unsent under the 1 s timeout.
+      // 300 answers of at least 16 ms, at most 8 at once (the session's default concurrency,
+      // under the resolver's 16), take at least 0.6 s: were every timer started at once, the
+      // late ones would time out unsent under the 0.3 s timeout.
       for (const image of images) {
-        reg.on(`/v2/many/manifests/${image.manifestDigest}`, { kind: 'delay', ms: 100, then: { kind: 'respond', body: image.manifest, headers: { 'content-type': image.mediaType } } });
+        reg.on(`/v2/many/manifests/${image.manifestDigest}`, { kind: 'delay', ms: 16, then: { kind: 'respond', body: image.manifest, headers: { 'content-type': image.mediaType } } });
       }
-      const resolved = await resolveImage(client(1000), parseReference(`${reg.host}/many:all`), 'all', silentLogger);
+      const resolved = await resolveImage(client(300), parseReference(`${reg.host}/many:all`), 'all', silentLogger);
       assert.deepEqual(
         resolved.map((r) => r.manifestDigest),
         images.map((i) => i.manifestDigest),
@@ -85,7 +88,7 @@ describe('hardening: timers and tokens', function () {
       reg.serveBlob('app', image.config);
       const r = await runInProcess(Compare, [`${reg.host}/app:1`, '--timeout', String(maxSeconds), '--no-cache', '--json', '--platform', 'linux/amd64']);
       assert.equal(r.exitCode, 0, r.stderr);
-      const [entry] = (JSON.parse(r.stdout) as { images: { compressedSize?: number }[] }).images;
+      const [entry] = (JSON.parse(r.stdout) as CompareJson).images;
       assert.equal(entry?.compressedSize, image.layers.reduce((s, l) => s + l.blob.length, 0));
     });
 

@@ -3,8 +3,10 @@
  * dist/, which `npm pack`'s clean build would delete under it), a PATH that holds node and
  * nothing else, and a promise around a child process.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { delimiter, dirname, join } from 'node:path';
 import { ROOT } from '../commands/run-in-process.js';
 
@@ -16,26 +18,55 @@ export interface Run {
   stderr: string;
 }
 
+const running = new Set<ChildProcess>();
+
 export function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 300_000, killSignal: 'SIGKILL' });
+    running.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('error', (e) => {
+      running.delete(child);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      running.delete(child);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
-/** The files git knows (committed or not, minus ignored ones) copied to `dir`, node_modules linked. */
-export function copyCheckout(dir: string): void {
+/**
+ * Kills what run() started and is still running (test/setup.ts, after the last test): a build
+ * started in the background (./prebuilt.ts) for a test that never came, say, would otherwise
+ * keep mocha waiting for it, or outlive the run's temp dir.
+ */
+export function killRunning(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
+/**
+ * The files git knows (committed or not, minus ignored ones) copied to `dir`, node_modules
+ * linked. Asynchronous: it runs in the background while other tests run (./prebuilt.ts), and
+ * must not block their timers.
+ */
+export async function copyCheckout(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT }).toString().split('\0').filter((f) => f && existsSync(join(ROOT, f)));
+  const listed = await promisify(execFile)('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, env, maxBuffer: 64 << 20 });
+  const files = listed.stdout.split('\0').filter((f) => f && existsSync(join(ROOT, f)));
   const archive = join(dir, '..', `${Date.now()}-checkout.tar`);
-  execFileSync('tar', ['-c', '--null', '-T', '-', '-f', archive], { cwd: ROOT, input: files.join('\0') });
-  execFileSync('tar', ['-x', '-f', archive, '-C', dir]);
-  execFileSync('rm', ['-f', archive]);
+  await new Promise<void>((resolve, reject) => {
+    const tar = spawn('tar', ['-c', '--null', '-T', '-', '-f', archive], { cwd: ROOT, env, stdio: ['pipe', 'ignore', 'inherit'] });
+    tar.on('error', reject);
+    tar.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar -c exited ${code}`))));
+    tar.stdin.end(files.join('\0'));
+  });
+  await promisify(execFile)('tar', ['-x', '-f', archive, '-C', dir], { env });
+  await rm(archive, { force: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
 }
 
@@ -54,9 +85,9 @@ export function compilersOn(path: string): string[] {
 /** npm's own CLI script, next to this node (so it runs without npm on PATH). */
 export const NPM_CLI = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
 
-/** The environment minus npm's own variables (a suite started by `npm test` has dozens). */
-export function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/** The environment (`base`) minus npm's own variables (a suite started by `npm test` has dozens). */
+export function cleanEnv(extra: NodeJS.ProcessEnv, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(base)) if (!/^npm_/i.test(k)) env[k] = v;
   return { ...env, ...extra };
 }

@@ -9,10 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emptyDockerConfig } from '../helpers/cli.js';
-import { ensureBinary } from '../helpers/binary.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { ROOT, run } from '../helpers/package.js';
+import { prebuiltBinary } from '../helpers/prebuilt.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
+import { type CompareResult, isErrorEntry } from '../../src/index.js';
 import { History } from '../../src/report/size-history-db.js';
 
 describe('the single-file binary, with no node on PATH', function () {
@@ -25,9 +26,10 @@ describe('the single-file binary, with no node on PATH', function () {
   const size = image.layers.reduce((s, l) => s + l.size, 0);
 
   before(async () => {
-    [reg, binary] = await Promise.all([startRegistry(), ensureBinary()]);
+    [reg, binary] = await Promise.all([startRegistry(), prebuiltBinary()]);
     dir = mkdtempSync(join(tmpdir(), 'regsize-binary-'));
     await pushImage(reg, 'team/app', 'prod', image);
+    // Built in the background since the spec files loaded (../helpers/prebuilt.ts).
     // Nothing of the machine's: no PATH (so no node), an empty Docker config, private folders.
     env = { PATH: '/nonexistent', HOME: dir, DOCKER_CONFIG: emptyDockerConfig(), XDG_CACHE_HOME: join(dir, 'cache'), XDG_DATA_HOME: join(dir, 'data') };
   });
@@ -53,9 +55,10 @@ describe('the single-file binary, with no node on PATH', function () {
     const r = await run(binary, [`${reg.host}/team/app:prod`, '--json'], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '', 'no warning from the SEA runtime');
-    const [entry] = (JSON.parse(r.stdout) as { images: { compressedSize: number; layers: { digest: string }[] }[] }).images;
-    assert.equal(entry?.compressedSize, size);
-    assert.deepEqual(entry?.layers.map((l) => l.digest), image.layers.map((l) => l.digest));
+    const [entry] = (JSON.parse(r.stdout) as CompareResult).images;
+    assert.ok(entry && !isErrorEntry(entry), r.stdout);
+    assert.equal(entry.compressedSize, size);
+    assert.deepEqual(entry.layers.map((l) => l.digest), image.layers.map((l) => l.digest));
   });
 
   it('records a report in its history, with the SQLite inside the binary', async function () {

@@ -130,6 +130,10 @@ describe('render: progress bars on Ctrl-C', () => {
     const term = fakeTerminal();
     const order: string[] = [];
     const standIn = () => order.push(`handler after ${JSON.stringify(term.writes.at(-1))}`);
+    // The emitted SIGINT reaches only the stand-in and the bar: the run's own listeners (the
+    // test registries' clean-up, which kills every registry still running) are set aside.
+    const others = process.rawListeners('SIGINT') as NodeJS.SignalsListener[];
+    process.removeAllListeners('SIGINT');
     process.on('SIGINT', standIn);
     try {
       const bar = stderrByteProgress('x', true, { stream: term, now: () => 0 });
@@ -139,6 +143,7 @@ describe('render: progress bars on Ctrl-C', () => {
       bar.done();
     } finally {
       process.removeListener('SIGINT', standIn);
+      for (const listener of others) process.on('SIGINT', listener);
     }
   });
 });

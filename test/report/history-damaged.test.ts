@@ -14,6 +14,7 @@ import Report from '../../commands/report/index.js';
 import ReportHistory from '../../commands/report/history.js';
 import { runInProcess } from '../commands/run-in-process.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
+import { lockWait } from '../../src/report/size-history-file.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 
 const WRITER = fileURLToPath(new URL('../helpers/history-writer.js', import.meta.url));
@@ -81,13 +82,16 @@ describe('report with a damaged or busy history', function () {
     await once(holder.stdout!, 'data');
 
     const out = join(dir, 'report.json');
-    const r = await runInProcess(Report, ['--config', config, '--history', busy, '--format', 'json', '--output', out]);
+    // The whole command run, with a 1 s wait for the other writer instead of 5 s.
+    const savedWait = lockWait.timeoutMs;
+    lockWait.timeoutMs = 1000;
+    const r = await runInProcess(Report, ['--config', config, '--history', busy, '--format', 'json', '--output', out]).finally(() => (lockWait.timeoutMs = savedWait));
     assert.equal(r.exitCode, 1, r.stderr);
     const report = JSON.parse(readFileSync(out, 'utf8')) as { images: { compressedSize: number; history: { previous: { bytes: number } | null } | null }[]; history: { recorded: boolean } };
     assert.equal(report.images[0]?.compressedSize, imageSize, 'the report is whole');
     assert.equal(report.images[0]?.history?.previous?.bytes, 0, 'and compared with the history it could read');
     assert.equal(report.history.recorded, false);
-    assert.match(r.stderr, new RegExp(`could not record this run in the history database .*busy\\.db: the history database .*busy\\.db is locked by pid ${holder.pid} on .*this run was not recorded; if no regsize is running, remove .*busy\\.db\\.lock`));
+    assert.match(r.stderr, new RegExp(`could not record this run in the history database .*busy\\.db: the history database .*busy\\.db is locked by pid ${holder.pid} on .* for over 1 s: this run was not recorded; if no regsize is running, remove .*busy\\.db\\.lock`));
     assert.deepEqual(readFileSync(busy), before, 'nothing was written under the other writer');
     holder.kill('SIGKILL');
     await once(holder, 'exit');

@@ -13,7 +13,8 @@ import { parseReference } from '../../src/reference/reference.js';
 import { listLayers } from '../../src/sizing/layers.js';
 import { UncompressedSizer } from '../../src/sizing/uncompressed.js';
 import type { Logger } from '../../src/log.js';
-import { buildahStore, type BuildahStore, type Compression } from '../helpers/buildah.js';
+import { inBackground } from '../helpers/background.js';
+import { buildahStore, type Compression } from '../helpers/buildah.js';
 import { emptyDockerConfig } from '../helpers/cli.js';
 import { seededBytes } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
@@ -27,29 +28,37 @@ function decompressedLength(blob: Buffer, mediaType: string): number {
   return r.stdout.length;
 }
 
+const formats: Compression[] = ['gzip', 'zstd', 'zstd:chunked'];
+// Built and pushed in the background from when mocha loads this file (../helpers/background.ts):
+// the registry and the store are made now, the buildah runs wait their turn.
+const registry = startRegistry();
+registry.catch(() => undefined); // a failed start is reported by before(), not as unhandled
+const store = buildahStore();
+const pushed = inBackground(async () => {
+  const reg = await registry;
+  mkdirSync(reg.dir, { recursive: true });
+  // A tiny layer (read whole), a compressible one, and an incompressible one over 64 KiB.
+  await store.build('sizes', [
+    { 'etc/motd': 'hello\n' },
+    { 'usr/share/doc/big.txt': Array.from({ length: 40_000 }, (_, i) => `line ${i}\n`).join('') },
+    { 'opt/blob.bin': seededBytes(300_000, 'buildah-random') },
+  ]);
+  for (const f of formats) await store.push('sizes', `${reg.host}/t/${f.replace(':', '-')}:1`, f);
+});
+
 describe('uncompressed sizes of images pushed by buildah (gzip, zstd, zstd:chunked)', function () {
   this.timeout(180_000);
   let reg: LocalRegistry;
-  let store: BuildahStore;
   const savedDockerConfig = process.env.DOCKER_CONFIG;
-  const formats: Compression[] = ['gzip', 'zstd', 'zstd:chunked'];
 
   before(async () => {
     process.env.DOCKER_CONFIG = emptyDockerConfig();
-    reg = await startRegistry();
-    store = buildahStore();
-    mkdirSync(reg.dir, { recursive: true });
-    // A tiny layer (read whole), a compressible one, and an incompressible one over 64 KiB.
-    store.build('sizes', [
-      { 'etc/motd': 'hello\n' },
-      { 'usr/share/doc/big.txt': Array.from({ length: 40_000 }, (_, i) => `line ${i}\n`).join('') },
-      { 'opt/blob.bin': seededBytes(300_000, 'buildah-random') },
-    ]);
-    for (const f of formats) store.push('sizes', `${reg.host}/t/${f.replace(':', '-')}:1`, f);
+    reg = await registry;
+    await pushed;
   });
   after(async () => {
-    store?.remove();
-    await reg?.stop();
+    store.remove();
+    await (await registry.catch(() => undefined))?.stop();
     if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
     else process.env.DOCKER_CONFIG = savedDockerConfig;
   });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Compare from '../../commands/compare.js';
 import { runInProcess } from '../commands/run-in-process.js';
 import { BIN } from '../helpers/cli.js';
+import type { AnyEntry as Entry, CompareJson } from '../helpers/compare-json.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 
@@ -38,12 +39,6 @@ function inGroupAndLive(pid: string, pgid: number): boolean {
   } catch {
     return false;
   }
-}
-
-interface Entry {
-  reference: string;
-  compressedSize?: number;
-  error?: { code: string; message: string };
 }
 
 describe('compare with a hostile credential helper or a broken Docker config', function () {
@@ -79,7 +74,7 @@ describe('compare with a hostile credential helper or a broken Docker config', f
 
   async function compare(): Promise<{ exitCode: number; stderr: string; images: Entry[] }> {
     const r = await runInProcess(Compare, [`${locked.host}/team/app:1`, `${open.host}/team/app:1`, '--json', '--timeout', '1', '--platform', 'linux/amd64']);
-    return { exitCode: r.exitCode, stderr: r.stderr, images: (JSON.parse(r.stdout) as { images: Entry[] }).images };
+    return { exitCode: r.exitCode, stderr: r.stderr, images: (JSON.parse(r.stdout) as CompareJson).images };
   }
 
   it('a helper that never answers fails its image within --timeout, and the other image is sized', async () => {

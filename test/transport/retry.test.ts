@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { NetworkError, RegsizeError, RequestTimeoutError } from '../../src/errors.js';
 import type { HttpRequest, HttpResponse } from '../../src/transport/request.js';
-import { backoffMs, defaultRetryPolicy, MAX_BACKOFF_MS, parseRetryAfter, type RetryPolicy, withRetry } from '../../src/transport/retry.js';
+import { backoffMs, defaultRetryPolicy, MAX_BACKOFF_MS, parseRetryAfter, realSleep, retrySleep, type RetryPolicy, withRetry } from '../../src/transport/retry.js';
 
 const REQ: HttpRequest = { method: 'GET', url: 'https://r.example/v2/a/manifests/1?token=secret', maxBytes: 1024 };
 
@@ -107,5 +107,35 @@ describe('transport/retry', () => {
     assert.equal(parseRetryAfter(new Date(now - 90_000).toUTCString(), now), 0);
     assert.equal(parseRetryAfter('soon', now), undefined);
     assert.equal(parseRetryAfter(null, now), undefined);
+  });
+
+  it("the default policy sleeps with retrySleep's sleep, read at each wait: a setTimeout unless a test swapped it", async () => {
+    assert.equal(retrySleep.sleep, realSleep);
+    const policy = defaultRetryPolicy({ debug: () => {}, warn: () => {} });
+    const asked: number[] = [];
+    retrySleep.sleep = async (ms) => void asked.push(ms);
+    try {
+      await policy.sleep(1234);
+    } finally {
+      retrySleep.sleep = realSleep;
+    }
+    assert.deepEqual(asked, [1234], 'a policy made before the swap uses the swapped sleep');
+    // realSleep waits on a timer: under fake timers, it resolves only once they pass its time.
+    let done = false;
+    const timers: { ms: number; fn: () => void }[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    globalThis.setTimeout = ((fn: () => void, ms: number) => void timers.push({ fn, ms })) as unknown as typeof setTimeout;
+    let sleeping: Promise<void>;
+    try {
+      sleeping = realSleep(250).then(() => void (done = true));
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+    await Promise.resolve();
+    assert.equal(done, false);
+    assert.deepEqual(timers.map((t) => t.ms), [250]);
+    timers[0]?.fn();
+    await sleeping;
+    assert.equal(done, true);
   });
 });
