@@ -8,8 +8,19 @@
  *
  * Entries come back as ListedEntry objects, made one at a time as they are iterated.
  */
-import type { EntryType, ListedEntry } from './tar-walk.js';
 import { grown } from './path-table.js';
+
+/** What a tar entry is, as a listing keeps it (src/files/tar-walk.ts reads them from the tar). */
+export type EntryType = 'file' | 'dir' | 'symlink' | 'link' | 'other' | 'whiteout' | 'opaque';
+
+/** One entry of a layer's tar. */
+export interface ListedEntry {
+  /** Absolute, normalised: /usr/lib/x. For `whiteout` the deleted path, for `opaque` the folder. */
+  path: string;
+  type: EntryType;
+  /** Apparent bytes (regular files; 0 for the rest). */
+  size: number;
+}
 
 const TYPES: readonly EntryType[] = ['file', 'dir', 'symlink', 'link', 'other', 'whiteout', 'opaque'];
 /** Paths per text block: large enough that a block costs little beyond its text. */

@@ -20,7 +20,8 @@ import { extract as tarExtract } from 'tar-stream';
 import { RegsizeError } from '../errors.js';
 import type { Descriptor } from '../oci/manifest.js';
 import type { RegistryClient, RepoRef } from '../transport/client.js';
-import { addEntry, type EntryType, type LayerListing, normalizeTarPath, warnings } from './tar-walk.js';
+import { addEntry, type LayerListing, normalizeTarPath, warnings } from './tar-walk.js';
+import { type EntryType } from './entry-list.js';
 import { type RawTocEntry, readTocPackages, tocDatabases } from './toc-packages.js';
 
 export interface TocOptions {

@@ -18,7 +18,8 @@
  * it pulls the score down by its size.
  */
 import { FsTree, type NodeType } from './fs-tree.js';
-import type { LayerListing, ListedEntry } from './tar-walk.js';
+import type { LayerListing } from './tar-walk.js';
+import type { ListedEntry } from './entry-list.js';
 import { grown } from './path-table.js';
 
 export { FsTree } from './fs-tree.js';

@@ -14,7 +14,8 @@ import { createGzip, gunzipSync } from 'node:zlib';
 import { CacheFiles } from '../cache/disk.js';
 import { digestPath } from '../cache/layout.js';
 import type { Logger } from '../log.js';
-import type { LayerListing, ListedEntry } from './tar-walk.js';
+import type { LayerListing } from './tar-walk.js';
+import type { ListedEntry } from './entry-list.js';
 
 const FORMAT = 1;
 /** A cached listing bigger than this (compressed) is not read: a layer of millions of files. */

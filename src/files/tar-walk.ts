@@ -14,18 +14,8 @@ import { RegsizeError } from '../errors.js';
 import type { LayerBlob, LayerReader } from '../oci/layer-reader.js';
 import { layerCompression } from '../oci/media-types.js';
 import { decompressSink, loadZstd } from '../sizing/decompress.js';
-import { EntryList } from './entry-list.js';
+import { EntryList, type EntryType, type ListedEntry } from './entry-list.js';
 import { type ListedPackage, packageDatabase, parsePackageDatabase } from './packages.js';
-
-export type EntryType = 'file' | 'dir' | 'symlink' | 'link' | 'other' | 'whiteout' | 'opaque';
-
-export interface ListedEntry {
-  /** Absolute, normalised: /usr/lib/x. For `whiteout` the deleted path, for `opaque` the folder. */
-  path: string;
-  type: EntryType;
-  /** Apparent bytes (regular files; 0 for the rest). */
-  size: number;
-}
 
 export interface LayerListing {
   /** An array, or packed (an EntryList) as the tar parser collects them: iterate, or read `length`. */

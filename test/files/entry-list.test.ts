@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { EntryList } from '../../src/files/entry-list.js';
-import type { ListedEntry } from '../../src/files/tar-walk.js';
+import type { ListedEntry } from '../../src/files/entry-list.js';
 import { retainedPerItem } from './heap.js';
 
 describe('files: packed layer entries', () => {

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { buildFilesystem, directorySizes, largestFiles } from '../../src/files/filesystem.js';
 import { EntryList } from '../../src/files/entry-list.js';
 import { retainedPerItem } from './heap.js';
-import type { LayerListing, ListedEntry } from '../../src/files/tar-walk.js';
+import type { LayerListing } from '../../src/files/tar-walk.js';
+import type { ListedEntry } from '../../src/files/entry-list.js';
 import { escapeMarkdown, printable, renderFiles } from '../../src/render/files.js';
 import type { FilesResult } from '../../src/files/analyse.js';
 

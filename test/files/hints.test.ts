@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { buildFilesystem } from '../../src/files/filesystem.js';
-import type { LayerListing, ListedEntry } from '../../src/files/tar-walk.js';
+import type { LayerListing } from '../../src/files/tar-walk.js';
+import type { ListedEntry } from '../../src/files/entry-list.js';
 import { findHints, HINT_RULES } from '../../src/files/hints.js';
 import { packagesOf, type PackageRow } from '../../src/files/package-view.js';
 

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { buildFilesystem } from '../../src/files/filesystem.js';
-import type { LayerListing, ListedEntry } from '../../src/files/tar-walk.js';
+import type { LayerListing } from '../../src/files/tar-walk.js';
+import type { ListedEntry } from '../../src/files/entry-list.js';
 import { packagesOf } from '../../src/files/package-view.js';
 
 const listing = (entries: ListedEntry[], packages: LayerListing['packages'] = []): LayerListing => ({ entries, packages, warnings: [], tarBytes: 0 });
