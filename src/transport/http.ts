@@ -87,13 +87,13 @@ export class HttpClient {
   /** One request, one answer: no redirects followed, no retries. */
   private async once(req: HttpRequest): Promise<HttpResponse> {
     // The timer starts once the request may go out, not while it waits for a connection.
-    const release = await this.slots.acquire(new URL(req.url).origin);
+    const url = new URL(req.url);
+    const release = await this.slots.acquire(url.origin);
     const started = Date.now();
     const timeoutMs = requestTimeoutMs(req.timeoutMs, this.settings.timeoutMs);
     const timer = startTimer(timeoutMs);
     this.requestCount++;
     try {
-      const url = new URL(req.url);
       // No redirects followed (undici's request follows none unless told): redirects.ts does.
       const answer = await this.settings.dispatcher.request({
         origin: url.origin,
