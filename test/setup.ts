@@ -2,7 +2,8 @@
  * Loaded before every test file (see .mocharc.json).
  *
  * No test may reach the internet: nock refuses every host but loopback, where the tests' own
- * registries and servers listen.
+ * registries and servers listen; undici's own requests (HttpClient's), which nock does not see,
+ * are held to loopback by net-guard.ts, and the test that tried fails.
  *
  * Nothing a test makes outlives the run: every temp dir (ours, and those of the registries,
  * skopeo, buildah and CLI runs we start, which inherit TMPDIR) lands in one folder of this
@@ -12,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
+import { takeStrayConnections } from './helpers/net-guard.js';
 import { killRunning } from './helpers/package.js';
 import { stopSharedRegistry } from './helpers/registry.js';
 
@@ -35,6 +37,8 @@ const changedKeys = () => [...new Set([...Object.keys(startEnv), ...Object.keys(
 
 export const mochaHooks = {
   afterEach(this: Mocha.Context): void {
+    const stray = takeStrayConnections();
+    if (stray.length) throw new Error(`"${this.currentTest?.fullTitle() ?? '?'}" connected outside loopback: ${stray.join(', ')}`);
     for (const key of changedKeys()) if (!leaks.has(key)) leaks.set(key, this.currentTest?.fullTitle() ?? '?');
   },
   async afterAll(): Promise<void> {

@@ -144,9 +144,17 @@ export function h2StreamsOf(client: object | undefined): number {
 
 let shared: OwnedDispatcher | undefined;
 
+/**
+ * What defaultDispatcher makes, looked up when it makes one. An object, not a constant, so that
+ * a test of whole sessions and commands (which cannot hand them a dispatcher) can answer them
+ * with undici's MockAgent instead of the network (test/helpers/mock-agent.ts); nothing in
+ * regsize writes it.
+ */
+export const dispatcherSource: { create: () => OwnedDispatcher } = { create: createDispatcher };
+
 /** The CLI's one dispatcher for the process, made on first use. */
 export function defaultDispatcher(): Dispatcher {
-  shared ??= createDispatcher();
+  shared ??= dispatcherSource.create();
   return shared.dispatcher;
 }
 

@@ -38,9 +38,17 @@ export interface BodySink {
   write(chunk: Uint8Array): void | Promise<void>;
 }
 
+/**
+ * A response's headers, looked up by name (any case): what every caller needs of them. A web
+ * `Headers` is one; http.ts builds a lighter one over undici's header object.
+ */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: Uint8Array;
   /** The URL that answered, after redirects. */
   url: string;

@@ -1,7 +1,8 @@
 /**
  * Private ECR images beside public ones in one `regsize compare` table. The ECR API
  * (GetAuthorizationToken), the ECR registry host (Basic credentials from that token, blobs
- * redirected to S3), Docker Hub and ECR Public (anonymous tokens) are nock, so the command
+ * redirected to S3), Docker Hub and ECR Public (anonymous tokens) are undici's MockAgent (the
+ * ECR API, through the AWS SDK on node:https, is nock), so the command
  * runs in-process. A spawned CLI shows that the AWS SDK is loaded only when ECR is used.
  */
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { emptyDockerConfig, spawnCli } from '../helpers/cli.js';
 import { makeImage, makeRandomLayer } from '../helpers/images.js';
 import { dockerManifestList, imageManifest, manifestHeaders, OCI_MANIFEST, ociIndexWithAttestations } from '../fixtures/dockerhub.js';
 import { ACCOUNT, FakeEcr, fakeAwsEnvironment, nockEcrApi } from '../ecr/fake-ecr.js';
+import { mock, type MockScope, useMockAgent } from '../helpers/mock-agent.js';
 import { runInProcess } from './run-in-process.js';
 
 const ECR_HOST = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
@@ -24,7 +26,8 @@ const S3 = 'https://prod-eu-west-1-starport-layer-bucket.s3.eu-west-1.amazonaws.
 describe('regsize compare with ECR images', function () {
   this.timeout(30_000);
 
-  describe('in-process against nock', function () {
+  describe('in-process against nock (the ECR API) and a MockAgent (the registries)', function () {
+    useMockAgent();
     let restoreEnv: () => void;
     const savedDockerConfig = process.env.DOCKER_CONFIG;
     beforeEach(function () {
@@ -53,37 +56,37 @@ describe('regsize compare with ECR images', function () {
     const alpAmd = imageManifest('application/vnd.docker.distribution.manifest.v2+json', [3_624_262], 'public-alpine-amd64', 'application/vnd.docker.image.rootfs.diff.tar.gzip');
     const alpList = dockerManifestList([{ served: alpAmd.served, platform: { os: 'linux', architecture: 'amd64' } }]);
 
-    function registries(fake: FakeEcr): nock.Scope[] {
+    function registries(fake: FakeEcr): MockScope[] {
       const basic = `Basic ${Buffer.from(`AWS:${fake.password}`).toString('base64')}`;
       // ECR answers the ping with a Basic challenge; the token from GetAuthorizationToken is the password.
-      const ecrPing = nock(`https://${ECR_HOST}`, { badheaders: ['authorization'] })
+      const ecrPing = mock(`https://${ECR_HOST}`, { badheaders: ['authorization'] })
         .get('/v2/')
         .reply(401, { errors: [{ code: 'DENIED', message: 'Not Authorized' }] }, { 'www-authenticate': `Basic realm="https://${ECR_HOST}/",service="ecr.amazonaws.com"` });
-      const ecr = nock(`https://${ECR_HOST}`, { reqheaders: { authorization: basic } })
+      const ecr = mock(`https://${ECR_HOST}`, { reqheaders: { authorization: basic } })
         .get('/v2/team/app/manifests/prod')
         .reply(200, app.manifest, { 'content-type': app.mediaType, 'docker-content-digest': app.manifestDigest })
         // ECR serves blobs from S3 through a redirect: the registry credentials must not follow it.
         .get(`/v2/team/app/blobs/${app.configDigest}`)
         .reply(307, '', { location: `${S3}/registry/config?X-Amz-Signature=abc` });
-      const s3 = nock(S3, { badheaders: ['authorization'] }).get('/registry/config').query(true).reply(200, app.config);
+      const s3 = mock(S3, { badheaders: ['authorization'] }).get('/registry/config').query(true).reply(200, app.config);
 
-      const hub = nock('https://registry-1.docker.io')
+      const hub = mock('https://registry-1.docker.io')
         .get('/v2/')
         .reply(401, {}, { 'www-authenticate': 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io"' })
         .get('/v2/library/python/manifests/3.12-slim')
         .reply(200, pyIndex.bytes, manifestHeaders(pyIndex))
         .get(`/v2/library/python/manifests/${pyAmd.served.digest}`)
         .reply(200, pyAmd.served.bytes, manifestHeaders(pyAmd.served));
-      const hubToken = nock('https://auth.docker.io').get('/token').query(true).reply(200, { token: 'hub-anonymous-token' });
+      const hubToken = mock('https://auth.docker.io').get('/token').query(true).reply(200, { token: 'hub-anonymous-token' });
 
       // ECR Public: the generic anonymous token flow, no AWS involved.
-      const pub = nock('https://public.ecr.aws')
+      const pub = mock('https://public.ecr.aws')
         .get('/v2/')
         .reply(401, {}, { 'www-authenticate': 'Bearer realm="https://public.ecr.aws/token/",service="public.ecr.aws",scope="aws"' })
         .get('/token/')
         .query((q) => q.service === 'public.ecr.aws' && String(q.scope).includes('repository:docker/library/alpine:pull'))
         .reply(200, { token: 'public-anonymous-token' });
-      const pubManifests = nock('https://public.ecr.aws', { reqheaders: { authorization: 'Bearer public-anonymous-token' } })
+      const pubManifests = mock('https://public.ecr.aws', { reqheaders: { authorization: 'Bearer public-anonymous-token' } })
         .get('/v2/docker/library/alpine/manifests/3.20')
         .reply(200, alpList.bytes, manifestHeaders(alpList))
         .get(`/v2/docker/library/alpine/manifests/${alpAmd.served.digest}`)
@@ -138,7 +141,7 @@ describe('regsize compare with ECR images', function () {
       const fake = new FakeEcr([]);
       const [ecrPing, , , hub, hubToken] = registries(fake);
       const r = await runInProcess(Compare, [ECR_REF, 'python:3.12-slim', '--platform', 'linux/amd64', '--no-cache']);
-      for (const s of [ecrPing, hub, hubToken] as nock.Scope[]) s.done();
+      for (const s of [ecrPing, hub, hubToken] as MockScope[]) s.done();
       assert.equal(r.exitCode, 1);
       assert.match(r.stdout, /^python:3\.12-slim +linux\/amd64 +45\.5 MB/m);
       assert.match(r.stdout, /^\S+ +error: CREDENTIALS$/m);

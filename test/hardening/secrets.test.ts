@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nock from 'nock';
+import { mock, useMockAgent } from '../helpers/mock-agent.js';
 import { emptyDockerConfig, runCli, type CliResult } from '../helpers/cli.js';
 import type { AnyEntry as Entry, CompareJson } from '../helpers/compare-json.js';
 import { type HostileRegistry, startHostileRegistry } from '../helpers/hostile-registry.js';
@@ -198,8 +198,8 @@ describe('hardening: secrets', function () {
     }
   });
 
-  describe('redirects (in process; nock stands in for hosts that cannot run here)', () => {
-    afterEach(() => nock.cleanAll());
+  describe('redirects (in process; a MockAgent stands in for hosts that cannot run here)', () => {
+    useMockAgent();
 
     for (const [what, from, to] of [
       ['to another host (a CDN)', 'https://registry.example.test', 'https://cdn.example.test'],
@@ -207,12 +207,12 @@ describe('hardening: secrets', function () {
     ] as const) {
       it(`drops Authorization on a redirect ${what}`, async () => {
         let seen: string | undefined = 'not asked';
-        const scope = nock(from).get('/v2/app/blobs/sha256:abc').matchHeader('authorization', `Bearer ${TOKEN}`).reply(307, '', { location: `${to}/blob?sig=s3cr3t` });
-        const target = nock(to)
+        const scope = mock(from).get('/v2/app/blobs/sha256:abc').matchHeader('authorization', `Bearer ${TOKEN}`).reply(307, '', { location: `${to}/blob?sig=s3cr3t` });
+        const target = mock(to)
           .get('/blob')
           .query(true)
-          .reply(function () {
-            seen = this.req.headers.authorization as string | undefined;
+          .reply((req) => {
+            seen = req.headers.authorization as string | undefined;
             return [200, 'blob'];
           });
         const lines: string[] = [];
@@ -229,7 +229,7 @@ describe('hardening: secrets', function () {
     }
 
     it('keeps Authorization on a redirect within the same origin', async () => {
-      const scope = nock('https://registry.example.test')
+      const scope = mock('https://registry.example.test')
         .get('/v2/app/blobs/sha256:abc')
         .reply(307, '', { location: '/v2/app/blobs/elsewhere' })
         .get('/v2/app/blobs/elsewhere')

@@ -9,7 +9,7 @@ import { computeDigest, DIGEST_HEX_LENGTHS, DIGEST_RE, sha256Digest, verifiableA
 import { RegsizeError } from '../../src/errors.js';
 import { seededBytes } from '../helpers/images.js';
 import { createHash } from 'node:crypto';
-import nock from 'nock';
+import { mock, useMockAgent } from '../helpers/mock-agent.js';
 import { isDigestMismatchError } from '../../src/errors.js';
 import { RegistryClient } from '../../src/transport/client.js';
 import { defaultHttpSettings, HttpClient } from '../../src/transport/http.js';
@@ -99,6 +99,7 @@ describe('computing and verifying digests', () => {
 });
 
 describe('oci/digest: verifying what a registry sent', () => {
+  useMockAgent();
   const bytes = new TextEncoder().encode('{"architecture":"amd64"}');
   const hex = (alg: string) => createHash(alg).update(bytes).digest('hex');
   it('computes sha256, sha384 and sha512 digests as openssl would', () => {
@@ -128,15 +129,11 @@ describe('oci/digest: verifying what a registry sent', () => {
 
   it('an image config under sha1 at a registry: UNSUPPORTED from the client too', async () => {
     const digest = `sha1:${hex('sha1')}`;
-    const scope = nock('https://r.example').get('/v2/').reply(200, '{}').get(`/v2/team/app/blobs/${digest}`).reply(200, Buffer.from(bytes));
+    const scope = mock('https://r.example').get('/v2/').reply(200, '{}').get(`/v2/team/app/blobs/${digest}`).reply(200, Buffer.from(bytes));
     const http = new HttpClient(defaultHttpSettings({ debug: () => {}, warn: () => {} }, { retries: 0 }));
     const client = new RegistryClient({ http, credentials: { get: async () => undefined }, scheme: { plainHttp: false } });
-    try {
-      const e = await rejectionOf(client.blobGet({ registry: 'r.example', repository: 'team/app' }, digest));
-      assert.equal(e.code, 'UNSUPPORTED');
-      scope.done();
-    } finally {
-      nock.cleanAll();
-    }
+    const e = await rejectionOf(client.blobGet({ registry: 'r.example', repository: 'team/app' }, digest));
+    assert.equal(e.code, 'UNSUPPORTED');
+    scope.done();
   });
 });

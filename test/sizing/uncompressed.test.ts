@@ -1,5 +1,5 @@
 /**
- * The uncompressed sizer over a blob source (nock): the paths no local registry can play, a
+ * The uncompressed sizer over a blob source (undici MockAgent): the paths no local registry can play, a
  * blob redirect to a CDN on another host, which must never see the registry's token, and
  * servers that ignore Range. The readers it runs are tested at their own paths (gzip-isize,
  * zstd-layer, counters). Last, what is "unknown, because" and what is a bug: a real corrupt
@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import nock from 'nock';
+import { mock, useMockAgent } from '../helpers/mock-agent.js';
 import Compare from '../../commands/compare.js';
 import { RegsizeError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
@@ -30,7 +30,8 @@ import { skippableFrame, zstd, zstdFromFile } from './zstd-cli.js';
 const tarOf = (size: number, seed: string) => makeTar([{ name: 'data.bin', content: seededBytes(size, seed) }]);
 const desc = (blob: Buffer, mediaType: string, annotations?: Record<string, string>): Descriptor => ({ mediaType, digest: sha256(blob), size: blob.length, ...(annotations ? { annotations } : {}) });
 
-describe('uncompressed sizes through a CDN redirect and servers that ignore Range (nock)', () => {
+describe('uncompressed sizes through a CDN redirect and servers that ignore Range (MockAgent)', () => {
+  useMockAgent();
   const REGISTRY = 'https://registry.example.test';
   const AUTH = 'https://auth.example.test';
   const CDN = 'https://cdn.example.test';
@@ -45,7 +46,6 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
     process.env.DOCKER_CONFIG = dir;
   });
   afterEach(() => {
-    nock.cleanAll();
     rmSync(dir, { recursive: true, force: true });
     if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
     else process.env.DOCKER_CONFIG = savedDockerConfig;
@@ -59,12 +59,12 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
 
   /** The registry's token dance, then a blob GET answered with a redirect to the CDN. */
   function registryRedirecting(digest: string, times: number, reqheaders: Record<string, string | ((v: string) => boolean)> = {}) {
-    const auth = nock(AUTH).get('/token').query({ service: 'registry.example.test', scope: 'repository:team/app:pull' }).reply(200, { token: TOKEN, expires_in: 300 });
-    const registry = nock(REGISTRY, { reqheaders: { authorization: `Bearer ${TOKEN}`, ...reqheaders } })
+    const auth = mock(AUTH).get('/token').query({ service: 'registry.example.test', scope: 'repository:team/app:pull' }).reply(200, { token: TOKEN, expires_in: 300 });
+    const registry = mock(REGISTRY, { reqheaders: { authorization: `Bearer ${TOKEN}`, ...reqheaders } })
       .get(`/v2/team/app/blobs/${digest}`)
       .times(times)
       .reply(307, '', { location: `${CDN}/blobs/${digest.replace(':', '/')}/data?X-Amz-Signature=abc123&X-Amz-Expires=1200` });
-    const ping = nock(REGISTRY).get('/v2/').reply(401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'www-authenticate': `Bearer realm="${AUTH}/token",service="registry.example.test"` });
+    const ping = mock(REGISTRY).get('/v2/').reply(401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'www-authenticate': `Bearer realm="${AUTH}/token",service="registry.example.test"` });
     return [auth, registry, ping];
   }
 
@@ -74,11 +74,11 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
     const d = desc(blob, MT.DOCKER_LAYER_GZIP);
     const seen: Record<string, unknown>[] = [];
     const scopes = registryRedirecting(d.digest, 1, { range: `bytes=${blob.length - 4}-${blob.length - 1}` });
-    const cdn = nock(CDN, { badheaders: ['authorization'] })
+    const cdn = mock(CDN, { badheaders: ['authorization'] })
       .get(`/blobs/${d.digest.replace(':', '/')}/data`)
       .query({ 'X-Amz-Signature': 'abc123', 'X-Amz-Expires': '1200' })
-      .reply(function () {
-        seen.push({ ...this.req.headers });
+      .reply((req) => {
+        seen.push({ ...req.headers });
         return [206, blob.subarray(-4), { 'content-range': `bytes ${blob.length - 4}-${blob.length - 1}/${blob.length}` }];
       });
     const { client: c, lines } = client();
@@ -100,15 +100,15 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
     const tampered = Buffer.from(blob);
     tampered[tampered.length - 1]! ^= 0xff;
     const path = `/blobs/${d.digest.replace(':', '/')}/data`;
-    const cdn = nock(CDN, { badheaders: ['authorization'] })
+    const cdn = mock(CDN, { badheaders: ['authorization'] })
       .get(path).query(true)
-      .reply(function () {
-        seen.push({ ...this.req.headers });
+      .reply((req) => {
+        seen.push({ ...req.headers });
         return [206, blob.subarray(0, 18), { 'content-range': `bytes 0-17/${blob.length}` }];
       })
       .get(path).query(true)
-      .reply(function () {
-        seen.push({ ...this.req.headers });
+      .reply((req) => {
+        seen.push({ ...req.headers });
         return [200, blob];
       })
       .get(path).query(true).reply(206, blob.subarray(0, 18), { 'content-range': `bytes 0-17/${blob.length}` })
@@ -127,12 +127,12 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
   });
 
   it('a CDN that ignores Range (200) is hung up on: unknown, and the body is not read', async () => {
-    // nock itself drains a reply stream whatever the client does, so the bytes that reach the
+    // The mock hands over its whole reply whatever the client does, so the bytes that reach the
     // wire are measured against the real registry (layers-diff.test.ts); here: what regsize read.
     const blob = gzipSync(Buffer.concat([tarOf(2000, 'head'), seededBytes(8 * 1024 * 1024, 'tail')]));
     const d = desc(blob, MT.OCI_LAYER_GZIP);
     const scopes = registryRedirecting(d.digest, 1);
-    const cdn = nock(CDN, { badheaders: ['authorization'] }).get(`/blobs/${d.digest.replace(':', '/')}/data`).query(true).reply(200, blob);
+    const cdn = mock(CDN, { badheaders: ['authorization'] }).get(`/blobs/${d.digest.replace(':', '/')}/data`).query(true).reply(200, blob);
     const { client: c, lines } = client();
     const r = await new UncompressedSizer(c).layer(repo, d);
     assert.equal(r.size, null);
@@ -151,8 +151,8 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
     assert.equal(parseZstdFrameHeader(blob).kind, 'frame');
     assert.equal((parseZstdFrameHeader(blob) as { contentSize: bigint }).contentSize, 1024n, 'the first header tells only of its own 1024 bytes');
     const d = desc(blob, MT.OCI_LAYER_ZSTD, { 'io.containers.zstd-chunked.manifest-checksum': 'sha256:x' });
-    const ping = nock(REGISTRY).get('/v2/').reply(200, {});
-    const registry = nock(REGISTRY)
+    const ping = mock(REGISTRY).get('/v2/').reply(200, {});
+    const registry = mock(REGISTRY)
       .get(`/v2/team/app/blobs/${d.digest}`)
       .matchHeader('range', `bytes=0-${blob.length - 1}`)
       .reply(206, blob, { 'content-range': `bytes 0-${blob.length - 1}/${blob.length}` });
@@ -167,8 +167,8 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
     const tar = tarOf(30_000, 'estargz');
     const blob = Buffer.concat([gzipSync(tar), gzipSync(Buffer.alloc(0))]);
     const d = desc(blob, MT.OCI_LAYER_GZIP, { 'io.containers.estargz.uncompressed-size': String(tar.length - 512) });
-    const ping = nock(REGISTRY).get('/v2/').reply(200, {});
-    const registry = nock(REGISTRY).get(`/v2/team/app/blobs/${d.digest}`).reply(200, blob);
+    const ping = mock(REGISTRY).get('/v2/').reply(200, {});
+    const registry = mock(REGISTRY).get(`/v2/team/app/blobs/${d.digest}`).reply(200, blob);
     const { client: c } = client();
     assert.deepEqual(await new UncompressedSizer(c).layer(repo, d), { size: tar.length - 512, method: 'estargz-annotation', bytesRead: 0 }, 'without --exact the annotation is read');
     const r = await new UncompressedSizer(c, { exact: true }).layer(repo, d);
@@ -182,8 +182,8 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
     const blob = zstd(tarOf(3000, 'zhead'));
     const d = desc(blob, MT.OCI_LAYER_ZSTD);
     const missing: Descriptor = { mediaType: MT.OCI_LAYER_GZIP, digest: sha256(Buffer.from('gone')), size: 5000 };
-    const ping = nock(REGISTRY).get('/v2/').reply(200, {});
-    const registry = nock(REGISTRY)
+    const ping = mock(REGISTRY).get('/v2/').reply(200, {});
+    const registry = mock(REGISTRY)
       .get(`/v2/team/app/blobs/${d.digest}`).matchHeader('range', `bytes=0-${blob.length - 1}`).reply(200, blob)
       .get(`/v2/team/app/blobs/${missing.digest}`).reply(404, { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown to registry' }] });
     const { client: c } = client();

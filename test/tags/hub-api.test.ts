@@ -1,5 +1,5 @@
 /**
- * `regsize tags` for Docker Hub through hub.docker.com's tag list (nock, as no test reaches
+ * `regsize tags` for Docker Hub through hub.docker.com's tag list (undici's MockAgent, as no test reaches
  * Docker Hub): every tag and platform size from one request per 100 tags, no manifest GET
  * but the few that check the Hub's figures, and the registry path when the API fails.
  */
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nock from 'nock';
+import { mock, type MockScope, useMockAgent } from '../helpers/mock-agent.js';
 import { parseRepository } from '../../src/reference/reference.js';
 import { createSession } from '../../src/session.js';
 import { hubTagList, HubUnavailable, MAX_HUB_PAGES } from '../../src/tags/hub-api.js';
@@ -53,16 +53,17 @@ function hubTag(name: string, img: ReturnType<typeof pyImage>, sizes: { amd?: nu
   };
 }
 
-function registryServes(images: Served[]): nock.Scope[] {
-  const ping = nock(REGISTRY).get('/v2/').reply(401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'www-authenticate': CHALLENGE });
-  const token = nock(AUTH).get('/token').query(true).reply(200, { token: 'hub-registry-token', expires_in: 300 });
-  const reg = nock(REGISTRY);
+function registryServes(images: Served[]): MockScope[] {
+  const ping = mock(REGISTRY).get('/v2/').reply(401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'www-authenticate': CHALLENGE });
+  const token = mock(AUTH).get('/token').query(true).reply(200, { token: 'hub-registry-token', expires_in: 300 });
+  const reg = mock(REGISTRY);
   for (const s of images) reg.get(`/v2/library/python/manifests/${s.digest}`).reply(200, s.bytes, manifestHeaders(s));
   return [ping, token, reg];
 }
 
-describe('regsize tags through the Docker Hub API (nock)', function () {
+describe('regsize tags through the Docker Hub API (MockAgent)', function () {
   this.timeout(20_000);
+  useMockAgent();
   const saved = process.env.DOCKER_CONFIG;
   let tmp: string;
   beforeEach(() => {
@@ -71,7 +72,6 @@ describe('regsize tags through the Docker Hub API (nock)', function () {
     process.env.DOCKER_CONFIG = tmp;
   });
   afterEach(() => {
-    nock.cleanAll();
     rmSync(tmp, { recursive: true, force: true });
     if (saved === undefined) delete process.env.DOCKER_CONFIG;
     else process.env.DOCKER_CONFIG = saved;
@@ -88,7 +88,7 @@ describe('regsize tags through the Docker Hub API (nock)', function () {
   }
 
   it('sizes every page of tags from hub.docker.com, with one pull spent checking the first image shown', async () => {
-    const hub = nock(HUB_API)
+    const hub = mock(HUB_API)
       .get(TAGS).query({ page_size: '100' })
       .reply(200, { count: 3, next: `${HUB_API}${TAGS}?page=2&page_size=100`, results: [hubTag('3.12', py312), hubTag('3.11', py311)] })
       .get(TAGS).query({ page: '2', page_size: '100' })
@@ -111,7 +111,7 @@ describe('regsize tags through the Docker Hub API (nock)', function () {
   });
 
   it('shows the manifest\'s layer sum where the Hub\'s figure differs, and says so', async () => {
-    const hub = nock(HUB_API).get(TAGS).query(true).reply(200, { next: null, results: [hubTag('3.12', py312, { amd: py312.amdSize + 7000 })] });
+    const hub = mock(HUB_API).get(TAGS).query(true).reply(200, { next: null, results: [hubTag('3.12', py312, { amd: py312.amdSize + 7000 })] });
     const registry = registryServes([py312.index, py312.amd]);
     const { warnings, logger } = recorder();
     const { client } = createSession({ logger });
@@ -125,7 +125,7 @@ describe('regsize tags through the Docker Hub API (nock)', function () {
 
   it('chooses platforms from the Hub list as from an index: --platform all skips attestations, a missing platform is that tag\'s entry', async () => {
     const armOnly = { name: 'arm-only', digest: py311.arm.digest, media_type: OCI_MANIFEST, images: [{ architecture: 'arm64', os: 'linux', variant: 'v8', digest: py311.arm.digest, size: py311.armSize }] };
-    const hub = nock(HUB_API).get(TAGS).query(true).times(2).reply(200, { next: null, results: [hubTag('3.12', py312), armOnly] });
+    const hub = mock(HUB_API).get(TAGS).query(true).times(2).reply(200, { next: null, results: [hubTag('3.12', py312), armOnly] });
     const { logger } = recorder();
     const { client } = createSession({ logger });
     const all = await sizeTags(client, repo, options(logger, { platform: 'all', hub: { http: createSession({ logger }).http, verify: 0 } }));
@@ -138,10 +138,10 @@ describe('regsize tags through the Docker Hub API (nock)', function () {
   });
 
   it('falls back to the registry when the Hub API is rate limited, and says so', async () => {
-    const hub = nock(HUB_API).get(TAGS).query(true).reply(429, { message: 'slow down' }, { 'x-ratelimit-reset': '1767225600' });
-    const ping = nock(REGISTRY).get('/v2/').reply(401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'www-authenticate': CHALLENGE });
-    const token = nock(AUTH).get('/token').query(true).reply(200, { token: 't', expires_in: 300 });
-    const reg = nock(REGISTRY)
+    const hub = mock(HUB_API).get(TAGS).query(true).reply(429, { message: 'slow down' }, { 'x-ratelimit-reset': '1767225600' });
+    const ping = mock(REGISTRY).get('/v2/').reply(401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'www-authenticate': CHALLENGE });
+    const token = mock(AUTH).get('/token').query(true).reply(200, { token: 't', expires_in: 300 });
+    const reg = mock(REGISTRY)
       .get('/v2/library/python/tags/list').query(true).reply(200, { tags: ['3.12'] })
       .head('/v2/library/python/manifests/3.12').reply(200, undefined, manifestHeaders(py312.index))
       .get(`/v2/library/python/manifests/${py312.index.digest}`).reply(200, py312.index.bytes, manifestHeaders(py312.index))
@@ -158,10 +158,10 @@ describe('regsize tags through the Docker Hub API (nock)', function () {
   it('never follows a next page to another host, nor pages without end', async () => {
     const { logger } = recorder();
     const { http } = createSession({ logger, retries: 0 });
-    nock(HUB_API).get(TAGS).query(true).reply(200, { next: 'https://evil.example/steal?page=2', results: [hubTag('3.12', py312)] });
+    mock(HUB_API).get(TAGS).query(true).reply(200, { next: 'https://evil.example/steal?page=2', results: [hubTag('3.12', py312)] });
     await assert.rejects(hubTagList(http, 'library', 'python'), (e: unknown) => e instanceof HubUnavailable && /points to another host \(https:\/\/evil\.example\)/.test(e.message));
     let n = 0;
-    const scope = nock(HUB_API).get(TAGS).query(true).times(MAX_HUB_PAGES).reply(200, () => ({ next: `${HUB_API}${TAGS}?page=${++n + 1}&page_size=100`, results: [] }));
+    const scope = mock(HUB_API).get(TAGS).query(true).times(MAX_HUB_PAGES).reply(200, () => ({ next: `${HUB_API}${TAGS}?page=${++n + 1}&page_size=100`, results: [] }));
     await assert.rejects(hubTagList(http, 'library', 'python'), (e: unknown) => e instanceof HubUnavailable && e.message.includes(`more than ${MAX_HUB_PAGES} pages`));
     scope.done();
     assert.equal(n, MAX_HUB_PAGES);

@@ -1,10 +1,10 @@
 /**
  * tags/hub-size.ts: sizes from hub.docker.com's tag list. With --verify 0 the registry is never
  * asked (no ping, no token, no pull); tags sharing a digest are one image; --platform all gives
- * a row per platform from the Hub's list. (Fallbacks and checks: hub-api.test.ts, nock.)
+ * a row per platform from the Hub's list. (Fallbacks and checks: hub-api.test.ts, MockAgent.)
  */
 import assert from 'node:assert/strict';
-import nock from 'nock';
+import { mock, useMockAgent } from '../helpers/mock-agent.js';
 import { silentLogger } from '../../src/log.js';
 import { parseRepository } from '../../src/reference/reference.js';
 import { createSession } from '../../src/session.js';
@@ -20,12 +20,12 @@ const image = (architecture: string, size: number, seed: string) => ({ architect
 
 describe('sizeFromHub', () => {
   useEmptyDockerConfig();
-  afterEach(() => nock.cleanAll());
+  useMockAgent();
 
   it('with --verify 0 asks hub.docker.com only, and groups tags of one digest', async () => {
     const index = fakeDigest('hs-index');
     const results = ['3.12', 'latest'].map((name) => ({ name, digest: index, media_type: 'application/vnd.oci.image.index.v1+json', images: [image('amd64', 1234, 'hs-amd'), image('arm64', 999, 'hs-arm')] }));
-    const hub = nock(HUB_API).get(TAGS).query(true).reply(200, { next: null, results });
+    const hub = mock(HUB_API).get(TAGS).query(true).reply(200, { next: null, results });
     const { client, http } = createSession({ logger: silentLogger, retries: 0 });
     const run = await sizeTags(client, parseRepository('python'), { platform: 'all', sort: 'size', force: false, logger: silentLogger, hub: { http, verify: 0 } });
     hub.done();

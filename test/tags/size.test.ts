@@ -1,13 +1,13 @@
 /**
- * `regsize tags` against Docker Hub's behaviour, which cannot run here (nock): tag lists in
+ * `regsize tags` against Docker Hub's behaviour, which cannot run here (undici's MockAgent): tag lists in
  * several pages joined by `Link` headers, the pull allowance in `ratelimit-remaining`, and
- * 429 answers with Retry-After. Every nock scope is checked with scope.done().
+ * 429 answers with Retry-After. Every mock scope is checked with scope.done().
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nock from 'nock';
+import { mock, type MockScope, useMockAgent } from '../helpers/mock-agent.js';
 import { DiskCache } from '../../src/cache/disk.js';
 import { type ContentCache } from '../../src/cache/types.js';
 import { RegsizeError } from '../../src/errors.js';
@@ -48,9 +48,9 @@ function recordingWaits() {
 }
 
 /** Ping (401 with the challenge) and one anonymous token, as Docker Hub answers them. */
-function hubAuth(): nock.Scope[] {
-  const ping = nock(HUB).get('/v2/').reply(401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'www-authenticate': CHALLENGE });
-  const token = nock(AUTH)
+function hubAuth(): MockScope[] {
+  const ping = mock(HUB).get('/v2/').reply(401, { errors: [{ code: 'UNAUTHORIZED' }] }, { 'www-authenticate': CHALLENGE });
+  const token = mock(AUTH)
     .get('/token')
     .query((q) => q.service === 'registry.docker.io' && q.scope === 'repository:library/python:pull')
     .reply(200, { token: TOKEN, expires_in: 300 });
@@ -68,13 +68,14 @@ function pyIndex(seed: string, amd64: number[]) {
   return { index, amd: amd.served, size: amd64.reduce((a, b) => a + b, 0) };
 }
 
-const head = (scope: nock.Scope, tag: string, s: Served, extra: Record<string, string> = {}) =>
+const head = (scope: MockScope, tag: string, s: Served, extra: Record<string, string> = {}) =>
   scope.head(`/v2/library/python/manifests/${tag}`).reply(200, undefined, manifestHeaders(s, extra));
-const get = (scope: nock.Scope, ref: string, s: Served, extra: Record<string, string> = {}) =>
+const get = (scope: MockScope, ref: string, s: Served, extra: Record<string, string> = {}) =>
   scope.get(`/v2/library/python/manifests/${ref}`).reply(200, s.bytes, manifestHeaders(s, extra));
 
-describe('regsize tags with Docker Hub (nock)', function () {
+describe('regsize tags with Docker Hub (MockAgent)', function () {
   this.timeout(20_000);
+  useMockAgent();
   const savedDockerConfig = process.env.DOCKER_CONFIG;
   let tmp: string;
   beforeEach(() => {
@@ -83,7 +84,6 @@ describe('regsize tags with Docker Hub (nock)', function () {
     process.env.DOCKER_CONFIG = tmp;
   });
   afterEach(() => {
-    nock.cleanAll();
     rmSync(tmp, { recursive: true, force: true });
     if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
     else process.env.DOCKER_CONFIG = savedDockerConfig;
@@ -95,7 +95,7 @@ describe('regsize tags with Docker Hub (nock)', function () {
 
   it('reads every page of the tag list by following Link headers, and filters before resolving', async () => {
     const auth = hubAuth();
-    const hub = nock(HUB)
+    const hub = mock(HUB)
       .get('/v2/library/python/tags/list')
       .query({ n: '1000' })
       .reply(200, { name: 'library/python', tags: ['2.7', '3.11', `sha256-${'c'.repeat(64)}.sig`] }, { link: '</v2/library/python/tags/list?last=3.11&n=1000>; rel="next"' })
@@ -133,7 +133,7 @@ describe('regsize tags with Docker Hub (nock)', function () {
 
   it('stops before any manifest GET when more are needed than the pull allowance has left', async () => {
     const auth = hubAuth();
-    const hub = nock(HUB).get('/v2/library/python/tags/list').query(true).reply(200, { tags: ['3.11', '3.12', '3.12-slim'] });
+    const hub = mock(HUB).get('/v2/library/python/tags/list').query(true).reply(200, { tags: ['3.11', '3.12', '3.12-slim'] });
     head(hub, '3.11', py311.index, LIMIT(1));
     head(hub, '3.12', py312.index, LIMIT(1));
     head(hub, '3.12-slim', py312.index, LIMIT(1));
@@ -151,7 +151,7 @@ describe('regsize tags with Docker Hub (nock)', function () {
 
   it('spends the allowance anyway with --force', async () => {
     const auth = hubAuth();
-    const hub = nock(HUB).get('/v2/library/python/tags/list').query(true).reply(200, { tags: ['3.11', '3.12'] });
+    const hub = mock(HUB).get('/v2/library/python/tags/list').query(true).reply(200, { tags: ['3.11', '3.12'] });
     head(hub, '3.11', py311.index, LIMIT(1));
     head(hub, '3.12', py312.index, LIMIT(1));
     get(hub, py311.index.digest, py311.index, LIMIT(0));
@@ -169,7 +169,7 @@ describe('regsize tags with Docker Hub (nock)', function () {
     await cache.putManifest(py312.index.digest, { bytes: py312.index.bytes, mediaType: py312.index.mediaType });
     await cache.putManifest(py312.amd.digest, { bytes: py312.amd.bytes, mediaType: py312.amd.mediaType });
     const auth = hubAuth();
-    const hub = nock(HUB).get('/v2/library/python/tags/list').query(true).reply(200, { tags: ['3.11', '3.12'] });
+    const hub = mock(HUB).get('/v2/library/python/tags/list').query(true).reply(200, { tags: ['3.11', '3.12'] });
     head(hub, '3.11', py311.index, LIMIT(2));
     head(hub, '3.12', py312.index, LIMIT(2));
     // Only 3.11's index and image are fetched: two GETs, exactly what remains.
@@ -183,7 +183,7 @@ describe('regsize tags with Docker Hub (nock)', function () {
 
   it('waits as long as Retry-After says after a 429, then goes on', async () => {
     const auth = hubAuth();
-    const hub = nock(HUB).get('/v2/library/python/tags/list').query(true).reply(200, { tags: ['3.12'] });
+    const hub = mock(HUB).get('/v2/library/python/tags/list').query(true).reply(200, { tags: ['3.12'] });
     hub.head('/v2/library/python/manifests/3.12').reply(429, undefined, { 'retry-after': '1' });
     head(hub, '3.12', py312.index);
     hub.get(`/v2/library/python/manifests/${py312.index.digest}`).reply(429, { errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }, { 'retry-after': '1' });
@@ -198,7 +198,7 @@ describe('regsize tags with Docker Hub (nock)', function () {
 
   it('gives up on a tag at once when Retry-After is hours away, and still sizes the others', async () => {
     const auth = hubAuth();
-    const hub = nock(HUB).get('/v2/library/python/tags/list').query(true).reply(200, { tags: ['3.11', '3.12'] });
+    const hub = mock(HUB).get('/v2/library/python/tags/list').query(true).reply(200, { tags: ['3.11', '3.12'] });
     head(hub, '3.11', py311.index);
     hub.head('/v2/library/python/manifests/3.12').reply(429, undefined, { 'retry-after': '7200' });
     get(hub, py311.index.digest, py311.index);

@@ -1,27 +1,36 @@
 /**
- * src/transport/body.ts: bodies read within bounds, on real fetch Responses over streams that
- * count what was pulled from them, so "never buffered whole" is checked, not assumed.
+ * src/transport/body.ts: bodies read within bounds, on Node Readables (what undici's request
+ * answers with) that count what was pulled from them, so "never buffered whole" is checked, not assumed.
  */
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { isTooLargeError, RegsizeError } from '../../src/errors.js';
 import { MAX_ERROR_BODY, pipeBody, readBody, readCapped } from '../../src/transport/body.js';
+import type { RawResponse } from '../../src/transport/body.js';
 import type { HttpRequest } from '../../src/transport/request.js';
 
 /** A body of `chunks` chunks of `size` bytes each, made as they are pulled; `pulled()` says how many were. */
 function streamed(chunks: number, size: number, status = 200, headers: Record<string, string> = {}) {
   let pulled = 0;
   let cancelled = false;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (pulled >= chunks) return controller.close();
-      controller.enqueue(new Uint8Array(size).fill(pulled % 256));
+  const body = new Readable({
+    highWaterMark: 0,
+    read() {
+      if (pulled >= chunks) return void this.push(null);
+      this.push(new Uint8Array(size).fill(pulled % 256));
       pulled++;
     },
-    cancel() {
+    destroy(err, callback) {
       cancelled = true;
+      callback(err);
     },
-  }, { highWaterMark: 0 });
-  return { res: new Response(stream, { status, headers }), pulled: () => pulled, cancelled: () => cancelled };
+  });
+  return { res: { status, headers: new Headers(headers), body } satisfies RawResponse, pulled: () => pulled, cancelled: () => cancelled };
+}
+
+/** A whole body in one piece (or none), as a response. */
+function answer(bytes: string | Uint8Array | null, status: number): RawResponse {
+  return { status, headers: new Headers(), body: Readable.from(bytes === null ? [] : [typeof bytes === 'string' ? Buffer.from(bytes) : bytes]) };
 }
 
 const GET = (extra: Partial<HttpRequest> = {}): HttpRequest => ({ method: 'GET', url: 'https://r.example/v2/a/manifests/1', maxBytes: 1000, ...extra });
@@ -60,7 +69,7 @@ describe('transport/body', () => {
   });
 
   it(`reads an error body up to ${MAX_ERROR_BODY} bytes only, and gives up on it without an error`, async () => {
-    const small = await readBody(GET(), new Response('{"errors":[]}', { status: 500 }), noChunk, describeUrl);
+    const small = await readBody(GET(), answer('{"errors":[]}', 500), noChunk, describeUrl);
     assert.equal(Buffer.from(small.body).toString(), '{"errors":[]}');
     const huge = streamed(1000, 1024, 500);
     const read = await readBody(GET(), huge.res, noChunk, describeUrl);
@@ -70,7 +79,7 @@ describe('transport/body', () => {
 
   it('reads nothing of a HEAD, a 204, a 304 or a redirect', async () => {
     for (const [req, status] of [[GET({ method: 'HEAD' }), 200], [GET(), 204], [GET(), 304], [GET(), 302]] as const) {
-      const body = status === 204 || status === 304 ? { res: new Response(null, { status }), pulled: () => 0 } : streamed(5, 100, status);
+      const body = status === 204 || status === 304 ? { res: answer(null, status), pulled: () => 0 } : streamed(5, 100, status);
       const read = await readBody(req, body.res, noChunk, describeUrl);
       assert.equal(read.body.length, 0);
       assert.equal(body.pulled(), 0, `${req.method} ${status}`);
@@ -82,7 +91,7 @@ describe('transport/body', () => {
     const read = await readBody(GET({ abortIfNotPartial: true, headers: { range: 'bytes=-4' } }), body.res, noChunk, describeUrl);
     assert.equal(read.rangeIgnored, true);
     assert.equal(body.pulled(), 0);
-    const partial = await readBody(GET({ abortIfNotPartial: true, maxBytes: 4 }), new Response(new Uint8Array(4), { status: 206 }), noChunk, describeUrl);
+    const partial = await readBody(GET({ abortIfNotPartial: true, maxBytes: 4 }), answer(new Uint8Array(4), 206), noChunk, describeUrl);
     assert.deepEqual([partial.rangeIgnored, partial.body.length], [false, 4]);
   });
 
@@ -94,7 +103,7 @@ describe('transport/body', () => {
     assert.deepEqual(got, [300, 300, 300, 300, 300]);
     assert.equal(ticks, 5, 'the stall timer is refreshed by every chunk');
     let sinks = 0;
-    const failed = await readBody(GET({ bodySink: () => ({ write: () => void sinks++ }) }), new Response('nope', { status: 404 }), noChunk, describeUrl);
+    const failed = await readBody(GET({ bodySink: () => ({ write: () => void sinks++ }) }), answer('nope', 404), noChunk, describeUrl);
     assert.deepEqual([sinks, Buffer.from(failed.body).toString()], [0, 'nope']);
   });
 

@@ -1,13 +1,13 @@
 /**
- * The Docker Hub flow through the real client code path (global fetch + undici dispatcher,
- * which nock intercepts): ping 401 challenge, one token for every repository, index, platform
- * manifest. Every nock scope is checked with scope.done().
+ * The Docker Hub flow through the real client code path (undici request on the session dispatcher,
+ * answered by undici MockAgent): ping 401 challenge, one token for every repository, index, platform
+ * manifest. Every mock scope is checked with scope.done().
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nock from 'nock';
+import { mock, mocksDone, useMockAgent } from '../helpers/mock-agent.js';
 import { parseReference } from '../../src/reference/reference.js';
 import { createSession } from '../../src/session.js';
 import { compareImages, type ImageEntry, isErrorEntry } from '../../src/sizing/compare.js';
@@ -30,13 +30,13 @@ function emptyDockerConfig(): string {
   return dir;
 }
 
-describe('Docker Hub flow (nock)', () => {
+describe('Docker Hub flow (MockAgent)', () => {
+  useMockAgent();
   const savedDockerConfig = process.env.DOCKER_CONFIG;
   beforeEach(() => {
     process.env.DOCKER_CONFIG = emptyDockerConfig();
   });
   afterEach(() => {
-    nock.cleanAll();
     if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
     else process.env.DOCKER_CONFIG = savedDockerConfig;
   });
@@ -51,15 +51,15 @@ describe('Docker Hub flow (nock)', () => {
   const alpList = dockerManifestList([{ served: alpAmd.served, platform: { os: 'linux', architecture: 'amd64' } }]);
 
   it('sizes an OCI index and a Docker manifest list with one ping and one token for both', async () => {
-    const token = nock(AUTH)
+    const token = mock(AUTH)
       .get('/token')
       .query((q) => q.service === 'registry.docker.io' && Array.isArray(q.scope) && q.scope.includes('repository:library/python:pull') && q.scope.includes('repository:library/alpine:pull'))
       .once()
       .reply(200, { token: TOKEN, access_token: TOKEN, expires_in: 300, issued_at: new Date().toISOString() });
-    const hub = nock(HUB)
+    const hub = mock(HUB)
       .get('/v2/').reply(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, { 'www-authenticate': CHALLENGE });
     const acceptsAllFour = (v: string) => ['oci.image.index', 'manifest.list.v2', 'oci.image.manifest', 'distribution.manifest.v2'].every((t) => v.includes(t));
-    const manifests = nock(HUB, { reqheaders: { authorization: `Bearer ${TOKEN}`, accept: acceptsAllFour } })
+    const manifests = mock(HUB, { reqheaders: { authorization: `Bearer ${TOKEN}`, accept: acceptsAllFour } })
       .get('/v2/library/python/manifests/3.11-slim').reply(200, pyIndex.bytes, manifestHeaders(pyIndex, { 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '97;w=21600' }))
       .get(`/v2/library/python/manifests/${pyAmd.served.digest}`).reply(200, pyAmd.served.bytes, manifestHeaders(pyAmd.served))
       .get('/v2/library/alpine/manifests/3.20').reply(200, alpList.bytes, manifestHeaders(alpList))
@@ -90,9 +90,9 @@ describe('Docker Hub flow (nock)', () => {
   });
 
   it('picks arm64 from the index with --platform linux/arm64 and lists every platform with "all"', async () => {
-    nock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
-    nock(AUTH).get('/token').query(true).reply(200, { token: TOKEN, expires_in: 300 });
-    const scope = nock(HUB)
+    mock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
+    mock(AUTH).get('/token').query(true).reply(200, { token: TOKEN, expires_in: 300 });
+    const scope = mock(HUB)
       .get('/v2/library/python/manifests/3.11-slim').twice().reply(200, pyIndex.bytes, manifestHeaders(pyIndex))
       .get(`/v2/library/python/manifests/${pyArm.served.digest}`).reply(200, pyArm.served.bytes, manifestHeaders(pyArm.served))
       .get(`/v2/library/python/manifests/${pyAmd.served.digest}`).reply(200, pyAmd.served.bytes, manifestHeaders(pyAmd.served));
@@ -103,9 +103,9 @@ describe('Docker Hub flow (nock)', () => {
     assert.equal((arm.images[0] as ImageEntry).platform, 'linux/arm64/v8');
     // A second client: nothing is shared across sessions, so the index is fetched again.
     const { client: c2 } = createSession({ logger: log });
-    nock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
-    nock(AUTH).get('/token').query(true).reply(200, { token: TOKEN, expires_in: 300 });
-    nock(HUB).get(`/v2/library/python/manifests/${pyArm.served.digest}`).reply(200, pyArm.served.bytes, manifestHeaders(pyArm.served));
+    mock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
+    mock(AUTH).get('/token').query(true).reply(200, { token: TOKEN, expires_in: 300 });
+    mock(HUB).get(`/v2/library/python/manifests/${pyArm.served.digest}`).reply(200, pyArm.served.bytes, manifestHeaders(pyArm.served));
     const all = await compareImages(c2, [parseReference('python:3.11-slim')], { platform: 'all', concurrency: 1, logger: log });
     assert.deepEqual(all.images.map((e) => (e as ImageEntry).platform), ['linux/amd64', 'linux/arm64/v8']);
     scope.done();
@@ -121,9 +121,9 @@ describe('Docker Hub flow (nock)', () => {
     doc.config.size = config.length;
     const fixed = serve(doc, DOCKER_MANIFEST);
     const schema1 = Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'user/old', tag: 'v1', fsLayers: [] }));
-    nock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
-    nock(AUTH).get('/token').query(true).once().reply(200, { token: TOKEN, expires_in: 300 });
-    const scope = nock(HUB)
+    mock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
+    mock(AUTH).get('/token').query(true).once().reply(200, { token: TOKEN, expires_in: 300 });
+    const scope = mock(HUB)
       .get('/v2/user/app/manifests/1').reply(200, fixed.bytes, manifestHeaders(fixed))
       .get(`/v2/user/app/blobs/${doc.config.digest}`).reply(200, config)
       .get('/v2/user/old/manifests/v1').reply(200, schema1, { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' });
@@ -142,9 +142,9 @@ describe('Docker Hub flow (nock)', () => {
 
   it('reports a manifest whose bytes do not match the announced digest, and keeps the other image', async () => {
     const tampered = Buffer.from(pyAmd.served.bytes.toString().replace('29780765', '29780766'));
-    nock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
-    nock(AUTH).get('/token').query(true).reply(200, { token: TOKEN, expires_in: 300 });
-    nock(HUB)
+    mock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
+    mock(AUTH).get('/token').query(true).reply(200, { token: TOKEN, expires_in: 300 });
+    mock(HUB)
       .get('/v2/library/python/manifests/evil').reply(200, tampered, manifestHeaders(pyAmd.served, { 'content-length': String(tampered.length) }))
       .get('/v2/library/alpine/manifests/3.20').reply(200, alpList.bytes, manifestHeaders(alpList))
       .get(`/v2/library/alpine/manifests/${alpAmd.served.digest}`).reply(200, alpAmd.served.bytes, manifestHeaders(alpAmd.served));
@@ -158,9 +158,9 @@ describe('Docker Hub flow (nock)', () => {
   });
 
   it('passes the registry error codes through: unknown tag, unauthorized private repo', async () => {
-    nock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
-    nock(AUTH).get('/token').query(true).times(2).reply(200, { token: TOKEN, expires_in: 300 });
-    nock(HUB)
+    mock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
+    mock(AUTH).get('/token').query(true).times(2).reply(200, { token: TOKEN, expires_in: 300 });
+    mock(HUB)
       .get('/v2/library/python/manifests/no-such-tag').reply(404, { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: 'unknown tag=no-such-tag' }] })
       // Docker Hub answers a private or missing repository with 401 even with a token.
       .get('/v2/someone/private/manifests/latest').twice().reply(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, { 'www-authenticate': `${CHALLENGE},scope="repository:someone/private:pull",error="insufficient_scope"` });
@@ -172,17 +172,17 @@ describe('Docker Hub flow (nock)', () => {
     const msg = (result.images[1] as { error: { message: string } }).error.message;
     assert.match(msg, /docker login docker\.io/);
     assert.ok(!msg.includes('secret-token-value'));
-    assert.ok(nock.isDone());
+    assert.ok(mocksDone());
   });
 
   it('logs in with docker config credentials: Basic at the token realm, never in logs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'regsize-dockercfg-'));
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth: Buffer.from('alice:hunter2-password').toString('base64') } } }));
     process.env.DOCKER_CONFIG = dir;
-    nock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
-    const token = nock(AUTH, { reqheaders: { authorization: `Basic ${Buffer.from('alice:hunter2-password').toString('base64')}` } })
+    mock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
+    const token = mock(AUTH, { reqheaders: { authorization: `Basic ${Buffer.from('alice:hunter2-password').toString('base64')}` } })
       .get('/token').query(true).reply(200, { token: TOKEN, expires_in: 300 });
-    const private_ = nock(HUB, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
+    const private_ = mock(HUB, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
       .get('/v2/alice/private/manifests/1').reply(200, alpList.bytes, manifestHeaders(alpList))
       .get(`/v2/alice/private/manifests/${alpAmd.served.digest}`).reply(200, alpAmd.served.bytes, manifestHeaders(alpAmd.served));
     const log = capture();
@@ -198,11 +198,11 @@ describe('Docker Hub flow (nock)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'regsize-dockercfg-'));
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { 'https://index.docker.io/v1/': { identitytoken: 'refresh-me-secret' } } }));
     process.env.DOCKER_CONFIG = dir;
-    nock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
-    const token = nock(AUTH)
-      .post('/token', (body) => body.grant_type === 'refresh_token' && body.refresh_token === 'refresh-me-secret' && body.service === 'registry.docker.io' && /repository:library\/alpine:pull/.test(body.scope))
+    mock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
+    const token = mock(AUTH)
+      .post('/token', (body) => body.grant_type === 'refresh_token' && body.refresh_token === 'refresh-me-secret' && body.service === 'registry.docker.io' && /repository:library\/alpine:pull/.test(String(body.scope)))
       .reply(200, { access_token: TOKEN, expires_in: 300 });
-    nock(HUB, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
+    mock(HUB, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
       .get('/v2/library/alpine/manifests/3.20').reply(200, alpList.bytes, manifestHeaders(alpList))
       .get(`/v2/library/alpine/manifests/${alpAmd.served.digest}`).reply(200, alpAmd.served.bytes, manifestHeaders(alpAmd.served));
     const log = capture();
@@ -214,10 +214,10 @@ describe('Docker Hub flow (nock)', () => {
 
   it('retries once with a token for exactly the repository when the batch token lacked its scope', async () => {
     const narrow = 'narrow-token';
-    nock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
-    nock(AUTH).get('/token').query((q) => Array.isArray(q.scope)).reply(200, { token: TOKEN, expires_in: 300 });
-    nock(AUTH).get('/token').query((q) => q.scope === 'repository:library/alpine:pull').reply(200, { token: narrow, expires_in: 300 });
-    nock(HUB)
+    mock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
+    mock(AUTH).get('/token').query((q) => Array.isArray(q.scope)).reply(200, { token: TOKEN, expires_in: 300 });
+    mock(AUTH).get('/token').query((q) => q.scope === 'repository:library/alpine:pull').reply(200, { token: narrow, expires_in: 300 });
+    mock(HUB)
       .get('/v2/library/alpine/manifests/3.20').matchHeader('authorization', `Bearer ${TOKEN}`).reply(401, '', { 'www-authenticate': `${CHALLENGE},error="insufficient_scope"` })
       .get('/v2/library/alpine/manifests/3.20').matchHeader('authorization', `Bearer ${narrow}`).reply(200, alpList.bytes, manifestHeaders(alpList))
       .get(`/v2/library/alpine/manifests/${alpAmd.served.digest}`).reply(200, alpAmd.served.bytes, manifestHeaders(alpAmd.served))
@@ -226,14 +226,14 @@ describe('Docker Hub flow (nock)', () => {
     const { client } = createSession({ logger: log });
     const result = await compareImages(client, ['alpine:3.20', 'python:3.11-slim'].map(parseReference), { platform: { os: 'linux', architecture: 'amd64' }, concurrency: 1, logger: log });
     assert.equal((result.images[0] as ImageEntry).compressedSize, 3624262);
-    assert.ok(nock.isDone());
+    assert.ok(mocksDone());
   });
 
   it('never fetches the same digest twice in one run', async () => {
-    nock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
-    nock(AUTH).get('/token').query(true).reply(200, { token: TOKEN, expires_in: 300 });
+    mock(HUB).get('/v2/').reply(401, '', { 'www-authenticate': CHALLENGE });
+    mock(AUTH).get('/token').query(true).reply(200, { token: TOKEN, expires_in: 300 });
     // Two tags of one image: two tag GETs, but the platform manifest only once.
-    const scope = nock(HUB)
+    const scope = mock(HUB)
       .get('/v2/library/alpine/manifests/3.20').reply(200, alpList.bytes, manifestHeaders(alpList))
       .get('/v2/library/alpine/manifests/latest').reply(200, alpList.bytes, manifestHeaders(alpList))
       .get(`/v2/library/alpine/manifests/${alpAmd.served.digest}`).once().reply(200, alpAmd.served.bytes, manifestHeaders(alpAmd.served));

@@ -7,19 +7,19 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nock from 'nock';
+import { mock, mocksDone, pendingMocks, useMockAgent } from '../helpers/mock-agent.js';
 import { createSession } from '../../src/session.js';
 import { checkDockerConfig, readDockerConfig } from '../../src/transport/docker-config.js';
 import { rejectionOf } from '../helpers/rejection.js';
 
 describe('transport/docker-config', () => {
+  useMockAgent();
   let dir: string;
   const saved = process.env.DOCKER_CONFIG;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'regsize-docker-config-'));
   });
   afterEach(() => {
-    nock.cleanAll();
     rmSync(dir, { recursive: true, force: true });
     if (saved === undefined) delete process.env.DOCKER_CONFIG;
     else process.env.DOCKER_CONFIG = saved;
@@ -47,14 +47,14 @@ describe('transport/docker-config', () => {
   it('a registry asking for a token with an unreadable config fails CREDENTIALS, not anonymous', async () => {
     mkdirSync(join(dir, 'config.json'));
     process.env.DOCKER_CONFIG = dir;
-    const registry = nock('https://private.example').get('/v2/').reply(401, '', { 'www-authenticate': 'Bearer realm="https://private.example/token",service="private.example"' });
+    const registry = mock('https://private.example').get('/v2/').reply(401, '', { 'www-authenticate': 'Bearer realm="https://private.example/token",service="private.example"' });
     const { client } = createSession({ logger: { debug: () => {}, warn: () => {} }, retries: 0 });
     const e = await rejectionOf(client.manifestGet({ registry: 'private.example', repository: 'team/app' }, '1'));
     registry.done();
     assert.equal(e.code, 'CREDENTIALS');
     assert.ok(e.message.includes(join(dir, 'config.json')), e.message);
-    assert.equal(nock.pendingMocks().length, 0);
-    assert.ok(nock.isDone(), 'no anonymous token request was made');
+    assert.equal(pendingMocks().length, 0);
+    assert.ok(mocksDone(), 'no anonymous token request was made');
   });
 
   it('checks field by field: null is absent, a wrong type is refused naming the field', () => {

@@ -4,7 +4,7 @@
  * and no secret of ours in anything it echoes.
  */
 import assert from 'node:assert/strict';
-import nock from 'nock';
+import { mock, useMockAgent } from '../helpers/mock-agent.js';
 import { isRegistryError } from '../../src/errors.js';
 import { RegistryClient } from '../../src/transport/client.js';
 import { registryError, type ErrorContext } from '../../src/transport/errors.js';
@@ -22,6 +22,7 @@ const ctx = (extra: Partial<ErrorContext> = {}): ErrorContext => ({ what: 'ghcr.
 const oci = (code: string, message?: string) => JSON.stringify({ errors: [{ code, ...(message ? { message } : {}) }] });
 
 describe('transport/errors', () => {
+  useMockAgent();
   it('a HEAD that failed says HEAD, even when the caller wrote GET', () => {
     const e = registryError(res(500, '', {}, 'HEAD'), ctx({ method: 'GET' }));
     assert.equal(e.method, 'HEAD');
@@ -31,19 +32,15 @@ describe('transport/errors', () => {
   });
 
   it('through the registry client: a failed manifest HEAD is reported as a HEAD', async () => {
-    const scope = nock('https://r.example').get('/v2/').reply(200, '{}').head('/v2/team/app/manifests/1').reply(500);
+    const scope = mock('https://r.example').get('/v2/').reply(200, '{}').head('/v2/team/app/manifests/1').reply(500);
     const http = new HttpClient(defaultHttpSettings({ debug: () => {}, warn: () => {} }, { retries: 0 }));
     const client = new RegistryClient({ http, credentials: { get: async () => undefined }, scheme: { plainHttp: false } });
-    try {
-      await assert.rejects(client.manifestHead({ registry: 'r.example', repository: 'team/app' }, '1'), (e) => {
-        assert.ok(isRegistryError(e));
-        assert.deepEqual([e.method, e.status, e.message], ['HEAD', 500, 'r.example/team/app:1: r.example answered HTTP 500 to HEAD']);
-        return true;
-      });
-      scope.done();
-    } finally {
-      nock.cleanAll();
-    }
+    await assert.rejects(client.manifestHead({ registry: 'r.example', repository: 'team/app' }, '1'), (e) => {
+      assert.ok(isRegistryError(e));
+      assert.deepEqual([e.method, e.status, e.message], ['HEAD', 500, 'r.example/team/app:1: r.example answered HTTP 500 to HEAD']);
+      return true;
+    });
+    scope.done();
   });
 
   it('without the answer\'s method, the caller\'s stands', () => {

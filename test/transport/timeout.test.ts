@@ -10,7 +10,8 @@ import { MAX_TIMEOUT_MS, requestTimeoutMs, startTimer, timeoutError } from '../.
 describe('transport/timeout', () => {
   it('aborts its signal with a TimeoutError when the time is up', async () => {
     const timer = startTimer(5);
-    await new Promise((resolve) => timer.signal.addEventListener('abort', resolve));
+    await new Promise((resolve) => timer.signal.once('abort', resolve));
+    assert.equal(timer.signal.aborted, true);
     assert.equal((timer.signal.reason as DOMException).name, 'TimeoutError');
   });
 

@@ -4,9 +4,10 @@
  * https://docs.docker.com/docker-hub/usage/pulls/
  */
 import type { RateLimit } from '../registry-api.js';
+import type { ResponseHeaders } from '../request.js';
 
 /** The allowance an answer reports, or undefined when it reports none. */
-export function parseRateLimit(headers: Headers): RateLimit | undefined {
+export function parseRateLimit(headers: ResponseHeaders): RateLimit | undefined {
   const limit = count(headers.get('ratelimit-limit'));
   const remaining = count(headers.get('ratelimit-remaining'));
   if (limit === undefined && remaining === undefined) return undefined;
@@ -23,7 +24,7 @@ function count(v: string | null): number | undefined {
 export class RateLimits {
   private readonly byRegistry = new Map<string, RateLimit>();
 
-  note(registry: string, headers: Headers): void {
+  note(registry: string, headers: ResponseHeaders): void {
     const rl = parseRateLimit(headers);
     if (rl) this.byRegistry.set(registry, rl);
   }

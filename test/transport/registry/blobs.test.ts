@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import nock from 'nock';
+import { mock, useMockAgent } from '../../helpers/mock-agent.js';
 import { isRegsizeError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import { createSession } from '../../../src/session.js';
@@ -14,10 +14,10 @@ const path = `/v2/org/app/blobs/${blob.digest}`;
 
 describe('Blobs', () => {
   useEmptyDockerConfig();
-  afterEach(() => nock.cleanAll());
+  useMockAgent();
 
   it('blobGet fetches a digest once for concurrent askers and verifies it', async () => {
-    const scope = nock(REG).get('/v2/').reply(200, {}).get(path).once().reply(200, bytes);
+    const scope = mock(REG).get('/v2/').reply(200, {}).get(path).once().reply(200, bytes);
     const { client } = createSession({ logger: silentLogger, retries: 0 });
     const [a, b] = await Promise.all([client.blobGet(repo, blob.digest), client.blobGet(repo, blob.digest)]);
     assert.deepEqual(Buffer.from(a), bytes);
@@ -26,7 +26,7 @@ describe('Blobs', () => {
   });
 
   it('blobRange takes a 206 only when Content-Range says it holds exactly the bytes asked for', async () => {
-    nock(REG)
+    mock(REG)
       .get('/v2/')
       .reply(200, {})
       .get(path)
@@ -42,7 +42,7 @@ describe('Blobs', () => {
   });
 
   it('blobStream hands every byte to the sink and refuses altered bytes after reading them', async () => {
-    nock(REG).get('/v2/').reply(200, {}).get(path).reply(200, bytes).get(path).reply(200, Buffer.from('0123456789abcdefghiX'));
+    mock(REG).get('/v2/').reply(200, {}).get(path).reply(200, bytes).get(path).reply(200, Buffer.from('0123456789abcdefghiX'));
     const { client } = createSession({ logger: silentLogger, retries: 0 });
     const got: Buffer[] = [];
     const r = await client.blobStream(repo, blob, () => ({ write: (c) => void got.push(Buffer.from(c)) }));

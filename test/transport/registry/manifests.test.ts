@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import nock from 'nock';
+import { mock, useMockAgent } from '../../helpers/mock-agent.js';
 import { isRegistryError, isRegsizeError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import { createSession } from '../../../src/session.js';
@@ -11,11 +11,11 @@ const repo = { registry: 'reg.example', repository: 'org/app' };
 
 describe('Manifests', () => {
   useEmptyDockerConfig();
-  afterEach(() => nock.cleanAll());
+  useMockAgent();
 
   it('GETs a tag once, then answers its digest from this process, and HEAD tells a tag\'s digest without a GET', async () => {
     const { served } = imageManifest(OCI_MANIFEST, [100, 200], 'm1');
-    const scope = nock(REG)
+    const scope = mock(REG)
       .get('/v2/')
       .reply(200, {})
       .get('/v2/org/app/manifests/1.0')
@@ -37,7 +37,7 @@ describe('Manifests', () => {
   it('refuses bytes that are not the digest asked for, and reports a failed HEAD as a HEAD', async () => {
     const { served } = imageManifest(OCI_MANIFEST, [100], 'm2');
     const other = serve({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'x', digest: served.digest, size: 1 }, layers: [] }, OCI_MANIFEST);
-    nock(REG)
+    mock(REG)
       .get('/v2/')
       .reply(200, {})
       .get(`/v2/org/app/manifests/${served.digest}`)

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import nock from 'nock';
+import { mock, useMockAgent } from '../../helpers/mock-agent.js';
 import { isRegsizeError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import { createSession } from '../../../src/session.js';
@@ -11,7 +11,7 @@ const repo = { registry: 'reg.example', repository: 'org/app' };
 
 describe('tag list pagination', () => {
   useEmptyDockerConfig();
-  afterEach(() => nock.cleanAll());
+  useMockAgent();
 
   it('nextLink: a same-origin target becomes a path, another origin stays a full URL, no rel="next" ends', () => {
     assert.equal(nextLink('</v2/org/app/tags/list?n=2&last=b>; rel="next"', REG), '/v2/org/app/tags/list?n=2&last=b');
@@ -21,7 +21,7 @@ describe('tag list pagination', () => {
   });
 
   it('reads every page in order and refuses a link it has already followed', async () => {
-    const scope = nock(REG)
+    const scope = mock(REG)
       .get('/v2/')
       .reply(200, {})
       .get('/v2/org/app/tags/list')
@@ -34,7 +34,7 @@ describe('tag list pagination', () => {
     assert.deepEqual(await client.tagList(repo, 2), ['a', 'b', 'c', 'd']);
     scope.done();
 
-    nock(REG)
+    mock(REG)
       .get('/v2/org/app/tags/list')
       .query({ n: '2' })
       .reply(200, { tags: ['a'] }, { link: '</v2/org/app/tags/list?n=2&last=a>; rel="next"' })

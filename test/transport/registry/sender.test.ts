@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import nock from 'nock';
+import { mock, useMockAgent } from '../../helpers/mock-agent.js';
 import { silentLogger } from '../../../src/log.js';
 import { createSession } from '../../../src/session.js';
 import { useEmptyDockerConfig } from '../../helpers/docker-config.js';
@@ -10,7 +10,7 @@ const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
 describe('RegistrySender', () => {
   useEmptyDockerConfig();
-  afterEach(() => nock.cleanAll());
+  useMockAgent();
 
   it('names images as users write them: Docker Hub short, digests with @', () => {
     assert.equal(describeRef({ registry: 'docker.io', repository: 'library/python' }, '3.12'), 'python:3.12');
@@ -22,25 +22,25 @@ describe('RegistrySender', () => {
   it('signs requests to the registry, never a page on another origin, and retries a 401 once with a narrower token', async () => {
     const challenge = 'Bearer realm="https://auth.example/token",service="reg"';
     const seen: (string | undefined)[] = [];
-    nock(REG).get('/v2/').reply(401, {}, { 'www-authenticate': challenge });
-    nock('https://auth.example').get('/token').query(true).times(2).reply(200, () => ({ token: `tok-${seen.length}`, expires_in: 300 }));
-    nock(REG)
+    mock(REG).get('/v2/').reply(401, {}, { 'www-authenticate': challenge });
+    mock('https://auth.example').get('/token').query(true).times(2).reply(200, () => ({ token: `tok-${seen.length}`, expires_in: 300 }));
+    mock(REG)
       .get('/v2/org/app/tags/list')
       .query(true)
-      .reply(function () {
-        seen.push(this.req.headers.authorization as string | undefined);
+      .reply((req) => {
+        seen.push(req.headers.authorization as string | undefined);
         return [401, {}, { 'www-authenticate': `${challenge},scope="repository:org/app:pull"` }];
       })
       .get('/v2/org/app/tags/list')
       .query(true)
-      .reply(function () {
-        seen.push(this.req.headers.authorization as string | undefined);
+      .reply((req) => {
+        seen.push(req.headers.authorization as string | undefined);
         return [200, { tags: ['a'] }, { link: '<https://mirror.example/page2>; rel="next"' }];
       });
-    nock('https://mirror.example')
+    mock('https://mirror.example')
       .get('/page2')
-      .reply(function () {
-        seen.push(this.req.headers.authorization as string | undefined);
+      .reply((req) => {
+        seen.push(req.headers.authorization as string | undefined);
         return [200, { tags: ['b'] }];
       });
     const { client } = createSession({ logger: silentLogger, retries: 0 });
