@@ -176,8 +176,9 @@ export const TIMEOUT_HINT = 'raise --timeout or check the network';
 /**
  * Node's, OpenSSL's and undici's codes for a network that failed (not regsize): socket and DNS
  * errnos, TLS handshake and certificate failures, undici's connection and parser errors. Read
- * from the codes, never from the JS class: fetch wraps all of these in a TypeError, and so is
- * `undefined.x`, which is a bug. undici's UND_ERR_INVALID_ARG and kin are bugs too.
+ * from the codes through the cause chain, never from the JS class: a wrapper (fetch's TypeError,
+ * an AggregateError) may hold them, and a TypeError is also `undefined.x`, which is a bug.
+ * undici's UND_ERR_INVALID_ARG and kin are bugs too.
  */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA',
@@ -226,10 +227,5 @@ export function toRegsizeError(e: unknown): RegsizeError {
   const fault = networkFault(e);
   if (fault?.kind === 'timeout') return new RequestTimeoutError(`request timed out: ${fault.message} (${fault.code}); ${TIMEOUT_HINT}`, { cause: e });
   if (fault) return new NetworkError(`network error: ${fault.message} (${fault.code})`, { cause: e, retryable: isRetryableErrorCode(fault.code) });
-  // fetch refuses the Fetch standard's blocked ports (9, 22, 25, 6000, ...) before connecting,
-  // with a code-less "bad port" cause: the address can never work, which is the network's answer.
-  if ((e as { cause?: { message?: unknown } } | undefined)?.cause?.message === 'bad port') {
-    return new NetworkError('network error: the port is one the Fetch standard blocks (bad port); use the registry\'s real port', { cause: e });
-  }
   return new RegsizeError('INTERNAL', `a bug in regsize: ${name && name !== 'Error' ? `${name}: ` : ''}${message}; please report it (run with --debug for the stack)`, { cause: e });
 }

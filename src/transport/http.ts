@@ -99,7 +99,7 @@ export class HttpClient {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method,
-        headers: req.headers ?? {},
+        headers: { 'user-agent': USER_AGENT, ...req.headers },
         body: req.body ?? null,
         signal: timer.signal,
       });
@@ -146,6 +146,12 @@ class UndiciHeaders implements ResponseHeaders {
     return typeof value === 'string' ? value : value.join(', ');
   }
 }
+
+/**
+ * Who is asking, in registry and proxy logs (docker sends `docker/<version>`, skopeo
+ * `containers/<version>`); without it undici sends none. A request's own header wins.
+ */
+export const USER_AGENT = 'regsize';
 
 /** A network failure names the request it broke, so a run over many images says which one failed. */
 function requestError(req: HttpRequest, e: unknown, where: string): RegsizeError {

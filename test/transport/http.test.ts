@@ -9,7 +9,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { isNetworkError, isRequestTimeoutError, isTooLargeError } from '../../src/errors.js';
 import { createDispatcher, type OwnedDispatcher } from '../../src/transport/dispatcher.js';
-import { defaultHttpSettings, HttpClient, type HttpSettings } from '../../src/transport/http.js';
+import { defaultHttpSettings, HttpClient, type HttpSettings, USER_AGENT } from '../../src/transport/http.js';
 
 type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -82,6 +82,16 @@ describe('transport/http', function () {
     const h = new HttpClient(defaultHttpSettings(quiet, { dispatcher: owned.dispatcher }));
     assert.equal((await h.send({ method: 'GET', url: `${base}/quiet`, maxBytes: 10 })).status, 200);
     assert.deepEqual(lines, []);
+  });
+
+  it('says who is asking (user-agent: regsize), unless the request names its own', async () => {
+    routes.set('/ua', (q, r) => r.writeHead(200).end(q.headers['user-agent'] ?? 'none'));
+    const { http: h } = client();
+    const ours = await h.send({ method: 'GET', url: `${base}/ua`, maxBytes: 100 });
+    assert.equal(Buffer.from(ours.body).toString(), USER_AGENT);
+    assert.equal(USER_AGENT, 'regsize');
+    const theirs = await h.send({ method: 'GET', url: `${base}/ua`, maxBytes: 100, headers: { 'user-agent': 'probe/1' } });
+    assert.equal(Buffer.from(theirs.body).toString(), 'probe/1');
   });
 
   it('a HEAD answer says HEAD', async () => {
