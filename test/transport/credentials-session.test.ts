@@ -17,18 +17,34 @@ import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 
 /** Whether a live (not zombie) process is left in the group, after waiting a bounded while for it to go. */
 async function groupAlive(pgid: number): Promise<boolean> {
+  return (await liveInGroup(pgid)).length > 0;
+}
+
+/** The live members of the group after up to 5 s of waiting: empty once it is gone. Each as "pid state ppid cmdline", so a failure says what is left. */
+async function liveInGroup(pgid: number): Promise<string[]> {
+  let live: string[] = [];
   for (let i = 0; i < 250; i++) {
     try {
       process.kill(-pgid, 0);
     } catch {
-      return false;
+      return [];
     }
     // The leader may linger as a zombie until reaped; its children are what matter.
-    const live = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && inGroupAndLive(p, pgid));
-    if (!live.length) return false;
+    live = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && inGroupAndLive(p, pgid));
+    if (!live.length) return [];
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  return true;
+  return live.map(describeProcess);
+}
+
+function describeProcess(pid: string): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return `${pid} ${state} ppid=${ppid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`;
+  } catch {
+    return `${pid} (gone)`;
+  }
 }
 
 function inGroupAndLive(pid: string, pgid: number): boolean {
@@ -106,7 +122,8 @@ describe('compare with a hostile credential helper or a broken Docker config', f
     assert.ok(existsSync(pidFile), 'the helper was started');
     child.kill('SIGINT');
     assert.equal(await exited, 130);
-    assert.equal(await groupAlive(Number(readFileSync(pidFile, 'utf8'))), false, 'the helper is not left running');
+    const pgid = Number(readFileSync(pidFile, 'utf8'));
+    assert.deepEqual(await liveInGroup(pgid), [], `the helper (group ${pgid}) is not left running`);
   });
 
   it('a config.json that is null fails the image that needs credentials with CREDENTIALS naming the file', async () => {
