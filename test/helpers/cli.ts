@@ -12,7 +12,7 @@
  */
 import { destroyDefaultDispatcher } from '../../src/transport/dispatcher.js';
 import diagnostics from 'node:diagnostics_channel';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
@@ -34,6 +34,26 @@ export function emptyDockerConfig(auths: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'regsize-docker-'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths }));
   return dir;
+}
+
+/**
+ * Each test of the calling suite runs with DOCKER_CONFIG naming a fresh empty config (anonymous
+ * pulls whatever the machine's own config says); the folder is removed and the variable put
+ * back after each. `dir` is the current test's folder.
+ */
+export function useEmptyDockerConfig(): { readonly dir: string } {
+  const saved = process.env.DOCKER_CONFIG;
+  const state = { dir: '' };
+  beforeEach(() => {
+    state.dir = emptyDockerConfig();
+    process.env.DOCKER_CONFIG = state.dir;
+  });
+  afterEach(() => {
+    rmSync(state.dir, { recursive: true, force: true });
+    if (saved === undefined) delete process.env.DOCKER_CONFIG;
+    else process.env.DOCKER_CONFIG = saved;
+  });
+  return state;
 }
 
 /** The whole environment of one run: the clean defaults, then the test's (undefined unsets). */

@@ -26,6 +26,7 @@ import { pushBlob, sha256 } from '../helpers/push.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { runInProcess } from '../commands/run-in-process.js';
 import { skippableFrame, zstd, zstdFromFile } from './zstd-cli.js';
+import { useEmptyDockerConfig } from '../helpers/cli.js';
 
 const tarOf = (size: number, seed: string) => makeTar([{ name: 'data.bin', content: seededBytes(size, seed) }]);
 const desc = (blob: Buffer, mediaType: string, annotations?: Record<string, string>): Descriptor => ({ mediaType, digest: sha256(blob), size: blob.length, ...(annotations ? { annotations } : {}) });
@@ -37,19 +38,7 @@ describe('uncompressed sizes through a CDN redirect and servers that ignore Rang
   const CDN = 'https://cdn.example.test';
   const TOKEN = 'registry-token-that-must-stay-home';
   const repo = { registry: 'registry.example.test', repository: 'team/app' };
-  const savedDockerConfig = process.env.DOCKER_CONFIG;
-  let dir: string;
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'regsize-dockercfg-'));
-    writeFileSync(join(dir, 'config.json'), '{}');
-    process.env.DOCKER_CONFIG = dir;
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-    if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
-    else process.env.DOCKER_CONFIG = savedDockerConfig;
-  });
+  useEmptyDockerConfig();
 
   function client() {
     const lines: string[] = [];

@@ -4,9 +4,6 @@
  * but the few that check the Hub's figures, and the registry path when the API fails.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { mock, type MockScope, useMockAgent } from '../helpers/mock-agent.js';
 import { parseRepository } from '../../src/reference/reference.js';
 import { createSession } from '../../src/session.js';
@@ -15,6 +12,7 @@ import { isTagError, type TagEntry } from '../../src/tags/result.js';
 import { sizeTags, type TagsOptions } from '../../src/tags/size.js';
 import type { Logger } from '../../src/log.js';
 import { imageManifest, manifestHeaders, OCI_MANIFEST, ociIndexWithAttestations, type Served } from '../fixtures/dockerhub.js';
+import { useEmptyDockerConfig } from '../helpers/cli.js';
 
 const HUB_API = 'https://hub.docker.com';
 const TAGS = '/v2/namespaces/library/repositories/python/tags';
@@ -64,18 +62,7 @@ function registryServes(images: Served[]): MockScope[] {
 describe('regsize tags through the Docker Hub API (MockAgent)', function () {
   this.timeout(20_000);
   useMockAgent();
-  const saved = process.env.DOCKER_CONFIG;
-  let tmp: string;
-  beforeEach(() => {
-    tmp = mkdtempSync(join(tmpdir(), 'regsize-hubapi-'));
-    writeFileSync(join(tmp, 'config.json'), '{}');
-    process.env.DOCKER_CONFIG = tmp;
-  });
-  afterEach(() => {
-    rmSync(tmp, { recursive: true, force: true });
-    if (saved === undefined) delete process.env.DOCKER_CONFIG;
-    else process.env.DOCKER_CONFIG = saved;
-  });
+  useEmptyDockerConfig();
 
   const py312 = pyImage('py312', [29_000_000, 3_500_000, 12_000_000]);
   const py311 = pyImage('py311', [29_000_000, 3_400_000, 11_000_000]);

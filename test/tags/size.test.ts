@@ -4,7 +4,7 @@
  * 429 answers with Retry-After. Every mock scope is checked with scope.done().
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mock, type MockScope, useMockAgent } from '../helpers/mock-agent.js';
@@ -22,6 +22,7 @@ import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type InFlightProxy, startInFlightProxy } from '../helpers/in-flight-proxy.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { imageManifest, manifestHeaders, OCI_MANIFEST, ociIndexWithAttestations, type Served } from '../fixtures/dockerhub.js';
+import { useEmptyDockerConfig } from '../helpers/cli.js';
 
 const HUB = 'https://registry-1.docker.io';
 const AUTH = 'https://auth.docker.io';
@@ -76,18 +77,7 @@ const get = (scope: MockScope, ref: string, s: Served, extra: Record<string, str
 describe('regsize tags with Docker Hub (MockAgent)', function () {
   this.timeout(20_000);
   useMockAgent();
-  const savedDockerConfig = process.env.DOCKER_CONFIG;
-  let tmp: string;
-  beforeEach(() => {
-    tmp = mkdtempSync(join(tmpdir(), 'regsize-tags-hub-'));
-    writeFileSync(join(tmp, 'config.json'), '{}');
-    process.env.DOCKER_CONFIG = tmp;
-  });
-  afterEach(() => {
-    rmSync(tmp, { recursive: true, force: true });
-    if (savedDockerConfig === undefined) delete process.env.DOCKER_CONFIG;
-    else process.env.DOCKER_CONFIG = savedDockerConfig;
-  });
+  const dockerConfig = useEmptyDockerConfig();
 
   const py312 = pyIndex('py312', [29_000_000, 3_500_000, 12_000_000]);
   const py311 = pyIndex('py311', [29_000_000, 3_400_000, 11_000_000]);
@@ -165,7 +155,7 @@ describe('regsize tags with Docker Hub (MockAgent)', function () {
   });
 
   it('counts manifests already in the cache as free', async () => {
-    const cache = new DiskCache({ dir: join(tmp, 'cache'), tagTtlMs: 0, logger: silent });
+    const cache = new DiskCache({ dir: join(dockerConfig.dir, 'cache'), tagTtlMs: 0, logger: silent });
     await cache.putManifest(py312.index.digest, { bytes: py312.index.bytes, mediaType: py312.index.mediaType });
     await cache.putManifest(py312.amd.digest, { bytes: py312.amd.bytes, mediaType: py312.amd.mediaType });
     const auth = hubAuth();
