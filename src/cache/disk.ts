@@ -47,7 +47,18 @@ export interface DiskCacheOptions {
 export const TOO_LARGE = Symbol('too large');
 
 export class CacheFiles {
-  private readonly made = new Set<string>();
+  /**
+   * Each folder made once, by the first write that needs it: a burst of writes (a cold compare
+   * of 100 images writes 200 manifests at once) would otherwise each stat and mkdir the whole
+   * path, a thousand calls queued on libuv's four threads ahead of the reads a request waits for.
+   */
+  private readonly made = new Map<string, Promise<void>>();
+  private root: Promise<void> | undefined;
+  /**
+   * Entries this process looked for and did not find: their write skips the existence check
+   * (a manifest fetched because it was not cached is written without a second stat).
+   */
+  private readonly absent = new Set<string>();
   private writable = true;
   readonly eviction: CacheEviction;
 
@@ -81,7 +92,8 @@ export class CacheFiles {
       utimes(file, new Date(), new Date()).catch(() => {});
       return bytes;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.debug(`cache: cannot read ${file}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') this.absent.add(file);
+      else this.logger.debug(`cache: cannot read ${file}: ${(e as Error).message}`);
       return undefined;
     }
   }
@@ -93,6 +105,9 @@ export class CacheFiles {
 
   /** Content is immutable: an entry already on disk is only marked as used. */
   async writeContent(file: string, bytes: Uint8Array): Promise<void> {
+    // Not there when this process looked: another regsize may have written it since, and
+    // writing the same bytes again over it is harmless (atomic rename).
+    if (this.absent.has(file)) return this.write(file, bytes, false);
     try {
       await stat(file);
       await utimes(file, new Date(), new Date()).catch(() => {});
@@ -106,6 +121,7 @@ export class CacheFiles {
   /** Temporary file in the same folder, then rename: readers see the whole entry or nothing. */
   async write(file: string, bytes: Uint8Array, replaces: boolean): Promise<void> {
     if (!this.writable) return;
+    this.absent.delete(file);
     try {
       await this.ensureFolder(dirname(file));
       await writeFileAtomic(file, bytes, { mode: 0o600, keepMode: false, tempPrefix: `${TEMP_MARK}${process.pid}-`, durable: false });
@@ -117,14 +133,18 @@ export class CacheFiles {
     await this.eviction.wrote(replaces ? 0 : bytes.length);
   }
 
-  private async ensureFolder(folder: string): Promise<void> {
-    if (this.made.has(folder)) return;
-    if (this.made.size === 0) {
-      await makeFolder(this.dir, 0o700);
-      await writeFile(join(this.dir, 'CACHEDIR.TAG'), CACHEDIR_TAG, { mode: 0o600, flag: 'wx' }).catch(() => {});
+  /** A failure is remembered too: it turns writing off (write), so it is never retried. */
+  private ensureFolder(folder: string): Promise<void> {
+    let made = this.made.get(folder);
+    if (!made) {
+      this.root ??= (async () => {
+        await makeFolder(this.dir, 0o700);
+        await writeFile(join(this.dir, 'CACHEDIR.TAG'), CACHEDIR_TAG, { mode: 0o600, flag: 'wx' }).catch(() => {});
+      })();
+      made = this.root.then(() => makeFolder(folder, 0o700));
+      this.made.set(folder, made);
     }
-    await makeFolder(folder, 0o700);
-    this.made.add(folder);
+    return made;
   }
 }
 

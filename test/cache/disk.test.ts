@@ -65,6 +65,33 @@ describe('DiskCache', () => {
     assert.ok(existsSync(join(dir, 'CACHEDIR.TAG')));
   });
 
+  it('writes a burst of entries into a fresh cache whole: every folder made, marked as a cache, nothing left over', async () => {
+    // A cold compare of 100 images writes its 200 manifests at once, into folders none of
+    // which exist yet: each write waits for the one making its folder.
+    const cache = new DiskCache({ dir: join(dir, 'new', 'cache'), tagTtlMs: 300_000, logger: capture() });
+    const entries = Array.from({ length: 200 }, (_, i) => Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: {}, layers: [], n: i })));
+    await Promise.all(entries.flatMap((b) => [cache.putManifest(sha256(b), { bytes: b, mediaType: OCI_MANIFEST }), cache.putBlob(sha256(b), b)]));
+    const again = new DiskCache({ dir: join(dir, 'new', 'cache'), tagTtlMs: 300_000, logger: capture() });
+    for (const b of entries) {
+      assert.deepEqual(Buffer.from((await again.getManifest(sha256(b)))!.bytes), b);
+      assert.deepEqual(Buffer.from((await again.getBlob(sha256(b)))!), b);
+    }
+    assert.equal(statSync(join(dir, 'new', 'cache', 'v1', 'manifests', 'sha256')).mode & 0o777, 0o700);
+    assert.ok(existsSync(join(dir, 'new', 'cache', 'CACHEDIR.TAG')));
+    assert.deepEqual(files(join(dir, 'new', 'cache')).filter((f) => f.includes('.tmp-') || f.endsWith('.tmp')), []);
+  });
+
+  it('writes an entry it found absent whole, also when another process wrote it meanwhile', async () => {
+    const cache = new DiskCache({ dir, tagTtlMs: 300_000, logger: capture() });
+    assert.equal(await cache.getManifest(digest), undefined);
+    // Another regsize fills the same entry between this one's read and its write.
+    await new DiskCache({ dir, tagTtlMs: 300_000, logger: capture() }).putManifest(digest, { bytes: manifest, mediaType: OCI_MANIFEST });
+    await cache.putManifest(digest, { bytes: manifest, mediaType: OCI_MANIFEST });
+    assert.deepEqual(Buffer.from((await cache.getManifest(digest))!.bytes), manifest);
+    assert.deepEqual(files(dir).filter((f) => f.includes('.tmp-')), []);
+    assert.equal(files(join(dir, 'v1', 'manifests')).length, 1);
+  });
+
   for (const kind of ['manifest', 'blob'] as const) {
     it(`deletes a corrupt ${kind} entry and reports it absent, so it is fetched again`, async () => {
       const logger = capture();
