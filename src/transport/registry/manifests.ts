@@ -113,16 +113,24 @@ export class Manifests {
       throw new RegsizeError('DIGEST_MISMATCH', `manifest ${what}: the registry announced digest ${announced}, not the ${expectedDigest} asked for`);
     }
     const manifest = decodeManifest(res.body, res.headers.get('content-type') ?? '', what);
-    // Not awaited: the request this answer leads to (an index's platform manifest) goes out
-    // now, not after a stat, an open, a write and a rename queued behind a hundred others on
-    // libuv's four threads (a cold compare of 100 images). flushWrites() waits for them.
-    const write = this.cache.putManifest(digest, { bytes: res.body, mediaType: manifest.mediaType }).catch(() => {});
+    // Not awaited, and begun only on the event loop's next turn: the request this answer leads
+    // to (an index's platform manifest) first looks in the cache, and that read goes to libuv's
+    // four threads ahead of this write's open, write and rename, not behind those of a hundred
+    // answers (a cold compare of 100 images). flushWrites() waits for them.
+    const write = nextTurn()
+      .then(() => this.cache.putManifest(digest, { bytes: res.body, mediaType: manifest.mediaType }))
+      .catch(() => {});
     this.writes.add(write);
     void write.then(() => this.writes.delete(write));
     const result = { digest, bytes: res.body, manifest, mediaType: manifest.mediaType };
     this.byDigest.settle(digest, result);
     return result;
   }
+}
+
+/** Resolves after the I/O of the current turn of the event loop (setImmediate). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function mediaTypeOf(contentType: string | null): string {

@@ -3,7 +3,9 @@ import { mock, useMockAgent } from '../../helpers/mock-agent.js';
 import { isRegistryError, isRegsizeError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import { createSession } from '../../../src/session.js';
-import { imageManifest, manifestHeaders, OCI_MANIFEST, serve } from '../../fixtures/dockerhub.js';
+import { imageManifest, manifestHeaders, OCI_MANIFEST, ociIndexWithAttestations, serve } from '../../fixtures/dockerhub.js';
+import { noCache, type ContentCache } from '../../../src/cache/types.js';
+import { resolveImage } from '../../../src/sizing/resolve.js';
 import { useEmptyDockerConfig } from '../../helpers/docker-config.js';
 
 const REG = 'https://reg.example';
@@ -47,5 +49,30 @@ describe('Manifests', () => {
     const { client } = createSession({ logger: silentLogger, retries: 0 });
     await assert.rejects(client.manifestGet(repo, served.digest), (e) => isRegsizeError(e) && e.code === 'DIGEST_MISMATCH');
     await assert.rejects(client.manifestHead(repo, 'gone'), (e) => isRegistryError(e) && e.code === 'MANIFEST_UNKNOWN' && e.method === 'HEAD');
+  });
+
+  it("asks the cache for an index's platform manifest before writing the index to it", async () => {
+    // A cold compare of 100 images: each platform request waits for its cache lookup, which
+    // must not queue behind the writes of the indexes answered before it (libuv's threads).
+    const { served: amd64 } = imageManifest(OCI_MANIFEST, [100], 'm-amd64');
+    const index = ociIndexWithAttestations([{ served: amd64, platform: { os: 'linux', architecture: 'amd64' } }]);
+    mock(REG)
+      .get('/v2/')
+      .reply(200, {})
+      .get('/v2/org/app/manifests/1.0')
+      .reply(200, index.bytes, manifestHeaders(index))
+      .get(`/v2/org/app/manifests/${amd64.digest}`)
+      .reply(200, amd64.bytes, manifestHeaders(amd64));
+    const calls: string[] = [];
+    const cache: ContentCache = {
+      ...noCache,
+      getManifest: async (d) => void calls.push(`get ${d}`),
+      putManifest: async (d) => void calls.push(`put ${d}`),
+    };
+    const { client } = createSession({ logger: silentLogger, retries: 0, cache });
+    const [image] = await resolveImage(client, { input: 'reg.example/org/app:1.0', registry: repo.registry, repository: repo.repository, tag: '1.0', digest: undefined }, { os: 'linux', architecture: 'amd64' }, silentLogger);
+    assert.equal(image?.manifestDigest, amd64.digest);
+    await client.flushTags();
+    assert.deepEqual(calls, [`get ${amd64.digest}`, `put ${index.digest}`, `put ${amd64.digest}`]);
   });
 });
