@@ -29,9 +29,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === 'version')) {
   // rest loads (undici then takes the socket: src/transport/preconnect.ts).
   const { bundleIsCurrent, loadBundle, loadEarlyTarget } = await import('./load-bundle.js');
   const bundled = bundleIsCurrent();
-  const { earlyTarget } = (bundled && loadEarlyTarget()) || (await import('../dist/src/cli/early-target.js'));
+  const { earlyTarget, preconnect } = (bundled && loadEarlyTarget()) || (await import('../dist/src/cli/early-target.js'));
   const target = earlyTarget(args, fileURLToPath(root));
-  if (target) (await import('../dist/src/transport/preconnect.js')).preconnect(target.hostname, target.port);
+  if (target) await preconnect(target.hostname, target.port);
   const { main } = bundled ? loadBundle() : await import('../dist/binary/entry.js');
   await main(args, fileURLToPath(root));
   // The answer is printed: exit now rather than when the last socket or timer lets go (a TLS

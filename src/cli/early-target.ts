@@ -16,6 +16,9 @@ import { isLocalInput, parseImageInput } from '../source/parse.js';
 import { cacheAnswersAll } from './early-cache.js';
 import { commandIds, routeArgs } from './route.js';
 
+// bin/run.js opens the connection with it, from this module's bundle (no second module to load first).
+export { preconnect } from '../transport/preconnect.js';
+
 interface ManifestFlag {
   type: 'boolean' | 'option';
   default?: unknown;

@@ -2,7 +2,8 @@
  * The connection bin/run.js opens early is the one undici uses (src/transport/preconnect.ts):
  * against a TLS server that counts connections, a request after `preconnect` opens no second
  * one and takes the early socket, a request elsewhere leaves it, and an early connection that
- * failed (a server that does not speak TLS) gives the same error as no early connection.
+ * failed (a server that does not speak TLS) gives the same error as no early connection. The
+ * TCP connection is opened before node:tls is loaded (its SYN does not wait for it).
  * Run in a child node, so that NODE_EXTRA_CA_CERTS (read at start only) trusts the test CA.
  */
 import assert from 'node:assert/strict';
@@ -17,10 +18,17 @@ import { ROOT, run } from '../helpers/package.js';
 
 const CHILD = `
 const { preconnect, hasEarlyConnection } = await import('./dist/src/transport/preconnect.js');
-const { defaultDispatcher } = await import('./dist/src/transport/http.js');
 const [host, port, earlyHost, earlyPort] = process.argv.slice(1);
-if (earlyHost) preconnect(earlyHost, Number(earlyPort));
 const out = {};
+if (earlyHost) {
+  // TCP first: node:tls is loaded only once the SYN may have left (bin/run.js awaits the rest).
+  const tlsLoaded = () => process.moduleLoadList.includes('NativeModule tls');
+  const early = preconnect(earlyHost, Number(earlyPort));
+  out.tlsBeforeTcp = tlsLoaded();
+  await early;
+}
+// Loaded after: undici loads node:tls itself.
+const { defaultDispatcher } = await import('./dist/src/transport/http.js');
 try {
   const res = await fetch('https://' + host + ':' + port + '/v2/', { dispatcher: defaultDispatcher() });
   out.status = res.status;
@@ -60,13 +68,13 @@ describe('transport/preconnect: the early connection is the one used', function 
   const child = async (host: string, p: number, early?: number) => {
     const r = await run(process.execPath, ['--input-type=module', '-e', CHILD, '--', host, String(p), ...(early === undefined ? [] : [host, String(early)])], { cwd: ROOT, env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') } });
     assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout) as { status?: number; error?: string; earlyLeft: boolean };
+    return JSON.parse(r.stdout) as { status?: number; error?: string; earlyLeft: boolean; tlsBeforeTcp?: boolean };
   };
 
   it('hands the early TLS socket to undici: one connection in all, the early one taken', async () => {
     connections = 0;
     const r = await child('127.0.0.1', port(tlsServer), port(tlsServer));
-    assert.deepEqual(r, { status: 401, earlyLeft: false });
+    assert.deepEqual(r, { status: 401, earlyLeft: false, tlsBeforeTcp: false });
     assert.equal(connections, 1);
   });
 
@@ -74,13 +82,13 @@ describe('transport/preconnect: the early connection is the one used', function 
     connections = 0;
     const [elsewhere, direct] = await Promise.all([child('127.0.0.1', port(plainServer), port(tlsServer)), child('127.0.0.1', port(plainServer))]);
     assert.equal(elsewhere.earlyLeft, true);
-    assert.deepEqual({ ...elsewhere, earlyLeft: false }, direct);
+    assert.deepEqual({ ...elsewhere, earlyLeft: false, tlsBeforeTcp: undefined }, { ...direct, tlsBeforeTcp: undefined });
     assert.equal(connections, 1, 'the early connection only');
   });
 
   it('fails as without it when the server does not speak TLS', async () => {
     const [withEarly, without] = await Promise.all([child('127.0.0.1', port(plainServer), port(plainServer)), child('127.0.0.1', port(plainServer))]);
     assert.ok(without.error, 'a TLS request to a plain HTTP server fails');
-    assert.deepEqual(withEarly, { ...without, earlyLeft: false });
+    assert.deepEqual(withEarly, { ...without, earlyLeft: false, tlsBeforeTcp: false });
   });
 });
