@@ -122,6 +122,18 @@ async function versionOf(cmd: string, args: string[], env: NodeJS.ProcessEnv): P
   }
 }
 
+/** A fixed loop of plain JS in a fresh node, best of three (ms): the same work on any machine. */
+async function jsSpeed(env: NodeJS.ProcessEnv): Promise<string> {
+  const loop = 'const t=process.hrtime.bigint();let s=0;for(let i=0;i<1e8;i++)s=(s+i*7)%1000003;console.log(Number(process.hrtime.bigint()-t)/1e6,s)';
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await runProcess(process.execPath, ['-e', loop], { env });
+    const ms = Number(r.stdout.trim().split(' ')[0]);
+    if (Number.isFinite(ms)) times.push(ms);
+  }
+  return times.length ? `a fixed loop of 10^8 steps: ${Math.round(Math.min(...times))} ms (best of ${times.length})` : 'not measured';
+}
+
 async function machine(env: NodeJS.ProcessEnv, loadAtStart: number[]): Promise<[string, string][]> {
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(', ');
   const cpus = os.cpus();
@@ -136,6 +148,9 @@ async function machine(env: NodeJS.ProcessEnv, loadAtStart: number[]): Promise<[
     ['Registry', await versionOf('/usr/bin/docker-registry', ['--version'], env)],
     ['openssl', await versionOf('openssl', ['version'], env)],
     ['Date', new Date().toISOString().replace(/\.\d+Z$/, 'Z')],
+    // The goals are in milliseconds, and machines differ: this says how fast this one runs JS,
+    // so figures from two machines (or two moments of a busy one) can be told apart.
+    ['JS speed', await jsSpeed(env)],
     // Other work on the machine slows every tool alike (the runs are interleaved), but it shows in the figures.
     ['Load average (1, 5, 15 min)', `${load(loadAtStart)} at the start, ${load(os.loadavg())} at the end`],
   ];
