@@ -9,18 +9,23 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { run } from './package.js';
+import { run, type Run } from './package.js';
 import { RESULTS_ENV, startPrebuilt } from './prebuilt.js';
 
 const PREBUILT = pathToFileURL(join(import.meta.dirname, 'prebuilt.js')).href;
 
-/** A fresh node, as a worker is, asking prebuilt.ts for `call`'s result with the run's folder `dir`. */
-async function inWorker(dir: string, call: string): Promise<{ value?: unknown; error?: string }> {
-  const script = `const m = await import(${JSON.stringify(PREBUILT)});
-m.${call}().then((value) => console.log(JSON.stringify({ value })), (e) => console.log(JSON.stringify({ error: e.message })));`;
-  const r = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, [RESULTS_ENV]: dir }, timeoutMs: 20_000 });
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as { value?: unknown; error?: string };
+/**
+ * A fresh node, as a worker is, asking prebuilt.ts for each build's result, with the run's
+ * folder `dir`; once it has asked (each ask first looks for its file at once), `then` runs.
+ */
+function inWorker(dir: string, then: string): Promise<Run> {
+  const ask = (call: string) => `m.${call}().then((value) => ({ value }), (e) => ({ error: e.message }))`;
+  const script = `import { writeFileSync } from 'node:fs';
+const m = await import(${JSON.stringify(PREBUILT)});
+const asked = Promise.all([${ask('prebuiltBinary')}, ${ask('builtImage')}, ${ask('packedAndInstalled')}]);
+${then}
+console.log(JSON.stringify(await asked));`;
+  return run(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, [RESULTS_ENV]: dir }, timeoutMs: 20_000 });
 }
 
 describe('test helpers: the prebuilt builds, once per run', function () {
@@ -28,26 +33,17 @@ describe('test helpers: the prebuilt builds, once per run', function () {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'regsize-prebuilt-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('hands a worker the result the build wrote, without building', async function () {
-    writeFileSync(join(dir, 'plan.json'), JSON.stringify(['binary', 'image']));
-    writeFileSync(join(dir, 'binary.json'), JSON.stringify({ value: '/built/regsize' }));
-    writeFileSync(join(dir, 'image.json'), JSON.stringify({ error: 'buildah: not found' }));
-    assert.deepEqual(await inWorker(dir, 'prebuiltBinary'), { value: '/built/regsize' });
-    assert.deepEqual(await inWorker(dir, 'builtImage'), { error: 'buildah: not found' });
-  });
-
-  it('waits for a result still being built', async function () {
-    writeFileSync(join(dir, 'plan.json'), JSON.stringify(['packed']));
-    const asked = inWorker(dir, 'packedAndInstalled');
-    await new Promise((r) => setTimeout(r, 600));
-    writeFileSync(join(dir, 'packed.json'), JSON.stringify({ value: { dir: '/p', path: '/p/bin', prefix: '/p/prefix', env: {} } }));
-    assert.deepEqual(await asked, { value: { dir: '/p', path: '/p/bin', prefix: '/p/prefix', env: {} } });
-  });
-
-  it('fails at once, naming the build, when the run did not start it', async function () {
-    writeFileSync(join(dir, 'plan.json'), JSON.stringify([]));
-    const { error } = await inWorker(dir, 'prebuiltBinary');
-    assert.match(error ?? '', /the binary build was not started for this run/);
+  it('hands a worker what each build wrote, once written, without building; and says which was never started', async function () {
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(['binary', 'packed']));
+    writeFileSync(join(dir, 'binary.json'), JSON.stringify({ error: 'npm run build:binary failed (1)' }));
+    // The install is still being built when the worker asks: its result is written after.
+    const packed = { dir: '/p', path: '/p/bin', prefix: '/p/prefix', env: {} };
+    const r = await inWorker(dir, `writeFileSync(${JSON.stringify(join(dir, 'packed.json'))}, ${JSON.stringify(JSON.stringify({ value: packed }))});`);
+    assert.equal(r.code, 0, r.stderr);
+    const [binary, image, install] = JSON.parse(r.stdout) as { value?: unknown; error?: string }[];
+    assert.deepEqual(binary, { error: 'npm run build:binary failed (1)' });
+    assert.match(image?.error ?? '', /the image build was not started for this run/);
+    assert.deepEqual(install, { value: packed });
   });
 
   it('starts nothing for a run without the package tests', function () {
