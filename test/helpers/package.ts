@@ -57,7 +57,9 @@ export function killRunning(): void {
 export async function copyCheckout(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const listed = await promisify(execFile)('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, env, maxBuffer: 64 << 20 });
-  const files = listed.stdout.split('\0').filter((f) => f && existsSync(join(ROOT, f)));
+  // node_modules is linked below; a checkout whose own node_modules is a link (a worktree
+  // sharing another's) lists it as an untracked file, since `node_modules/` ignores folders only.
+  const files = listed.stdout.split('\0').filter((f) => f && f !== 'node_modules' && existsSync(join(ROOT, f)));
   const archive = join(dir, '..', `${Date.now()}-checkout.tar`);
   await new Promise<void>((resolve, reject) => {
     const tar = spawn('tar', ['-c', '--null', '-T', '-', '-f', archive], { cwd: ROOT, env, stdio: ['pipe', 'ignore', 'inherit'] });
