@@ -44,7 +44,7 @@ export async function preconnect(hostname: string, port: number): Promise<void> 
   tcp.setNoDelay(true).setKeepAlive(true, 60_000);
   let failed = false;
   // Never an unhandled error: a failed early connection only means undici connects itself.
-  tcp.once('error', () => (failed = true));
+  tcp.on('error', () => (failed = true));
   // net connects on the next tick (an IP address) or once the name is looked up.
   await new Promise((resolve) => setImmediate(resolve));
   const { connect } = await import('node:tls');
