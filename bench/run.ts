@@ -238,7 +238,7 @@ async function main(opts: Options): Promise<number> {
     const startup = await startupSamples(ctx, rounds);
     let install: InstallResult | undefined;
     if (!opts.skip.has('install')) {
-      say('install time: npm pack of a copy of the checkout, then a global install of the tarball, offline');
+      say('install time: npm pack of a copy of the checkout, then a global install of the tarball, tarballs from the npm cache');
       install = await measureInstall(tmp);
       say(install.ms !== undefined ? `installed in ${Math.round(install.ms)} ms` : `install not measured: ${install.error}`);
     }
