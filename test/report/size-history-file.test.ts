@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { isRegsizeError } from '../../src/errors.js';
-import { acquireLock, HistoryBusyError, lockPath } from '../../src/report/size-history-file.js';
+import { acquireLock, EMPTY_LOCK_STALE_MS, HistoryBusyError, lockPath } from '../../src/report/size-history-file.js';
 import { History, type RunRecord } from '../../src/report/size-history-db.js';
 import { loadSqlite } from '../../src/report/sqlite.js';
 
@@ -150,6 +150,30 @@ describe('history file: old files, two writers, a crash, a held lock', function 
     const release = acquireLock(file, { timeoutMs: 0, sleep: () => assert.fail('must not wait for a dead writer') });
     release();
     assert.equal(existsSync(lockPath(file)), false);
+  });
+
+  it('a lock that names nobody (its writer died between making and writing it) is waited for briefly, then taken over', function () {
+    const file = join(dir, 'history.db');
+    writeFileSync(lockPath(file), '');
+    const made = statSync(lockPath(file)).mtimeMs;
+    // Seen 100 ms after it was made: a live writer may still be about to write its line.
+    let clock = made + 100;
+    const slept: number[] = [];
+    const release = acquireLock(file, { timeoutMs: 60_000, now: () => clock, sleep: (ms) => (slept.push(ms), (clock += ms)) });
+    const waited = slept.reduce((s, ms) => s + ms, 0);
+    assert.ok(waited > 0, 'not taken over at once');
+    assert.ok(clock - made > EMPTY_LOCK_STALE_MS && clock - made <= EMPTY_LOCK_STALE_MS + 100, `taken over ${clock - made} ms after it was made`);
+    assert.equal(readFileSync(lockPath(file), 'utf8'), `${process.pid} ${hostname()}\n`, 'the lock is ours, with our line in it');
+    release();
+    assert.deepEqual(readdirSync(dir), [], 'no lock, and no file of the lock-making left beside it');
+  });
+
+  it('a fresh lock that names nobody is not taken over: the wait ends with the busy error', function () {
+    const file = join(dir, 'history.db');
+    writeFileSync(lockPath(file), '');
+    const made = statSync(lockPath(file)).mtimeMs;
+    assert.throws(() => acquireLock(file, { timeoutMs: 0, now: () => made + 10 }), HistoryBusyError);
+    assert.equal(readFileSync(lockPath(file), 'utf8'), '', 'left as it was');
   });
 
   it('a lock held by a live writer: waits its time, then says who holds it and records nothing', async function () {
