@@ -6,8 +6,8 @@ import { type ContentCache, noCache } from './cache/types.js';
 import { UsageError } from './errors.js';
 import { RegistryClient } from './transport/client.js';
 import { ChainedCredentials, type CredentialStore, DockerConfigCredentials, dockerConfigPath, helperRunner } from './transport/credentials.js';
-import type { Dispatcher } from 'undici';
-import { CONNECTIONS_PER_ORIGIN, defaultDispatcher, defaultHttpSettings, HttpClient, MAX_TIMEOUT_MS } from './transport/http.js';
+import { CONNECTIONS_PER_ORIGIN } from './transport/connection-limits.js';
+import { defaultHttpSettings, HttpClient, MAX_TIMEOUT_MS } from './transport/http.js';
 import { type Logger, stderrLogger } from './log.js';
 
 export interface SessionOptions {
@@ -44,18 +44,6 @@ export interface Session {
 /** Requests at once to one HTTP/1.1 registry when the caller does not say (--concurrency's default). */
 export const DEFAULT_CONCURRENCY = 8;
 
-/**
- * undici closes an HTTP/1.1 connection after every HEAD unless the request says `reset: false`
- * (nodejs/undici#258: some servers send a body with HEAD), and fetch cannot say it: `regsize
- * tags` over 2000 tags opened 2000 connections (a TCP and TLS handshake each, the top of its CPU
- * profile). Registries answer HEAD per RFC 9110 (no body), so the connection is kept; a server
- * that did send one breaks only the next response on that socket, which fails and is retried.
- * Belongs with the dispatcher (transport/http.ts); here until that file settles.
- */
-export function keepAliveAfterHead(dispatcher: Dispatcher): Dispatcher {
-  return dispatcher.compose((dispatch) => (opts, handler) => dispatch(opts.method === 'HEAD' ? { ...opts, reset: false } : opts, handler));
-}
-
 export function createSession(options: SessionOptions = {}): Session {
   const timeoutMs = options.timeoutMs ?? 30_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError('INVALID_INPUT', `invalid timeout ${timeoutMs}: give a positive number of seconds, e.g. --timeout 30`);
@@ -67,7 +55,6 @@ export function createSession(options: SessionOptions = {}): Session {
     defaultHttpSettings(logger, {
       timeoutMs,
       maxInFlightPerOrigin: Math.min(concurrency, CONNECTIONS_PER_ORIGIN),
-      dispatcher: keepAliveAfterHead(defaultDispatcher()),
       ...(options.retries !== undefined ? { retries: options.retries } : {}),
     }),
   );

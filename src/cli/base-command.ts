@@ -9,7 +9,7 @@ import { createCache } from '../cache/factory.js';
 import { EcrCredentialStore } from '../ecr/credentials.js';
 import { DockerConfigCredentials, dockerConfigPath, helperRunner } from '../transport/credentials.js';
 import { createSession, type Session, type SessionOptions } from '../session.js';
-import { destroyDefaultDispatcher } from '../transport/http.js';
+import { destroySharedDispatcher } from '../transport/shared-dispatcher.js';
 import { stderrLogger } from '../log.js';
 import { parseDurationMs } from '../units.js';
 import { jsonTerminalSafe } from '../util/terminal-safe.js';
@@ -80,7 +80,7 @@ export abstract class BaseCommand extends Command {
 
   /** After every command, answered or failed: the process exits as soon as its output is written. */
   protected override async finally(err: Error | undefined): Promise<unknown> {
-    destroyDefaultDispatcher();
+    destroySharedDispatcher();
     return super.finally(err);
   }
 

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { Agent, type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { RegsizeError } from '../errors.js';
 import { dockerConfigDir } from '../paths.js';
 
@@ -60,27 +60,34 @@ export function engineEndpoint(env: NodeJS.ProcessEnv = process.env, home = home
 
 /** Requests to one Engine; the API version is the one Docker 20.10 and podman's compat API both speak. */
 export class EngineClient {
-  private readonly dispatcher: Dispatcher;
+  /** Made at the first request: undici is loaded only by a run that reads a Docker Engine. */
+  private dispatcher: Promise<Dispatcher> | undefined;
   private readonly origin: string;
+  private readonly socketPath: string | undefined;
 
   constructor(readonly endpoint: EngineEndpoint, private readonly timeoutMs = 30_000) {
     const host = endpoint.host;
     if (host.startsWith('unix://')) {
-      this.dispatcher = new Agent({ connect: { socketPath: host.slice('unix://'.length) } });
+      this.socketPath = host.slice('unix://'.length);
       this.origin = 'http://docker';
     } else if (host.startsWith('tcp://') || host.startsWith('http://')) {
-      this.dispatcher = new Agent();
       this.origin = `http://${host.replace(/^(tcp|http):\/\//, '')}`;
     } else {
       throw new RegsizeError('INVALID_INPUT', `cannot use the Docker Engine at ${host}: only unix:// and tcp:// endpoints are supported; set DOCKER_HOST`);
     }
   }
 
+  private agent(): Promise<Dispatcher> {
+    const socketPath = this.socketPath;
+    this.dispatcher ??= import('undici').then(({ Agent }) => (socketPath !== undefined ? new Agent({ connect: { socketPath } }) : new Agent()));
+    return this.dispatcher;
+  }
+
   /** GET a path; 404 is returned to the caller, other errors thrown with what to do. */
   async get(p: string): Promise<Dispatcher.ResponseData> {
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(`${this.origin}/v1.41${p}`, { dispatcher: this.dispatcher, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+      res = await (await this.agent()).request({ origin: this.origin, path: `/v1.41${p}`, method: 'GET', headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOENT' ? 'no such socket' : code === 'EACCES' ? 'permission denied (are you in the docker group?)' : ((e as Error).message || String(code));
@@ -95,6 +102,6 @@ export class EngineClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    await (await this.dispatcher)?.close();
   }
 }

@@ -3,30 +3,15 @@
  * per origin, HTTP(S)_PROXY/NO_PROXY honoured through EnvHttpProxyAgent, HTTP/2 by ALPN, and
  * many requests at once on an HTTP/2 connection.
  *
- * A session owns one (createDispatcher) and passes it to its HttpClient; the CLI shares one
- * default across a command's sessions (defaultDispatcher), so connections and TLS sessions are
- * reused across images, and ends it when the command has its answer.
+ * This file is the only one that loads undici for registry requests, and nothing imports it
+ * statically but tests: the CLI's one dispatcher is made on a command's first request
+ * (shared-dispatcher.ts), so a run the cache answers whole loads no undici at all. Its limits
+ * live apart (connection-limits.ts), for the files that need them without undici.
  */
 import diagnostics from 'node:diagnostics_channel';
 import { Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
+import { CONNECTIONS_PER_ORIGIN, H2_CONNECTIONS, H2_STREAMS, h2StreamsOf, ownSymbol } from './connection-limits.js';
 import { withEarlyConnection } from './preconnect.js';
-
-/** Connections a dispatcher opens to one origin. */
-export const CONNECTIONS_PER_ORIGIN = 32;
-
-/**
- * Requests in flight on one HTTP/2 connection: 100, the least RFC 9113 (5.1.2) recommends a
- * server allow. A server that advertises fewer is held to its own figure (slots.ts).
- */
-export const H2_STREAMS = 100;
-
-/**
- * HTTP/2 connections to one origin while every stream of the open ones is busy: a burst wider
- * than one connection's streams (the 2000 HEADs of `tags`, `--platform all` on a large index)
- * goes out in one round trip on several connections instead of in waves of H2_STREAMS on one,
- * each wave a round trip. A burst that fits in one connection's streams opens no second one.
- */
-export const H2_CONNECTIONS = 4;
 
 /** How long an idle connection is kept for the next request. */
 const KEEP_ALIVE_MS = 30_000;
@@ -121,50 +106,4 @@ export function createDispatcher(): OwnedDispatcher {
       dispatcher.destroy().catch(() => {});
     },
   };
-}
-
-/** A symbol-keyed own property of an undici object (not public API: anything odd means "not there"). */
-export function ownSymbol(target: object | undefined, description: string): symbol | undefined {
-  return target ? Object.getOwnPropertySymbols(target).find((s) => s.description === description) : undefined;
-}
-
-/** undici's Symbol('max concurrent streams'), one for every Client, found on the first asked about. */
-let streamsKey: symbol | undefined;
-
-/**
- * Streams one HTTP/2 connection carries: what its server advertised (SETTINGS_MAX_CONCURRENT_STREAMS,
- * which undici keeps on the Client and updates when the server's SETTINGS arrive), at most
- * H2_STREAMS; H2_STREAMS while not known.
- */
-export function h2StreamsOf(client: object | undefined): number {
-  streamsKey ??= ownSymbol(client, 'max concurrent streams');
-  const advertised = client && streamsKey ? (client as Record<symbol, unknown>)[streamsKey] : undefined;
-  return typeof advertised === 'number' && Number.isSafeInteger(advertised) && advertised > 0 ? Math.min(advertised, H2_STREAMS) : H2_STREAMS;
-}
-
-let shared: OwnedDispatcher | undefined;
-
-/**
- * What defaultDispatcher makes, looked up when it makes one. An object, not a constant, so that
- * a test of whole sessions and commands (which cannot hand them a dispatcher) can answer them
- * with undici's MockAgent instead of the network (test/helpers/mock-agent.ts); nothing in
- * regsize writes it.
- */
-export const dispatcherSource: { create: () => OwnedDispatcher } = { create: createDispatcher };
-
-/** The CLI's one dispatcher for the process, made on first use. */
-export function defaultDispatcher(): Dispatcher {
-  shared ??= dispatcherSource.create();
-  return shared.dispatcher;
-}
-
-/**
- * Ends the CLI's connections once a command has its answer: idle keep-alive sockets (30 s) and
- * a request still waiting on a silent server would otherwise keep Node running after the result
- * is printed; bin/run.js exits once stdout is written. The next command gets a fresh one.
- */
-export function destroyDefaultDispatcher(): void {
-  const d = shared;
-  shared = undefined;
-  d?.destroy();
 }

@@ -19,18 +19,18 @@ import type { Logger } from '../log.js';
 import { formatBytes } from '../units.js';
 import type { Dispatcher } from 'undici';
 import { readBody } from './body.js';
-import { CONNECTIONS_PER_ORIGIN, defaultDispatcher } from './dispatcher.js';
+import { CONNECTIONS_PER_ORIGIN } from './connection-limits.js';
 import { redactSecrets, redactUrl } from './redact.js';
 import { followRedirects } from './redirects.js';
 import type { HttpRequest, HttpResponse, ResponseHeaders } from './request.js';
 import { defaultRetryPolicy, type RetryPolicy, withRetry } from './retry.js';
+import { sharedDispatcher } from './shared-dispatcher.js';
 import { OriginSlots } from './slots.js';
 import { DEFAULT_TIMEOUT_MS, requestTimeoutMs, startTimer, timeoutError } from './timeout.js';
 
 export type { BodySink, HttpRequest, HttpResponse, ResponseHeaders } from './request.js';
 // Where callers have found these so far; each lives in the file of its concern.
 export { MAX_ERROR_BODY } from './body.js';
-export { CONNECTIONS_PER_ORIGIN, defaultDispatcher, destroyDefaultDispatcher } from './dispatcher.js';
 export { parseRetryAfter } from './retry.js';
 export { MAX_TIMEOUT_MS } from './timeout.js';
 
@@ -42,8 +42,11 @@ export interface HttpSettings extends RetryPolicy {
    * dispatcher's connections per origin. @default CONNECTIONS_PER_ORIGIN
    */
   maxInFlightPerOrigin: number;
-  /** The connections; a session passes its own (createDispatcher). @default the CLI's shared defaultDispatcher() */
-  dispatcher: Dispatcher;
+  /**
+   * The connections (a test passes its own: createDispatcher, a MockAgent). @default the CLI's
+   * shared one (shared-dispatcher.ts), looked up at each request and made at the first
+   */
+  dispatcher?: Dispatcher | undefined;
 }
 
 /** Defaults in one place; `overrides` win. */
@@ -53,7 +56,6 @@ export function defaultHttpSettings(logger: Logger, overrides: Partial<HttpSetti
     timeoutMs: DEFAULT_TIMEOUT_MS,
     maxInFlightPerOrigin: CONNECTIONS_PER_ORIGIN,
     ...overrides,
-    dispatcher: overrides.dispatcher ?? defaultDispatcher(),
   };
 }
 
@@ -90,12 +92,13 @@ export class HttpClient {
     const url = new URL(req.url);
     const release = await this.slots.acquire(url.origin);
     const started = Date.now();
+    const dispatcher = this.settings.dispatcher ?? (await sharedDispatcher());
     const timeoutMs = requestTimeoutMs(req.timeoutMs, this.settings.timeoutMs);
     const timer = startTimer(timeoutMs);
     this.requestCount++;
     try {
       // No redirects followed (undici's request follows none unless told): redirects.ts does.
-      const answer = await this.settings.dispatcher.request({
+      const answer = await dispatcher.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method,

@@ -9,7 +9,7 @@
  *     dispatcher's connections to one origin);
  *   - HTTP/2: one connection multiplexes streams, so the server's SETTINGS_MAX_CONCURRENT_STREAMS
  *     as undici read it, capped at H2_STREAM_LIMIT (the requests the dispatcher lets one
- *     connection carry, dispatcher.ts), times H2_CONNECTIONS: once one connection's streams are
+ *     connection carry, connection-limits.ts), times H2_CONNECTIONS: once one connection's streams are
  *     all busy the pool opens another, which takes a connection's worth while it connects
  *     (never one connection per waiting request: a cold compare of 100 images once opened 16).
  *     Every request of a run then goes at once, up to streams x connections per round trip.
@@ -18,7 +18,7 @@
  * or reached through a proxy, counts as HTTP/1.1 until a connection to it says otherwise.
  */
 import diagnostics from 'node:diagnostics_channel';
-import { H2_CONNECTIONS, H2_STREAMS, h2StreamsOf, ownSymbol } from './dispatcher.js';
+import { H2_CONNECTIONS, H2_STREAMS, h2StreamsOf, ownSymbol } from './connection-limits.js';
 
 /** Streams used on one HTTP/2 connection at most: the dispatcher's per-connection pipelining, one figure. */
 export const H2_STREAM_LIMIT = H2_STREAMS;

@@ -14,7 +14,9 @@ import { repoTagsPath } from '../../src/cache/layout.js';
 import { EARLY_READ_MAX_BYTES } from '../../src/cli/early-cache.js';
 import { earlyTarget } from '../../src/cli/early-target.js';
 import { runInProcess, ROOT } from '../commands/run-in-process.js';
+import { emptyDockerConfig } from '../helpers/cli.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
+import { run } from '../helpers/package.js';
 import { sharedRegistry } from '../helpers/registry.js';
 
 describe('cli/early-cache: no early connection when the cache answers every image', () => {
@@ -52,6 +54,26 @@ describe('cli/early-cache: no early connection when the cache answers every imag
     const xdg = join(dir, 'xdg');
     assert.equal((await runInProcess(Compare, [warm, '--json', '--cache-dir', join(xdg, 'regsize')])).exitCode, 0);
     assert.equal(earlyTarget([warm], ROOT, { XDG_CACHE_HOME: xdg }), undefined, 'the default folder');
+  });
+
+  it('a warm compare loads no undici (the dispatcher is made at the first request), and answers as the cold one did', async function () {
+    this.timeout(60_000);
+    const cache = join(dir, 'lazy');
+    // Node's own modules this process loaded, at exit: undici loads node:http2 as it loads, and
+    // nothing else in regsize does.
+    const preload = join(dir, 'loaded.cjs');
+    writeFileSync(preload, "process.on('exit', () => process.stderr.write('loaded: ' + JSON.stringify(process.moduleLoadList) + '\\n'));\n");
+    const env = { PATH: process.env.PATH, HOME: dir, DOCKER_CONFIG: emptyDockerConfig() };
+    const compare = (extra: string[]) => run(process.execPath, ['--require', preload, join(ROOT, 'bin', 'run.js'), warm, '--json', '--cache-dir', cache, ...extra], { cwd: ROOT, env });
+    const loaded = (stderr: string) => JSON.parse(/^loaded: (.*)$/m.exec(stderr)?.[1] ?? '[]') as string[];
+
+    const cold = await compare([]);
+    assert.equal(cold.code, 0, cold.stderr);
+    assert.ok(loaded(cold.stderr).includes('NativeModule http2'), 'the check sees undici where it is loaded');
+    const warmRun = await compare([]);
+    assert.equal(warmRun.code, 0, warmRun.stderr);
+    assert.deepEqual(JSON.parse(warmRun.stdout), JSON.parse(cold.stdout));
+    assert.deepEqual(loaded(warmRun.stderr).filter((m) => /^NativeModule (http2|http|tls)$/.test(m)), []);
   });
 
   it('does not read a repository entry of thousands of tags twice: past the limit it connects early', () => {

@@ -10,7 +10,7 @@
  * is the process (signals, the binary, bin/run.js itself, two processes at once) and one
  * smoke test per command. cli.test.ts checks the two agree.
  */
-import { destroyDefaultDispatcher } from '../../src/transport/dispatcher.js';
+import { destroySharedDispatcher } from '../../src/transport/shared-dispatcher.js';
 import diagnostics from 'node:diagnostics_channel';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,7 +93,7 @@ export function runCli(args: string[], env: CliEnv = {}): Promise<CliResult> {
 async function runInThisProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
   // A new process has no dispatcher yet: one a test made earlier (createSession in-process)
   // would carry that test's proxy environment into this run, since undici reads it once.
-  destroyDefaultDispatcher();
+  destroySharedDispatcher();
   const restore = [swapEnv(env), swapArgv([process.execPath, BIN, ...args]), asPipe(process.stdout), asPipe(process.stderr), withoutNock()];
   const sockets = openedSockets();
   const out = capture(process.stdout);
@@ -152,7 +152,7 @@ function withoutNock(): () => void {
 /**
  * Every socket the run opens. A subprocess's exit closes them all, and a test may read what a
  * server saw of the client going away (a body cut off, say). Here the command's last step
- * (destroyDefaultDispatcher) destroys its connections: wait until those are closed, and give
+ * (destroySharedDispatcher) destroys its connections: wait until those are closed, and give
  * the servers in this process a turn of the event loop to see it. Sockets nobody destroyed are
  * left alone: they may be a test server's own (a proxy's upstream connection).
  */

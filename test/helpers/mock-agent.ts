@@ -7,7 +7,7 @@
  */
 import querystring from 'node:querystring';
 import { MockAgent } from 'undici';
-import { createDispatcher, destroyDefaultDispatcher, dispatcherSource } from '../../src/transport/dispatcher.js';
+import { destroySharedDispatcher, dispatcherSource } from '../../src/transport/shared-dispatcher.js';
 
 /** A mocked request path matching `path` with any query string (nock's `.query(true)`). */
 export const anyQuery = (path: string) => (p: string): boolean => p === path || p.startsWith(`${path}?`);
@@ -34,10 +34,13 @@ export function useMockAgent(): () => MockAgent {
 }
 
 /** Makes a fresh MockAgent the default dispatcher (until uninstallMockAgent). */
+/** The source regsize starts with, put back by uninstallMockAgent. */
+const madeByUndici = dispatcherSource.create;
+
 export function installMockAgent(): MockAgent {
   const agent = new MockAgent();
   agent.disableNetConnect();
-  destroyDefaultDispatcher();
+  destroySharedDispatcher();
   current = { agent, uses: [] };
   // A command ends "its" dispatcher when it has its answer: the agent lives on for the test.
   dispatcherSource.create = () => ({ dispatcher: agent, destroy: () => {} });
@@ -46,8 +49,8 @@ export function installMockAgent(): MockAgent {
 
 export function uninstallMockAgent(): void {
   current = undefined;
-  destroyDefaultDispatcher();
-  dispatcherSource.create = createDispatcher;
+  destroySharedDispatcher();
+  dispatcherSource.create = madeByUndici;
 }
 
 /**

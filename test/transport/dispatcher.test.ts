@@ -1,7 +1,7 @@
 /**
  * src/transport/dispatcher.ts: a session's own connections. Against real loopback servers: an
  * HTTP/2 server (TLS, h2 by ALPN) gets a burst of requests on one connection; an HTTP/1.1 one
- * a connection per request in flight; destroy ends them; the CLI's default is shared and renewed.
+ * a connection per request in flight; destroy ends them; each is its own.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,7 +11,8 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDispatcher, defaultDispatcher, destroyDefaultDispatcher, H2_STREAMS, type OwnedDispatcher } from '../../src/transport/dispatcher.js';
+import { H2_STREAMS } from '../../src/transport/connection-limits.js';
+import { createDispatcher, type OwnedDispatcher } from '../../src/transport/dispatcher.js';
 
 const BURST = 10;
 
@@ -98,18 +99,12 @@ describe('transport/dispatcher', function () {
     }
   });
 
-  it('each session gets its own dispatcher; the CLI shares one default until it is destroyed', () => {
+  it('each dispatcher is its own: destroying one leaves the other', () => {
     const a = createDispatcher();
     const b = createDispatcher();
     assert.notEqual(a.dispatcher, b.dispatcher);
     a.destroy();
     assert.equal(destroyed(b.dispatcher), false, 'destroying one leaves the other');
     b.destroy();
-    const shared = defaultDispatcher();
-    assert.equal(defaultDispatcher(), shared);
-    destroyDefaultDispatcher();
-    assert.equal(destroyed(shared), true);
-    assert.notEqual(defaultDispatcher(), shared);
-    destroyDefaultDispatcher();
   });
 });

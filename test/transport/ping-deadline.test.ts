@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import Compare from '../../commands/compare.js';
 import { NetworkError, RegsizeError, RequestTimeoutError } from '../../src/errors.js';
 import { Authenticator } from '../../src/transport/auth.js';
-import { defaultDispatcher } from '../../src/transport/dispatcher.js';
+import { createDispatcher, type OwnedDispatcher } from '../../src/transport/dispatcher.js';
+import { dispatcherSource } from '../../src/transport/shared-dispatcher.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/transport/http.js';
 import { runInProcess } from '../commands/run-in-process.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
@@ -106,10 +107,22 @@ describe('a command against a real plain-HTTP registry (in-process)', function (
   });
 
   it("destroys the process's connections when the command ends, so nothing holds Node open", async () => {
-    const before = defaultDispatcher();
-    const r = await runInProcess(Compare, [`${reg.host}/app:1`, '--no-cache']);
-    assert.equal(r.exitCode, 0, r.stderr);
-    assert.equal((before as unknown as { destroyed: boolean }).destroyed, true);
-    assert.notEqual(defaultDispatcher(), before, 'the next command gets fresh connections');
+    const made: OwnedDispatcher[] = [];
+    const original = dispatcherSource.create;
+    dispatcherSource.create = () => {
+      const o = createDispatcher();
+      made.push(o);
+      return o;
+    };
+    try {
+      for (const run of [1, 2]) {
+        const r = await runInProcess(Compare, [`${reg.host}/app:1`, '--no-cache']);
+        assert.equal(r.exitCode, 0, r.stderr);
+        assert.equal(made.length, run, 'each command makes its own');
+        assert.equal((made[run - 1]?.dispatcher as unknown as { destroyed: boolean }).destroyed, true);
+      }
+    } finally {
+      dispatcherSource.create = original;
+    }
   });
 });

@@ -28,9 +28,9 @@ if (earlyHost) {
   await early;
 }
 // Loaded after: undici loads node:tls itself.
-const { defaultDispatcher } = await import('./dist/src/transport/http.js');
+const { sharedDispatcher } = await import('./dist/src/transport/shared-dispatcher.js');
 try {
-  const res = await fetch('https://' + host + ':' + port + '/v2/', { dispatcher: defaultDispatcher() });
+  const res = await fetch('https://' + host + ':' + port + '/v2/', { dispatcher: await sharedDispatcher() });
   out.status = res.status;
   await res.text();
 } catch (e) {

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { silentLogger } from '../../src/log.js';
 import { createSession } from '../../src/session.js';
 import { sizeTags } from '../../src/tags/size.js';
-import { destroyDefaultDispatcher, H2_CONNECTIONS } from '../../src/transport/dispatcher.js';
+import { H2_CONNECTIONS } from '../../src/transport/connection-limits.js';
+import { destroySharedDispatcher } from '../../src/transport/shared-dispatcher.js';
 import { OriginSlots, originLimit, H2_STREAM_LIMIT } from '../../src/transport/slots.js';
 import { spawnCli } from '../helpers/cli.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
@@ -116,7 +117,7 @@ describe('a burst wider than one HTTP/2 connection (real registry, in-flight cou
   it('sends more than one connection takes, over a few connections, each held to the streams its server advertises', async () => {
     const saved = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'; // the proxy's self-signed certificate, this test only
-    destroyDefaultDispatcher();
+    destroySharedDispatcher();
     try {
       const { client } = createSession({ logger: silentLogger });
       const repo = { registry: proxy.host, repository: 'wide/app', input: `${proxy.host}/wide/app` };
@@ -124,7 +125,7 @@ describe('a burst wider than one HTTP/2 connection (real registry, in-flight cou
       const got = run.result.tags.map((e) => ('error' in e ? [e.tag, e.error.message] : [e.tag, e.digest, e.compressedSize]));
       assert.deepEqual(new Map(got.map((g) => [g[0], g.slice(1)])), new Map([...digests].map(([t, d]) => [t, [d, size]])));
     } finally {
-      destroyDefaultDispatcher();
+      destroySharedDispatcher();
       if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
       else process.env.NODE_TLS_REJECT_UNAUTHORIZED = saved;
     }

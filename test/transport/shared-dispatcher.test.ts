@@ -1,0 +1,82 @@
+/**
+ * src/transport/shared-dispatcher.ts: the CLI's one dispatcher is made at the first request
+ * (so a run the cache answers loads no undici: test/cli/early-cache.test.ts runs one), shared
+ * by every request until the command ends, then ended, and made afresh for the next command.
+ */
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDispatcher, type OwnedDispatcher } from '../../src/transport/dispatcher.js';
+import { destroySharedDispatcher, dispatcherSource, sharedDispatcher, sharedDispatcherMade } from '../../src/transport/shared-dispatcher.js';
+
+/** undici's agents say whether they were destroyed (not in the Dispatcher type). */
+const destroyed = (d: unknown) => (d as { destroyed: boolean }).destroyed;
+
+describe('transport/shared-dispatcher', function () {
+  let made: OwnedDispatcher[];
+  let original: typeof dispatcherSource.create;
+  beforeEach(() => {
+    destroySharedDispatcher();
+    made = [];
+    original = dispatcherSource.create;
+    dispatcherSource.create = () => {
+      const o = createDispatcher();
+      made.push(o);
+      return o;
+    };
+  });
+  afterEach(() => {
+    dispatcherSource.create = original;
+    destroySharedDispatcher();
+  });
+
+  it("the CLI's shared one is made at the first request, not before; shared until destroyed; ended even when destroyed while still being made", async () => {
+    assert.equal(sharedDispatcherMade(), false);
+    const [first, second] = await Promise.all([sharedDispatcher(), sharedDispatcher()]);
+    assert.equal(first, second);
+    assert.equal(made.length, 1);
+    destroySharedDispatcher();
+    assert.equal(destroyed(made[0]?.dispatcher), true);
+    assert.notEqual(await sharedDispatcher(), first, 'the next command gets a fresh one');
+    assert.equal(made.length, 2);
+    destroySharedDispatcher();
+
+    const pending = sharedDispatcher();
+    destroySharedDispatcher();
+    await pending;
+    await new Promise(setImmediate);
+    assert.equal(made.length, 3);
+    assert.equal(destroyed(made[2]?.dispatcher), true, 'a command that ended while its dispatcher was being made leaves no connections');
+  });
+
+  it('keeps an HTTP/1.1 connection open after a HEAD, as after a GET (undici closes it unless told)', async () => {
+    const sockets = new Set<unknown>();
+    const server = http.createServer((req, res) => res.end(req.method === 'HEAD' ? undefined : 'ok'));
+    server.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const dispatcher = await sharedDispatcher();
+      for (let i = 0; i < 10; i++) {
+        const res = await dispatcher.request({ origin, path: '/v2/a/manifests/1', method: i === 5 ? 'GET' : 'HEAD' });
+        await res.body.dump();
+      }
+      // One after another, yet undici's pool may open a second while the first is still
+      // finishing its answer: the point is that the connections are used again.
+      assert.ok(sockets.size <= 2, `${sockets.size} connections for 10 requests one after another`);
+
+      // Without it, each HEAD costs a new connection: what the wrapper is for.
+      sockets.clear();
+      const plain = createDispatcher();
+      try {
+        for (let i = 0; i < 10; i++) await (await plain.dispatcher.request({ origin, path: '/v2/', method: 'HEAD' })).body.dump();
+      } finally {
+        plain.destroy();
+      }
+      assert.equal(sockets.size, 10);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
