@@ -31,6 +31,11 @@ export async function bundle({ outfile, target }) {
     format: 'cjs',
     // oclif prints a command's class name in some errors; keep them readable.
     keepNames: true,
+    // Whitespace and syntax only: a third smaller to read and compile at every start (a warm
+    // compare about 4 ms sooner), names kept (identifiers are not minified), so a --debug stack
+    // trace still names each function; its positions are columns of long lines rather than lines.
+    minifyWhitespace: true,
+    minifySyntax: true,
     charset: 'ascii',
     // No import() in either: a SEA's main script cannot import() at all, and in a script
     // compiled from a V8 code cache (bin/load-bundle.js) import() fails on Node 20 (the cache
