@@ -1,7 +1,8 @@
 /**
  * The connections under every registry request: an undici dispatcher with keep-alive pools
- * per origin, HTTP(S)_PROXY/NO_PROXY honoured through EnvHttpProxyAgent, HTTP/2 by ALPN, and
- * many requests at once on an HTTP/2 connection.
+ * per origin, HTTP(S)_PROXY/NO_PROXY honoured through EnvHttpProxyAgent when a proxy is set (a
+ * plain Agent when none is: proxyConfigured), HTTP/2 by ALPN, and many requests at once on an
+ * HTTP/2 connection.
  *
  * This file is the only one that loads undici for registry requests, and nothing imports it
  * statically but tests: the CLI's one dispatcher is made on a command's first request
@@ -9,7 +10,7 @@
  * live apart (connection-limits.ts), for the files that need them without undici.
  */
 import diagnostics from 'node:diagnostics_channel';
-import { Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
+import { Agent, Client, EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 import { CONNECTIONS_PER_ORIGIN, H2_CONNECTIONS, H2_STREAMS, h2StreamsOf, ownSymbol } from './connection-limits.js';
 import { withEarlyConnection } from './preconnect.js';
 
@@ -95,7 +96,8 @@ export function createDispatcher(): OwnedDispatcher {
     });
     return pool;
   };
-  const dispatcher = new EnvHttpProxyAgent({ keepAliveTimeout: KEEP_ALIVE_MS, connections: CONNECTIONS_PER_ORIGIN, allowH2: true, factory: multiplexingPool });
+  const options = { keepAliveTimeout: KEEP_ALIVE_MS, connections: CONNECTIONS_PER_ORIGIN, allowH2: true, factory: multiplexingPool };
+  const dispatcher = proxyConfigured() ? new EnvHttpProxyAgent(options) : new Agent(options);
   let destroyed = false;
   return {
     dispatcher,
@@ -106,4 +108,14 @@ export function createDispatcher(): OwnedDispatcher {
       dispatcher.destroy().catch(() => {});
     },
   };
+}
+
+/**
+ * Whether the environment names a proxy, read as EnvHttpProxyAgent reads it: the lower-case name
+ * first, and an empty value is none. Without one, EnvHttpProxyAgent hands every request to one
+ * plain Agent after parsing its origin again (a 2000-tag run spent about 1.5% of its CPU there),
+ * so the Agent is used directly. NO_PROXY only narrows a proxy that is set.
+ */
+export function proxyConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.http_proxy ?? env.HTTP_PROXY) || Boolean(env.https_proxy ?? env.HTTPS_PROXY);
 }

@@ -105,6 +105,11 @@ export class HttpClient {
         headers: { 'user-agent': USER_AGENT, ...req.headers },
         body: req.body ?? null,
         signal: timer.signal,
+        // undici closes an HTTP/1.1 connection after every HEAD unless told (nodejs/undici#258:
+        // some servers send a body with HEAD): `regsize tags` over 2000 tags opened 2000
+        // connections. Registries answer HEAD per RFC 9110 (no body), so it is kept; a server
+        // that did send one breaks only the next response on that socket, which is retried.
+        ...(req.method === 'HEAD' ? { reset: false } : {}),
       });
       const res = { status: answer.statusCode, headers: new UndiciHeaders(answer.headers), body: answer.body };
       const read = await readBody(req, res, () => timer.refresh(), () => this.redact(req.url));

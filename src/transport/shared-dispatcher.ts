@@ -23,7 +23,7 @@ async function madeByUndici(): Promise<OwnedDispatcher> {
 
 interface Shared {
   made: Promise<OwnedDispatcher>;
-  /** The dispatcher requests go through: `made`'s, HEADs kept alive (keepAliveAfterHead). */
+  /** `made`'s dispatcher. */
   ready: Promise<Dispatcher>;
   /** `made`'s, once it is. */
   owned?: OwnedDispatcher;
@@ -36,7 +36,7 @@ let shared: Shared | undefined;
 export function sharedDispatcher(): Promise<Dispatcher> {
   if (!shared) {
     const made = Promise.resolve().then(() => dispatcherSource.create());
-    const s: Shared = { made, ready: made.then((o) => ((s.owned = o), keepAliveAfterHead(o.dispatcher))), destroyed: false };
+    const s: Shared = { made, ready: made.then((o) => ((s.owned = o), o.dispatcher)), destroyed: false };
     shared = s;
   }
   return shared.ready;
@@ -60,15 +60,4 @@ export function destroySharedDispatcher(): void {
   s.destroyed = true;
   if (s.owned) s.owned.destroy();
   else s.made.then((o) => o.destroy(), () => {});
-}
-
-/**
- * undici closes an HTTP/1.1 connection after every HEAD unless the request says `reset: false`
- * (nodejs/undici#258: some servers send a body with HEAD): `regsize tags` over 2000 tags opened
- * 2000 connections (a TCP and TLS handshake each, the top of its CPU profile). Registries answer
- * HEAD per RFC 9110 (no body), so the connection is kept; a server that did send one breaks only
- * the next response on that socket, which fails and is retried.
- */
-export function keepAliveAfterHead(dispatcher: Dispatcher): Dispatcher {
-  return dispatcher.compose((dispatch) => (opts, handler) => dispatch(opts.method === 'HEAD' ? { ...opts, reset: false } : opts, handler));
 }

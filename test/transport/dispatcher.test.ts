@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { H2_STREAMS } from '../../src/transport/connection-limits.js';
-import { createDispatcher, type OwnedDispatcher } from '../../src/transport/dispatcher.js';
+import { createDispatcher, type OwnedDispatcher, proxyConfigured } from '../../src/transport/dispatcher.js';
 
 const BURST = 10;
 
@@ -106,5 +106,15 @@ describe('transport/dispatcher', function () {
     a.destroy();
     assert.equal(destroyed(b.dispatcher), false, 'destroying one leaves the other');
     b.destroy();
+  });
+
+  it('sees a proxy where undici would use one: the lower-case name first, an empty value none', () => {
+    assert.equal(proxyConfigured({}), false);
+    assert.equal(proxyConfigured({ NO_PROXY: '*' }), false, 'NO_PROXY alone names no proxy');
+    assert.equal(proxyConfigured({ HTTPS_PROXY: 'http://proxy:3128' }), true);
+    assert.equal(proxyConfigured({ http_proxy: 'http://proxy:3128' }), true);
+    assert.equal(proxyConfigured({ HTTP_PROXY: '' }), false);
+    assert.equal(proxyConfigured({ https_proxy: '', HTTPS_PROXY: 'http://proxy:3128' }), false, 'an empty https_proxy wins over HTTPS_PROXY, as in undici');
+    assert.equal(proxyConfigured({ http_proxy: '', HTTP_PROXY: 'http://proxy:3128', HTTPS_PROXY: 'http://proxy:3128' }), true);
   });
 });

@@ -54,6 +54,36 @@ describe('transport/http', function () {
     assert.match(lines[0] ?? '', new RegExp(`^GET ${base}/ok 200 \\d+ms 1\\.5 kB ratelimit-remaining=76;w=21600$`));
   });
 
+  it('keeps an HTTP/1.1 connection open after a HEAD, as after a GET (undici closes it unless told: 2000 tags were 2000 connections)', async () => {
+    const sockets = new Set<unknown>();
+    const counting = http.createServer((req, res) => res.end(req.method === 'HEAD' ? undefined : 'ok'));
+    counting.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((r) => counting.listen(0, '127.0.0.1', () => r()));
+    const origin = `http://127.0.0.1:${(counting.address() as AddressInfo).port}`;
+    const own = createDispatcher();
+    try {
+      const { http: h } = client({ dispatcher: own.dispatcher });
+      for (let i = 0; i < 10; i++) assert.equal((await h.send({ method: i === 5 ? 'GET' : 'HEAD', url: `${origin}/v2/a/manifests/${i}`, maxBytes: 100 })).status, 200);
+      // One after another, yet undici's pool may open a second while the first is still
+      // finishing its answer: the point is that the connections are used again.
+      assert.ok(sockets.size <= 2, `${sockets.size} connections for 10 requests one after another`);
+
+      // Without reset: false (undici's own request, fresh connections), each HEAD costs one.
+      sockets.clear();
+      const plain = createDispatcher();
+      try {
+        for (let i = 0; i < 10; i++) await (await plain.dispatcher.request({ origin, path: '/v2/', method: 'HEAD' })).body.dump();
+      } finally {
+        plain.destroy();
+      }
+      assert.equal(sockets.size, 10);
+    } finally {
+      own.destroy();
+      counting.closeAllConnections();
+      counting.close();
+    }
+  });
+
   it('sends through the dispatcher, never the global fetch (its objects cost a 2000-tag run a third of its CPU, #16), repeated headers read as Headers reads them', async () => {
     routes.set('/nofetch', (_q, r) => {
       r.setHeader('www-authenticate', ['Basic realm="a"', 'Bearer realm="b"']);

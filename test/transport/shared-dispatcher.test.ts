@@ -4,8 +4,6 @@
  * by every request until the command ends, then ended, and made afresh for the next command.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createDispatcher, type OwnedDispatcher } from '../../src/transport/dispatcher.js';
 import { destroySharedDispatcher, dispatcherSource, sharedDispatcher, sharedDispatcherMade } from '../../src/transport/shared-dispatcher.js';
 
@@ -47,36 +45,5 @@ describe('transport/shared-dispatcher', function () {
     await new Promise(setImmediate);
     assert.equal(made.length, 3);
     assert.equal(destroyed(made[2]?.dispatcher), true, 'a command that ended while its dispatcher was being made leaves no connections');
-  });
-
-  it('keeps an HTTP/1.1 connection open after a HEAD, as after a GET (undici closes it unless told)', async () => {
-    const sockets = new Set<unknown>();
-    const server = http.createServer((req, res) => res.end(req.method === 'HEAD' ? undefined : 'ok'));
-    server.on('connection', (s) => sockets.add(s));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    try {
-      const dispatcher = await sharedDispatcher();
-      for (let i = 0; i < 10; i++) {
-        const res = await dispatcher.request({ origin, path: '/v2/a/manifests/1', method: i === 5 ? 'GET' : 'HEAD' });
-        await res.body.dump();
-      }
-      // One after another, yet undici's pool may open a second while the first is still
-      // finishing its answer: the point is that the connections are used again.
-      assert.ok(sockets.size <= 2, `${sockets.size} connections for 10 requests one after another`);
-
-      // Without it, each HEAD costs a new connection: what the wrapper is for.
-      sockets.clear();
-      const plain = createDispatcher();
-      try {
-        for (let i = 0; i < 10; i++) await (await plain.dispatcher.request({ origin, path: '/v2/', method: 'HEAD' })).body.dump();
-      } finally {
-        plain.destroy();
-      }
-      assert.equal(sockets.size, 10);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
   });
 });
