@@ -91,8 +91,8 @@ export class HttpClient {
     // The timer starts once the request may go out, not while it waits for a connection.
     const url = new URL(req.url);
     const release = await this.slots.acquire(url.origin);
-    const started = Date.now();
     const dispatcher = this.settings.dispatcher ?? (await sharedDispatcher());
+    const started = Date.now();
     const timeoutMs = requestTimeoutMs(req.timeoutMs, this.settings.timeoutMs);
     const timer = startTimer(timeoutMs);
     this.requestCount++;

@@ -27,7 +27,6 @@ interface Shared {
   ready: Promise<Dispatcher>;
   /** `made`'s, once it is. */
   owned?: OwnedDispatcher;
-  destroyed: boolean;
 }
 
 let shared: Shared | undefined;
@@ -36,7 +35,7 @@ let shared: Shared | undefined;
 export function sharedDispatcher(): Promise<Dispatcher> {
   if (!shared) {
     const made = Promise.resolve().then(() => dispatcherSource.create());
-    const s: Shared = { made, ready: made.then((o) => ((s.owned = o), o.dispatcher)), destroyed: false };
+    const s: Shared = { made, ready: made.then((o) => ((s.owned = o), o.dispatcher)) };
     shared = s;
   }
   return shared.ready;
@@ -56,8 +55,7 @@ export function sharedDispatcherMade(): boolean {
 export function destroySharedDispatcher(): void {
   const s = shared;
   shared = undefined;
-  if (!s || s.destroyed) return;
-  s.destroyed = true;
+  if (!s) return;
   if (s.owned) s.owned.destroy();
   else s.made.then((o) => o.destroy(), () => {});
 }
