@@ -11,9 +11,3 @@ export { default as Pool } from 'undici/lib/dispatcher/pool.js';
 // As undici's index does: every dispatcher gets request/stream/pipeline/connect/upgrade
 // (ProxyAgent tunnels with its proxy client's connect()).
 Object.assign(Dispatcher.prototype, api);
-
-/** undici.request, for the Engine API client (src/source/docker-engine.ts): the whole package, loaded on first use. */
-export async function request(...args) {
-  const undici = await import('undici');
-  return undici.request(...args);
-}

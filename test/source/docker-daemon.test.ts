@@ -16,7 +16,8 @@ import { engineEndpoint } from '../../src/source/docker-engine.js';
 import { parseImageInput } from '../../src/source/parse.js';
 import { createSession } from '../../src/session.js';
 import type { Logger } from '../../src/log.js';
-import { runInProcess } from '../commands/run-in-process.js';
+import { ROOT, runInProcess } from '../commands/run-in-process.js';
+import { run as runProcess } from '../helpers/package.js';
 import { type Layer, makeImage, makeLayer, makeRandomLayer, pushImage } from '../helpers/images.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 import { copyFromRegistry } from './skopeo-local.js';
@@ -128,6 +129,15 @@ describe('docker-daemon: through podman\'s Docker-compatible API', function () {
     const r = await withEnv({ DOCKER_CONFIG: config, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined }, () => runInProcess(Compare, ['docker-daemon:localhost/app:v1', '--json']));
     assert.equal(r.exitCode, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).images[0].compressedSizeEstimated, true);
+  });
+
+  it('the regsize command itself (bin/run.js and its bundle, whose undici loads at the first request) reads the Engine as the library does', async () => {
+    const env = { PATH: process.env.PATH, HOME: dir, DOCKER_HOST: `unix://${sock}`, DOCKER_CONFIG: path.join(dir, 'none'), XDG_CACHE_HOME: path.join(dir, 'cli-cache') };
+    const cli = await runProcess(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'docker-daemon:localhost/app:v1', '--json'], { cwd: ROOT, env });
+    assert.equal(cli.code, 0, cli.stderr);
+    const inProcess = await withEnv({ DOCKER_HOST: `unix://${sock}`, DOCKER_CONTEXT: undefined }, () => runInProcess(Compare, ['docker-daemon:localhost/app:v1', '--json', '--no-cache']));
+    assert.equal(inProcess.exitCode, 0, inProcess.stderr);
+    assert.deepEqual(JSON.parse(cli.stdout), JSON.parse(inProcess.stdout));
   });
 
   it('an image the Engine lacks and an Engine that is not running: one line each, exit 1, others still sized', async () => {
