@@ -11,6 +11,7 @@ import { stderrProgress } from '../src/render/progress.js';
 import { renderTagsCsv } from '../src/render/scripts.js';
 import type { TableStyle } from '../src/render/table.js';
 import { renderTags, tagFailures } from '../src/render/tags.js';
+import { HUB_API_BY_DEFAULT } from '../src/tags/hub-api.js';
 import { isMissingPlatform, isTagError, type TagSort, type TagsResult } from '../src/tags/result.js';
 import { sizeTags } from '../src/tags/size.js';
 
@@ -38,7 +39,7 @@ export default class Tags extends BaseCommand {
     force: Flags.boolean({ description: "go on even when the registry's remaining pull allowance is smaller than the manifest GETs needed", default: false }),
     'hub-api': Flags.boolean({
       description: "Docker Hub: read tags and sizes from hub.docker.com's tag list (no pulls counted), falling back to the registry when it fails; --no-hub-api asks the registry only",
-      default: true,
+      default: HUB_API_BY_DEFAULT,
       allowNo: true,
     }),
     verify: Flags.integer({ description: "Docker Hub: check the Hub's figures of the first N images shown against their manifests (one pull each)", min: 0, default: 3, helpValue: 'N' }),

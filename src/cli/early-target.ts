@@ -1,17 +1,20 @@
 /**
- * The registry a compare run will connect to first, read from its arguments before oclif is
- * loaded, so bin/run.js can open that connection early (transport/preconnect.ts, issue #16).
+ * The host a compare or tags run will connect to first, read from its arguments before oclif
+ * is loaded, so bin/run.js can open that connection early (transport/preconnect.ts, issue #16).
  *
  * No second parser: the routing is routeArgs's, and which flags take a value comes from the
  * committed oclif.manifest.json, which oclif writes from the very flag objects it parses with
- * (test/cli/early-target.test.ts holds the two to agreeing on every compare flag). Anything it
+ * (test/cli/early-target.test.ts holds the two to agreeing on every compare and tags flag). Anything it
  * is not sure of (a flag it does not know, --help, plain HTTP, a proxy, a local source) means
  * no early connection: the run then connects as it always did. Nor is there one when the cache
- * will answer every image (early-cache.ts): a warm compare sends no request.
+ * will answer every image (early-cache.ts): a warm compare sends no request. `tags` always asks
+ * for the tag list: its first host is the registry, or Docker Hub's own API for a Docker Hub
+ * repository while --hub-api is on (as it is by default).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiHost, type Reference } from '../reference/reference.js';
+import { apiHost, DOCKER_HUB, parseRepository, type Reference } from '../reference/reference.js';
+import { HUB_API, HUB_API_BY_DEFAULT, hubNamespace } from '../tags/hub-api.js';
 import { isLocalInput, parseImageInput } from '../source/parse.js';
 import { cacheAnswersAll } from './early-cache.js';
 import { commandIds, routeArgs } from './route.js';
@@ -24,6 +27,7 @@ interface ManifestFlag {
   default?: unknown;
   char?: string;
   aliases?: string[];
+  allowNo?: boolean;
 }
 
 export interface EarlyTarget {
@@ -33,22 +37,34 @@ export interface EarlyTarget {
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
 
-/** The https origin of the first image `args` would compare, or undefined. */
+/** The https origin of the first request of a compare or tags run, or undefined. */
 export function earlyTarget(args: string[], root: string, env: NodeJS.ProcessEnv = process.env): EarlyTarget | undefined {
   // Through a proxy the first connection is the proxy's (undici's EnvHttpProxyAgent decides which).
   if (PROXY_VARIABLES.some((v) => env[v])) return undefined;
   let routed: string[];
-  let flags: Record<string, ManifestFlag>;
+  let commands: Record<string, { flags: Record<string, ManifestFlag> }>;
   try {
     routed = routeArgs(args, commandIds(root));
-    flags = (JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, { flags: Record<string, ManifestFlag> }> }).commands.compare?.flags ?? {};
+    commands = (JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as { commands: typeof commands }).commands;
   } catch {
     return undefined;
   }
-  if (routed[0] !== 'compare') return undefined;
+  const command = routed[0];
+  if (command !== 'compare' && command !== 'tags') return undefined;
+  const flags = commands[command]?.flags ?? {};
   const read = readArgv(routed.slice(1), flags);
-  const image = read?.images[0];
-  if (!read || image === undefined) return undefined;
+  if (!read) return undefined;
+  const host = command === 'compare' ? compareHost(read, flags, env) : tagsHost(read);
+  // host or host:port; an IPv6 literal ([::1]) is left to undici.
+  const m = host === undefined ? null : /^([^:[\]]+)(?::(\d+))?$/.exec(host);
+  if (!m?.[1]) return undefined;
+  return { hostname: m[1], port: m[2] === undefined ? 443 : Number(m[2]) };
+}
+
+/** The first image's registry, unless it is local or the cache answers every image. */
+function compareHost(read: ReadArgv, flags: Record<string, ManifestFlag>, env: NodeJS.ProcessEnv): string | undefined {
+  const image = read.args[0];
+  if (image === undefined) return undefined;
   let registry: string;
   try {
     const input = parseImageInput(image);
@@ -57,26 +73,40 @@ export function earlyTarget(args: string[], root: string, env: NodeJS.ProcessEnv
   } catch {
     return undefined;
   }
-  // host or host:port; an IPv6 literal ([::1]) is left to undici.
-  const m = /^([^:[\]]+)(?::(\d+))?$/.exec(registry);
-  if (!m?.[1]) return undefined;
-  if (cacheAnswers(read, flags, env)) return undefined;
-  return { hostname: m[1], port: m[2] === undefined ? 443 : Number(m[2]) };
+  return cacheAnswers(read, flags, env) ? undefined : registry;
+}
+
+/** Where `tags REPO` sends its first request: as src/tags/size.ts chooses. */
+function tagsHost(read: ReadArgv): string | undefined {
+  const [repository, ...more] = read.args;
+  // More than one argument: oclif refuses the run.
+  if (repository === undefined || more.length > 0) return undefined;
+  let repo: ReturnType<typeof parseRepository>;
+  try {
+    repo = parseRepository(repository);
+  } catch {
+    return undefined;
+  }
+  const hubApi = read.booleans.has('hub-api') || (!read.negated.has('hub-api') && HUB_API_BY_DEFAULT);
+  if (repo.registry === DOCKER_HUB && hubApi && hubNamespace(repo.repository)) return new URL(HUB_API).host;
+  return apiHost(repo.registry);
 }
 
 interface ReadArgv {
-  /** The arguments oclif will take as images, in order. */
-  images: string[];
+  /** The arguments oclif will take as arguments (compare's images, tags' repository), in order. */
+  args: string[];
   /** The value of each option flag given, by flag name (the last one when repeated). */
   options: Map<string, string>;
   /** The boolean flags given, by name. */
   booleans: Set<string>;
+  /** The boolean flags given as --no-NAME (those that allow it), by name. */
+  negated: Set<string>;
 }
 
 /** Whether the cache answers every image (all of them registry references): no request goes. */
 function cacheAnswers(read: ReadArgv, flags: Record<string, ManifestFlag>, env: NodeJS.ProcessEnv): boolean {
   const refs: Reference[] = [];
-  for (const image of read.images) {
+  for (const image of read.args) {
     try {
       const input = parseImageInput(image);
       if (isLocalInput(input)) return false;
@@ -100,22 +130,32 @@ function readArgv(argv: string[], flags: Record<string, ManifestFlag>): ReadArgv
   for (const [name, f] of Object.entries(flags)) {
     for (const n of [`--${name}`, ...(f.aliases ?? []).map((a) => `--${a}`), ...(f.char ? [`-${f.char}`] : [])]) byName.set(n, { ...f, name });
   }
-  const read: ReadArgv = { images: [], options: new Map(), booleans: new Set() };
+  const read: ReadArgv = { args: [], options: new Map(), booleans: new Set(), negated: new Set() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--') {
-      read.images.push(...argv.slice(i + 1));
+      read.args.push(...argv.slice(i + 1));
       return read;
     }
     if (!a.startsWith('-') || a === '-') {
-      read.images.push(a);
+      read.args.push(a);
       continue;
     }
     const eq = a.indexOf('=');
+    const negated = a.startsWith('--no-') && eq === -1 ? byName.get(`--${a.slice('--no-'.length)}`) : undefined;
+    if (negated?.type === 'boolean' && negated.allowNo) {
+      // The last spelling wins, as in oclif.
+      read.booleans.delete(negated.name);
+      read.negated.add(negated.name);
+      continue;
+    }
     const flag = byName.get(eq === -1 ? a : a.slice(0, eq));
     // Unknown (oclif will refuse it), --help, or plain HTTP (no TLS to open): no early connection.
     if (!flag || flag.name === 'plain-http') return undefined;
-    if (flag.type === 'boolean') read.booleans.add(flag.name);
+    if (flag.type === 'boolean') {
+      read.negated.delete(flag.name);
+      read.booleans.add(flag.name);
+    }
     else if (eq !== -1) read.options.set(flag.name, a.slice(eq + 1));
     else {
       const value = argv[++i];

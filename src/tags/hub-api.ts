@@ -17,6 +17,12 @@ import type { Platform } from '../oci/platform.js';
 import type { HttpClient } from '../transport/http.js';
 
 export const HUB_API = 'https://hub.docker.com';
+/**
+ * Whether `tags` reads a Docker Hub repository through HUB_API unless told --no-hub-api. Here,
+ * not only in the flag: oclif's manifest leaves boolean defaults out, and bin/run.js's early
+ * connection (cli/early-target.ts) must know where the first request goes.
+ */
+export const HUB_API_BY_DEFAULT = true;
 const PAGE_SIZE = 100;
 /** A page of 100 tags is about 100 KB; anything far larger is not Docker Hub. */
 const MAX_PAGE_BYTES = 4 * 1024 * 1024;

@@ -1,12 +1,13 @@
 /**
  * bin/run.js opens the first registry's connection before oclif loads, reading the arguments
  * with the committed manifest's flags (src/cli/early-target.ts). It must pick the argument
- * oclif itself will take as the first image, for every compare flag, in every spelling, and
- * open nothing when it is not sure.
+ * oclif itself will take as the first image (compare) or the repository (tags), for every flag,
+ * in every spelling, and open nothing when it is not sure.
  */
 import assert from 'node:assert/strict';
 import { Parser } from '@oclif/core';
 import Compare from '../../commands/compare.js';
+import Tags from '../../commands/tags.js';
 import { earlyTarget } from '../../src/cli/early-target.js';
 import { ROOT } from '../commands/run-in-process.js';
 
@@ -25,6 +26,12 @@ const SAMPLE: Record<string, string> = {
   // Looks like a registry: taking it for the image would connect to the wrong host.
   'cache-dir': 'cache.example.com/dir',
   'tag-ttl': '5m',
+  // tags
+  filter: '3.12-*',
+  regex: '^3\\.12',
+  limit: '20',
+  sort: 'version',
+  verify: '2',
 };
 
 const IMAGE = 'reg.example.com:5443/team/app:1';
@@ -36,29 +43,66 @@ async function oclifFirstImage(argv: string[]): Promise<string | undefined> {
   return parsed.argv[0] as string | undefined;
 }
 
+async function oclifRepository(argv: string[]): Promise<string | undefined> {
+  const parsed = await Parser.parse(argv, { flags: Tags.flags, args: Tags.args });
+  return parsed.args.repository;
+}
+
+/** Each way oclif takes a flag: --name, --name value, --name=value, -c, --no-name. */
+function spellingsOf(name: string, flag: { type: string; char?: string; allowNo?: boolean }): string[][] {
+  const spellings: string[][] = [];
+  if (flag.type === 'option') {
+    const value = SAMPLE[name];
+    assert.ok(value !== undefined, `give --${name} a sample value in this test`);
+    spellings.push([`--${name}`, value], [`--${name}=${value}`]);
+    if (flag.char) spellings.push([`-${flag.char}`, value]);
+  } else {
+    spellings.push([`--${name}`]);
+    if (flag.char) spellings.push([`-${flag.char}`]);
+    if (flag.allowNo) spellings.push([`--no-${name}`]);
+  }
+  return spellings;
+}
+
 describe('cli/early-target: the registry bin/run.js connects to early', () => {
   const flags = Object.entries(Compare.flags) as [string, { type: string; char?: string }][];
 
   it('agrees with oclif on every compare flag, before the image and spelled --flag value, --flag=value and -c', async () => {
     for (const [name, flag] of flags) {
       if (name === 'plain-http') continue;
-      const spellings: string[][] = [];
-      if (flag.type === 'option') {
-        const value = SAMPLE[name];
-        assert.ok(value !== undefined, `give --${name} a sample value in this test`);
-        spellings.push([`--${name}`, value], [`--${name}=${value}`]);
-        if (flag.char) spellings.push([`-${flag.char}`, value]);
-      } else {
-        spellings.push([`--${name}`]);
-        if (flag.char) spellings.push([`-${flag.char}`]);
-      }
-      for (const s of spellings) {
+      for (const s of spellingsOf(name, flag)) {
         const argv = [...s, IMAGE, 'python:3.12'];
         assert.equal(await oclifFirstImage(argv), IMAGE, `oclif: ${argv.join(' ')}`);
         assert.deepEqual(earlyTarget(argv, ROOT, noProxy), want, argv.join(' '));
         assert.deepEqual(earlyTarget(['compare', ...argv], ROOT, noProxy), want, `compare ${argv.join(' ')}`);
       }
     }
+  });
+
+  it('agrees with oclif on every tags flag, before the repository and after it, in every spelling', async () => {
+    const repo = 'reg.example.com:5443/team/app';
+    for (const [name, flag] of Object.entries(Tags.flags) as [string, { type: string; char?: string; allowNo?: boolean }][]) {
+      if (name === 'plain-http') continue;
+      for (const s of spellingsOf(name, flag)) {
+        for (const argv of [[...s, repo], [repo, ...s]]) {
+          assert.equal(await oclifRepository(argv), repo, `oclif: ${argv.join(' ')}`);
+          assert.deepEqual(earlyTarget(['tags', ...argv], ROOT, noProxy), want, `tags ${argv.join(' ')}`);
+        }
+      }
+    }
+  });
+
+  it('tags: connects where its first request goes, Docker Hub\'s own API while --hub-api is on (by default), else the registry', () => {
+    const hub = { hostname: 'hub.docker.com', port: 443 };
+    const registry = { hostname: 'registry-1.docker.io', port: 443 };
+    assert.deepEqual(earlyTarget(['tags', 'python'], ROOT, noProxy), hub);
+    assert.deepEqual(earlyTarget(['tags', 'bitnami/redis', '--filter', '7.*'], ROOT, noProxy), hub);
+    assert.deepEqual(earlyTarget(['tags', 'python', '--no-hub-api'], ROOT, noProxy), registry);
+    assert.deepEqual(earlyTarget(['tags', '--no-hub-api', '--hub-api', 'python'], ROOT, noProxy), hub, 'the last spelling wins, as in oclif');
+    assert.deepEqual(earlyTarget(['tags', '--hub-api', 'python', '--no-hub-api'], ROOT, noProxy), registry, 'the last spelling wins, as in oclif');
+    // Three path parts: no namespace/name pair for the Hub's API, so the registry (src/tags/size.ts).
+    assert.deepEqual(earlyTarget(['tags', 'docker.io/a/b/c'], ROOT, noProxy), registry);
+    assert.deepEqual(earlyTarget(['tags', 'ghcr.io/org/app'], ROOT, noProxy), { hostname: 'ghcr.io', port: 443 });
   });
 
   it('connects where the ping goes: Docker Hub\'s API host, port 443 by default', () => {
@@ -77,7 +121,11 @@ describe('cli/early-target: the registry bin/run.js connects to early', () => {
       [['--help'], noProxy],
       [['compare', '--help', IMAGE], noProxy],
       [['layers', IMAGE], noProxy],
-      [['tags', 'reg.example.com/team/app'], noProxy],
+      [['tags', 'reg.example.com/team/app:1'], noProxy],
+      [['tags', 'reg.example.com/team/app', 'python'], noProxy],
+      [['tags', 'reg.example.com/team/app', '--plain-http'], noProxy],
+      [['tags', '--help', 'reg.example.com/team/app'], noProxy],
+      [['tags'], noProxy],
       [['oci:./layout', IMAGE], noProxy],
       [['docker-daemon:app:1', IMAGE], noProxy],
       [['NOT A REFERENCE'], noProxy],
