@@ -1,10 +1,11 @@
 /**
- * The host a compare or tags run will connect to first, read from its arguments before oclif
- * is loaded, so bin/run.js can open that connection early (transport/preconnect.ts, issue #16).
+ * The host a compare, layers, diff or tags run will connect to first, read from its arguments
+ * before oclif is loaded, so bin/run.js can open that connection early (transport/preconnect.ts,
+ * issue #16).
  *
  * No second parser: the routing is routeArgs's, and which flags take a value comes from the
  * committed oclif.manifest.json, which oclif writes from the very flag objects it parses with
- * (test/cli/early-target.test.ts holds the two to agreeing on every compare and tags flag). Anything it
+ * (test/cli/early-target.test.ts holds the two to agreeing on every flag of those commands). Anything it
  * is not sure of (a flag it does not know, --help, plain HTTP, a proxy, a local source) means
  * no early connection: the run then connects as it always did. Nor is there one when the cache
  * will answer every image (early-cache.ts): a warm compare sends no request. `tags` always asks
@@ -37,7 +38,10 @@ export interface EarlyTarget {
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
 
-/** The https origin of the first request of a compare or tags run, or undefined. */
+/** Commands that read registry images: their first argument is the first image asked for. */
+const IMAGE_COMMANDS = new Set(['compare', 'layers', 'diff']);
+
+/** The https origin of the first request of a compare, layers, diff or tags run, or undefined. */
 export function earlyTarget(args: string[], root: string, env: NodeJS.ProcessEnv = process.env): EarlyTarget | undefined {
   // Through a proxy the first connection is the proxy's (undici's EnvHttpProxyAgent decides which).
   if (PROXY_VARIABLES.some((v) => env[v])) return undefined;
@@ -50,19 +54,23 @@ export function earlyTarget(args: string[], root: string, env: NodeJS.ProcessEnv
     return undefined;
   }
   const command = routed[0];
-  if (command !== 'compare' && command !== 'tags') return undefined;
+  if (command === undefined || (!IMAGE_COMMANDS.has(command) && command !== 'tags')) return undefined;
   const flags = commands[command]?.flags ?? {};
   const read = readArgv(routed.slice(1), flags);
   if (!read) return undefined;
-  const host = command === 'compare' ? compareHost(read, flags, env) : tagsHost(read);
+  const host = command === 'tags' ? tagsHost(read) : imagesHost(read, flags, env);
   // host or host:port; an IPv6 literal ([::1]) is left to undici.
   const m = host === undefined ? null : /^([^:[\]]+)(?::(\d+))?$/.exec(host);
   if (!m?.[1]) return undefined;
   return { hostname: m[1], port: m[2] === undefined ? 443 : Number(m[2]) };
 }
 
-/** The first image's registry, unless it is local or the cache answers every image. */
-function compareHost(read: ReadArgv, flags: Record<string, ManifestFlag>, env: NodeJS.ProcessEnv): string | undefined {
+/**
+ * The first image's registry, unless it is local or the cache answers every image (as it does
+ * a warm compare; for layers or diff it may still need a blob, which then waits for its own
+ * connection as it did before).
+ */
+function imagesHost(read: ReadArgv, flags: Record<string, ManifestFlag>, env: NodeJS.ProcessEnv): string | undefined {
   const image = read.args[0];
   if (image === undefined) return undefined;
   let registry: string;

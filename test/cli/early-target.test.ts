@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { Parser } from '@oclif/core';
 import Compare from '../../commands/compare.js';
+import Diff from '../../commands/diff.js';
+import Layers from '../../commands/layers.js';
 import Tags from '../../commands/tags.js';
 import { earlyTarget } from '../../src/cli/early-target.js';
 import { ROOT } from '../commands/run-in-process.js';
@@ -32,6 +34,9 @@ const SAMPLE: Record<string, string> = {
   limit: '20',
   sort: 'version',
   verify: '2',
+  // diff
+  'max-download': '50MB',
+  top: '5',
 };
 
 const IMAGE = 'reg.example.com:5443/team/app:1';
@@ -79,6 +84,25 @@ describe('cli/early-target: the registry bin/run.js connects to early', () => {
     }
   });
 
+  it('agrees with oclif on every layers and diff flag, before the image and after it', async () => {
+    const commands = [
+      ['layers', Layers, [IMAGE]],
+      ['diff', Diff, [IMAGE, 'python:3.12']],
+    ] as const;
+    for (const [id, command, images] of commands) {
+      for (const [name, flag] of Object.entries(command.flags) as [string, { type: string; char?: string; allowNo?: boolean }][]) {
+        if (name === 'plain-http') continue;
+        for (const s of spellingsOf(name, flag)) {
+          for (const argv of [[...s, ...images], [...images, ...s]]) {
+            const parsed = await Parser.parse(argv, { flags: command.flags, args: command.args as typeof Diff.args });
+            assert.equal(Object.values(parsed.args)[0], IMAGE, `oclif: ${id} ${argv.join(' ')}`);
+            assert.deepEqual(earlyTarget([id, ...argv], ROOT, noProxy), want, `${id} ${argv.join(' ')}`);
+          }
+        }
+      }
+    }
+  });
+
   it('agrees with oclif on every tags flag, before the repository and after it, in every spelling', async () => {
     const repo = 'reg.example.com:5443/team/app';
     for (const [name, flag] of Object.entries(Tags.flags) as [string, { type: string; char?: string; allowNo?: boolean }][]) {
@@ -120,7 +144,10 @@ describe('cli/early-target: the registry bin/run.js connects to early', () => {
       [['--no-such-flag', IMAGE], noProxy],
       [['--help'], noProxy],
       [['compare', '--help', IMAGE], noProxy],
-      [['layers', IMAGE], noProxy],
+      [['layers', IMAGE, '--plain-http'], noProxy],
+      [['layers', 'oci:./layout'], noProxy],
+      [['diff', 'docker-archive:base.tar', IMAGE], noProxy],
+      [['files', IMAGE], noProxy],
       [['tags', 'reg.example.com/team/app:1'], noProxy],
       [['tags', 'reg.example.com/team/app', 'python'], noProxy],
       [['tags', 'reg.example.com/team/app', '--plain-http'], noProxy],
