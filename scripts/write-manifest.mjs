@@ -5,6 +5,7 @@
 // scripts/check-manifest.js then called a fresh manifest stale. Sorted, the file is one text.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 export const MANIFEST = 'oclif.manifest.json';
 
@@ -16,4 +17,4 @@ export function writeManifest() {
   writeFileSync(MANIFEST, JSON.stringify(manifest, null, 2));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) writeManifest();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) writeManifest();

@@ -36,6 +36,11 @@ export interface EarlyTarget {
   port: number;
 }
 
+/**
+ * Any of these set, even one undici would not use (ALL_PROXY; transport/dispatcher.ts's
+ * proxyConfigured says which it uses): no early connection. Wider on purpose: an early socket
+ * to the registry that the run then reaches through a proxy is a handshake wasted.
+ */
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
 
 /** Commands that read registry images: their first argument is the first image asked for. */

@@ -7,6 +7,7 @@
  */
 import querystring from 'node:querystring';
 import { MockAgent } from 'undici';
+import { createDispatcher, type OwnedDispatcher } from '../../src/transport/dispatcher.js';
 import { destroySharedDispatcher, dispatcherSource } from '../../src/transport/shared-dispatcher.js';
 
 /** A mocked request path matching `path` with any query string (nock's `.query(true)`). */
@@ -33,10 +34,10 @@ export function useMockAgent(): () => MockAgent {
   };
 }
 
-/** Makes a fresh MockAgent the default dispatcher (until uninstallMockAgent). */
 /** The source regsize starts with, put back by uninstallMockAgent. */
 const madeByUndici = dispatcherSource.create;
 
+/** Makes a fresh MockAgent the default dispatcher (until uninstallMockAgent). */
 export function installMockAgent(): MockAgent {
   const agent = new MockAgent();
   agent.disableNetConnect();
@@ -51,6 +52,22 @@ export function uninstallMockAgent(): void {
   current = undefined;
   destroySharedDispatcher();
   dispatcherSource.create = madeByUndici;
+}
+
+/**
+ * Real dispatchers for the CLI's shared one (real connections), each kept in `made` as it is
+ * made, so a test can see when one is made and whether it was ended; `restore` puts the
+ * source back.
+ */
+export function recordSharedDispatchers(): { made: OwnedDispatcher[]; restore: () => void } {
+  const made: OwnedDispatcher[] = [];
+  const original = dispatcherSource.create;
+  dispatcherSource.create = () => {
+    const o = createDispatcher();
+    made.push(o);
+    return o;
+  };
+  return { made, restore: () => void (dispatcherSource.create = original) };
 }
 
 /**

@@ -11,11 +11,10 @@ import { join } from 'node:path';
 import Compare from '../../commands/compare.js';
 import { NetworkError, RegsizeError, RequestTimeoutError } from '../../src/errors.js';
 import { Authenticator } from '../../src/transport/auth.js';
-import { createDispatcher, type OwnedDispatcher } from '../../src/transport/dispatcher.js';
-import { dispatcherSource } from '../../src/transport/shared-dispatcher.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/transport/http.js';
 import { runInProcess } from '../commands/run-in-process.js';
 import { makeImage, makeRandomLayer, pushImage } from '../helpers/images.js';
+import { recordSharedDispatchers } from '../helpers/mock-agent.js';
 import { type LocalRegistry, startRegistry } from '../helpers/registry.js';
 
 const TIMEOUT_MS = 2000;
@@ -107,13 +106,7 @@ describe('a command against a real plain-HTTP registry (in-process)', function (
   });
 
   it("destroys the process's connections when the command ends, so nothing holds Node open", async () => {
-    const made: OwnedDispatcher[] = [];
-    const original = dispatcherSource.create;
-    dispatcherSource.create = () => {
-      const o = createDispatcher();
-      made.push(o);
-      return o;
-    };
+    const { made, restore } = recordSharedDispatchers();
     try {
       for (const run of [1, 2]) {
         const r = await runInProcess(Compare, [`${reg.host}/app:1`, '--no-cache']);
@@ -122,7 +115,7 @@ describe('a command against a real plain-HTTP registry (in-process)', function (
         assert.equal((made[run - 1]?.dispatcher as unknown as { destroyed: boolean }).destroyed, true);
       }
     } finally {
-      dispatcherSource.create = original;
+      restore();
     }
   });
 });

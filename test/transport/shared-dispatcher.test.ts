@@ -4,27 +4,22 @@
  * by every request until the command ends, then ended, and made afresh for the next command.
  */
 import assert from 'node:assert/strict';
-import { createDispatcher, type OwnedDispatcher } from '../../src/transport/dispatcher.js';
-import { destroySharedDispatcher, dispatcherSource, sharedDispatcher, sharedDispatcherMade } from '../../src/transport/shared-dispatcher.js';
+import type { OwnedDispatcher } from '../../src/transport/dispatcher.js';
+import { destroySharedDispatcher, sharedDispatcher, sharedDispatcherMade } from '../../src/transport/shared-dispatcher.js';
+import { recordSharedDispatchers } from '../helpers/mock-agent.js';
 
 /** undici's agents say whether they were destroyed (not in the Dispatcher type). */
 const destroyed = (d: unknown) => (d as { destroyed: boolean }).destroyed;
 
 describe('transport/shared-dispatcher', function () {
   let made: OwnedDispatcher[];
-  let original: typeof dispatcherSource.create;
+  let restore: () => void;
   beforeEach(() => {
     destroySharedDispatcher();
-    made = [];
-    original = dispatcherSource.create;
-    dispatcherSource.create = () => {
-      const o = createDispatcher();
-      made.push(o);
-      return o;
-    };
+    ({ made, restore } = recordSharedDispatchers());
   });
   afterEach(() => {
-    dispatcherSource.create = original;
+    restore();
     destroySharedDispatcher();
   });
 
